@@ -1,0 +1,1 @@
+"""What the LMS owns and the plugin reads: demo courses, enrollments and course roles."""

@@ -1,0 +1,56 @@
+"""
+Stand-ins for the platform's CourseOverview, CourseEnrollment and CourseAccessRole, with the same field names.
+"""
+
+from django.conf import settings
+from django.db import models
+from opaque_keys.edx.django.models import CourseKeyField
+
+
+class Course(models.Model):
+    """
+    A course the host knows (the LMS's CourseOverview).
+
+    .. no_pii:
+    """
+
+    id = CourseKeyField(max_length=255, primary_key=True)
+    display_name = models.CharField(max_length=255)
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.display_name
+
+
+class CourseEnrollment(models.Model):
+    """
+    A user's enrollment in a course.
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    course_id = CourseKeyField(max_length=255, db_index=True)
+    mode = models.CharField(max_length=100, default="audit")
+    is_active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("user", "course_id")]
+
+
+class CourseAccessRole(models.Model):
+    """
+    A course role (staff, instructor...) of a user.
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    org = models.CharField(max_length=64, blank=True, db_index=True)
+    course_id = CourseKeyField(max_length=255, db_index=True, blank=True)
+    role = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        unique_together = [("user", "org", "course_id", "role")]

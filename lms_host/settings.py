@@ -1,0 +1,173 @@
+"""
+Settings of the stand-in LMS host.
+
+Plugin apps and plugin settings are added with the same edx_django_utils calls as ``lms/envs/common.py``.
+Environment variables:
+    PERF_MGMT_DB=mysql        use MariaDB/MySQL at PERF_MGMT_DB_HOST (127.0.0.1:3306, root, no password)
+    PERF_MGMT_DB_NAME         database name (default ``perf_mgmt``)
+    PERF_MGMT_SQLITE_PATH     SQLite file (default ``var/host.sqlite3``)
+    CELERY_BROKER_URL         a real broker (e.g. redis://127.0.0.1:6379/0); tasks run eagerly when unset
+"""
+
+import os
+from pathlib import Path
+
+from edx_django_utils.plugins import add_plugins, get_plugin_apps
+
+from .plugins import limit_plugin_discovery
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("PERF_MGMT_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = os.environ.get("PERF_MGMT_SECRET_KEY", "insecure-demo-key-for-the-stand-in-host-only")
+DEBUG = os.environ.get("PERF_MGMT_DEBUG", "1") == "1"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+limit_plugin_discovery()
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "simple_history",
+    "completion",
+    "djpyfs",
+    "workbench",
+    "lms_host.courses",
+]
+# As in lms/envs/common.py:
+INSTALLED_APPS.extend(get_plugin_apps("lms.djangoapp"))
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+ROOT_URLCONF = "lms_host.urls"
+WSGI_APPLICATION = "lms_host.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "lms_host" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.static",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if os.environ.get("PERF_MGMT_DB") == "mysql":
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.mysql",
+            "NAME": os.environ.get("PERF_MGMT_DB_NAME", "perf_mgmt"),
+            "USER": os.environ.get("PERF_MGMT_DB_USER", "root"),
+            "PASSWORD": os.environ.get("PERF_MGMT_DB_PASSWORD", ""),
+            "HOST": os.environ.get("PERF_MGMT_DB_HOST", "127.0.0.1"),
+            "PORT": os.environ.get("PERF_MGMT_DB_PORT", "3306"),
+            # What Open edX runs: utf8mb4 everywhere.
+            "OPTIONS": {"charset": "utf8mb4"},
+            "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("PERF_MGMT_SQLITE_PATH", str(VAR_DIR / "host.sqlite3")),
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
+AUTH_PASSWORD_VALIDATORS = []
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/perf-mgmt/"
+LOGOUT_REDIRECT_URL = "/login/"
+
+LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English"), ("fr", "French"), ("es-419", "Spanish (Latin America)")]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# REST framework as the LMS configures it (authentication classes come from edx-drf-extensions in the views).
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "edx_rest_framework_extensions.paginators.DefaultPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "perf-mgmt for Open edX API",
+    "VERSION": "v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+JWT_AUTH = {
+    "JWT_ISSUERS": [{"ISSUER": "http://127.0.0.1:8000/oauth2", "SECRET_KEY": SECRET_KEY, "AUDIENCE": "lms-key"}],
+    "JWT_ISSUER": "http://127.0.0.1:8000/oauth2",
+    "JWT_AUDIENCE": "lms-key",
+    "JWT_SECRET_KEY": SECRET_KEY,
+    "JWT_ALGORITHM": "HS256",
+    "JWT_PUBLIC_SIGNING_JWK_SET": None,
+    "JWT_AUTH_COOKIE_HEADER_PAYLOAD": "edx-jwt-cookie-header-payload",
+    "JWT_AUTH_COOKIE_SIGNATURE": "edx-jwt-cookie-signature",
+}
+
+# Celery: the LMS has its own Celery app; the host makes one (lms_host.celery) and runs tasks eagerly unless a
+# broker is given, as a developer's devstack would.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "cache+memory://")
+CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in os.environ
+CELERY_TASK_EAGER_PROPAGATES = True
+
+# xblock-sdk workbench, the XBlock runtime of this host.
+WORKBENCH = {"reset_state_on_restart": False}
+DJFS = {"type": "osfs", "directory_root": str(VAR_DIR / "djpyfs"), "url_root": "/static/djpyfs"}
+EXCLUDED_XBLOCKS = {
+    "allscopes_demo", "attempts_scoreboard_demo", "equality_demo", "filethumbs", "helloworld_demo",
+    "html_demo", "problem_demo", "sidebar_demo", "slider_demo", "textinput_demo", "thumbs", "view_counter_demo",
+}
+
+# Which backend the plugin uses to reach "the platform": the host's own models.
+PERF_MGMT_PLATFORM_BACKEND = "lms_host.courses.backend.HostPlatformBackend"
+LMS_ROOT_URL = "http://127.0.0.1:8000"
+PERF_MGMT_LOGOUT_URL = "/logout/"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"perf_mgmt_plugin": {"level": "INFO"}},
+}
+
+# As in lms/envs/common.py (settings type "common"); test and production types are added by their modules.
+add_plugins(__name__, "lms.djangoapp", os.environ.get("PERF_MGMT_SETTINGS_TYPE", "common"))

@@ -1,0 +1,27 @@
+"""URLs of the stand-in host; plugin URLs are added with the LMS's own call (lms/urls.py)."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from edx_django_utils.plugins import get_plugin_url_patterns
+
+from .courses import views as course_views
+
+
+def workbench_patterns():
+    """The xblock-sdk workbench's URLs (the XBlock runtime), without its own copy of the admin site."""
+    from workbench import urls as workbench_urls  # pylint: disable=import-outside-toplevel
+
+    return [p for p in workbench_urls.urlpatterns if "admin" not in str(getattr(p, "pattern", ""))]
+
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/perf-mgmt/", permanent=False)),
+    path("login/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    re_path(r"^courses/(?P<course_id>[^/]+)/$", course_views.course_home, name="host_course"),
+    path("workbench/", include(workbench_patterns())),
+]
+urlpatterns.extend(get_plugin_url_patterns("lms.djangoapp"))

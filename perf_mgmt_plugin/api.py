@@ -1,0 +1,41 @@
+"""
+The public Python interface of perf-mgmt.
+
+XBlocks, other Django apps, management commands and tasks use only these functions (OEP-49). They return plain
+data records or the plugin's own model instances where a caller needs to render them, never raw querysets.
+"""
+
+from .core.access import AccessDenied, can, require  # noqa: F401
+from .core.retirement import retire_user as _retire_user
+from .org import retirement as _org_retirement  # noqa: F401  registers the org retirement step
+from .org.access import access_context
+from .org.models import Employee
+
+
+def retire_user(user, retired_username=None, retired_email=None):
+    """Remove or anonymise every domain's personal data about ``user`` (idempotent, atomic)."""
+    return _retire_user(user, retired_username=retired_username, retired_email=retired_email)
+
+
+def get_employee(user):
+    """The active employee record of ``user`` or ``None`` (users without one still use the LMS normally)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Employee.objects.select_related("position", "org_unit", "manager__user").filter(
+        user=user, active=True
+    ).first()
+
+
+def personas(user):
+    """
+    The personas ``user`` acts as, for navigation: ``learner`` always, then ``manager``, ``hr_admin`` and
+    ``course_staff`` when they apply.
+    """
+    result = ["learner"]
+    if can(user, "perf_mgmt.view_team"):
+        result.append("manager")
+    if access_context(user).is_hr_admin:
+        result.append("hr_admin")
+    if can(user, "perf_mgmt.course_staff"):
+        result.append("course_staff")
+    return result

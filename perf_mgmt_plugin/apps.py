@@ -1,0 +1,67 @@
+"""
+The Django app configuration that makes perf-mgmt an Open edX plugin.
+
+The LMS and Studio discover this class through the ``lms.djangoapp`` / ``cms.djangoapp`` entry points and read
+``plugin_app`` to mount URLs, apply settings and connect receivers (edx_django_utils.plugins). Nothing here reads
+``settings`` at import time: the platform imports this module before its settings are final.
+"""
+
+from django.apps import AppConfig
+
+try:  # pragma: no cover - the constants are optional in older edx-django-utils
+    from edx_django_utils.plugins.constants import PluginSettings, PluginSignals, PluginURLs
+except ImportError:  # pragma: no cover
+    PluginSettings = PluginSignals = PluginURLs = None
+
+LMS = "lms.djangoapp"
+CMS = "cms.djangoapp"
+
+
+class PerfMgmtConfig(AppConfig):
+    """Plugin app for performance management and strategy execution."""
+
+    name = "perf_mgmt_plugin"
+    label = "perf_mgmt"
+    verbose_name = "Performance management"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    plugin_app = {
+        "url_config": {
+            LMS: {
+                "namespace": "perf_mgmt",
+                "app_name": "perf_mgmt",
+                "regex": r"^perf-mgmt/",
+                "relative_path": "urls",
+            },
+        },
+        "settings_config": {
+            project: {
+                "common": {"relative_path": "settings.common"},
+                "production": {"relative_path": "settings.production"},
+                "test": {"relative_path": "settings.test"},
+                "devstack": {"relative_path": "settings.common"},
+            }
+            for project in (LMS, CMS)
+        },
+        "signals_config": {
+            project: {
+                "relative_path": "handlers",
+                "receivers": [
+                    {
+                        "receiver_func_name": "on_user_deleted",
+                        "signal_path": "django.db.models.signals.pre_delete",
+                        "sender_path": "django.contrib.auth.models.User",
+                        "dispatch_uid": "perf_mgmt.handlers.on_user_deleted",
+                    },
+                ],
+            }
+            for project in (LMS, CMS)
+        },
+    }
+
+    def ready(self):
+        # Rules (permissions) register themselves on import; platform-only signals are connected only when the
+        # platform is there (their modules do not exist in other hosts).
+        from . import handlers, rules  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
+
+        handlers.connect_platform_receivers()

@@ -1,0 +1,40 @@
+"""
+Signal receivers: thin adapters from platform and Django signals to the plugin's api.
+
+Receivers for signals that exist everywhere are declared in ``apps.PerfMgmtConfig.plugin_app['signals_config']``
+and connected by edx_django_utils. The platform's retirement signals only exist inside openedx-platform, so they
+are connected here when importable (as openedx-authz does).
+"""
+
+import logging
+
+from .openedx import compat
+
+log = logging.getLogger(__name__)
+
+
+def on_user_deleted(sender, instance, **kwargs):  # pylint: disable=unused-argument
+    """A hard-deleted user also loses the personal data kept outside cascading tables (e.g. history rows)."""
+    from . import api  # pylint: disable=import-outside-toplevel
+
+    api.retire_user(instance)
+
+
+def on_user_retired(sender, user=None, retired_username=None, retired_email=None, **kwargs):  # pylint: disable=unused-argument
+    """The platform retires a user (USER_RETIRE_LMS_CRITICAL / USER_RETIRE_LMS_MISC)."""
+    from . import api  # pylint: disable=import-outside-toplevel
+
+    if user is None:
+        log.warning("perf-mgmt retirement signal without a user: ignored")
+        return
+    api.retire_user(user, retired_username=retired_username, retired_email=retired_email)
+
+
+def connect_platform_receivers():
+    """Connect to the platform's retirement signals when the platform is installed; True if connected."""
+    signals = compat.retirement_signals()
+    if signals is None:
+        return False
+    for name, signal in zip(("critical", "misc"), signals):
+        signal.connect(on_user_retired, dispatch_uid=f"perf_mgmt.handlers.on_user_retired.{name}")
+    return True

@@ -1,0 +1,82 @@
+"""
+The contract between the plugin and the platform, and how the configured backend is chosen.
+
+Kept deliberately small: each method is something the platform owns (courses, enrollments, course roles) that the
+plugin needs to read or trigger. Batch methods exist so that pages keep a constant number of queries.
+"""
+
+import functools
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
+
+@dataclass(frozen=True)
+class CourseInfo:
+    """What the plugin shows about a course; ``None`` dates mean the platform has none."""
+
+    course_key: CourseKey
+    display_name: str
+    start: datetime | None = None
+    end: datetime | None = None
+
+
+class PlatformBackend(ABC):
+    """The operations the plugin needs from the LMS. Every backend must pass ``tests/contract``."""
+
+    #: Course access roles that count as "course staff" for the plugin's access rules.
+    STAFF_ROLES = ("staff", "instructor")
+
+    @abstractmethod
+    def get_courses(self, course_keys):
+        """``{course_key: CourseInfo}`` for the keys that exist (unknown keys are left out), in one batch."""
+
+    @abstractmethod
+    def is_course_staff(self, user, course_key):
+        """Whether ``user`` has a staff or instructor role in the course (global staff included)."""
+
+    @abstractmethod
+    def staff_course_keys(self, user):
+        """The set of course keys where ``user`` has a course staff or instructor role."""
+
+    @abstractmethod
+    def enroll(self, user, course_key, mode="audit"):
+        """Enroll ``user`` (idempotent: an existing active enrollment is left as it is)."""
+
+    @abstractmethod
+    def enrolled_course_keys(self, user, course_keys=None):
+        """The subset of ``course_keys`` (all when ``None``) in which ``user`` has an active enrollment."""
+
+    @abstractmethod
+    def course_url(self, course_key):
+        """The learner-facing URL of the course's home."""
+
+    def get_course(self, course_key):
+        """One course, or ``None`` if the platform does not know it."""
+        key = parse_course_key(course_key)
+        return self.get_courses([key]).get(key)
+
+
+def parse_course_key(value):
+    """A :class:`CourseKey` from a key or a string; raises ``ValueError`` with a clear message otherwise."""
+    if isinstance(value, CourseKey):
+        return value
+    try:
+        return CourseKey.from_string(str(value))
+    except InvalidKeyError as exc:
+        raise ValueError(f"'{value}' is not a valid course key") from exc
+
+
+@functools.lru_cache(maxsize=4)
+def _load_backend(dotted_path):
+    return import_string(dotted_path)()
+
+
+def get_backend():
+    """The backend named by ``PERF_MGMT_PLATFORM_BACKEND`` (one instance per path)."""
+    return _load_backend(settings.PERF_MGMT_PLATFORM_BACKEND)

@@ -1,0 +1,9 @@
+"""Errors of the org domain, each with a message fit to show to the person who caused it."""
+
+
+class OrgError(ValueError):
+    """A change to the org chart that cannot be made."""
+
+
+class ReportingCycleError(OrgError):
+    """Someone would end up (indirectly) managing themselves."""

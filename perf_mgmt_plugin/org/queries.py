@@ -1,0 +1,33 @@
+"""Filtering of people lists, shared by the People page and the people API so both filter the same way."""
+
+from django.db.models import Q
+
+from .models import OrgUnit
+
+
+def filter_people(qs, params):
+    """Apply ``q``, ``org_unit``, ``position``, ``manager`` and ``active`` from ``params`` (a QueryDict or dict)."""
+    active = params.get("active", "true")
+    if active in ("true", "1"):
+        qs = qs.filter(active=True)
+    elif active in ("false", "0"):
+        qs = qs.filter(active=False)
+    text = (params.get("q") or "").strip()
+    if text:
+        qs = qs.filter(
+            Q(user__username__icontains=text)
+            | Q(user__first_name__icontains=text)
+            | Q(user__last_name__icontains=text)
+            | Q(employee_number__iexact=text)
+        )
+    unit_code = params.get("org_unit")
+    if unit_code:
+        unit_path = OrgUnit.objects.filter(code=unit_code).values_list("path", flat=True).first()
+        qs = qs.filter(org_unit__path__startswith=unit_path) if unit_path else qs.none()
+    position = params.get("position")
+    if position:
+        qs = qs.filter(position__code=position)
+    manager = params.get("manager")
+    if manager:
+        qs = qs.filter(manager__user__username=manager)
+    return qs

@@ -1,0 +1,1 @@
+"""The REST API of perf-mgmt (OEP-49 layout: one package per version)."""

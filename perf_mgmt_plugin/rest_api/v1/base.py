@@ -1,0 +1,21 @@
+"""What every v1 view shares: the platform's authentication classes and pagination."""
+
+from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
+from edx_rest_framework_extensions.paginators import DefaultPagination
+
+AUTHENTICATION_CLASSES = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
+
+
+class ApiPagination(DefaultPagination):
+    """The platform's pagination (count, num_pages, next, previous, results) with ``page_size`` up to 200."""
+
+    page_size = 50
+    max_page_size = 200
+
+
+class ApiViewMixin:
+    """Authentication and pagination of every v1 view."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    pagination_class = ApiPagination

@@ -1,0 +1,15 @@
+"""URLs of v1."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("people/", views.PeopleListView.as_view(), name="people"),
+    path("people/<int:pk>/", views.PersonDetailView.as_view(), name="person"),
+    path("people/<int:pk>/chain/", views.ChainView.as_view(), name="person-chain"),
+    path("team/", views.TeamListView.as_view(), name="team"),
+    path("org-units/", views.OrgUnitListView.as_view(), name="org-units"),
+    path("positions/", views.PositionListView.as_view(), name="positions"),
+]

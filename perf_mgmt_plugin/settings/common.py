@@ -1,0 +1,31 @@
+"""
+Defaults for every setting the plugin reads.
+
+``plugin_settings`` only fills in what the operator has not set, so any value can be overridden in the platform's
+settings (for Tutor, an ``openedx-lms-common-settings`` patch) without editing this package. The README lists each
+setting with its meaning.
+"""
+
+DEFAULTS = {
+    # Dotted path of the class that talks to the platform (perf_mgmt_plugin.openedx.backend.PlatformBackend).
+    "PERF_MGMT_PLATFORM_BACKEND": "perf_mgmt_plugin.openedx.platform_backend.OpenedxPlatformBackend",
+    # Django group whose members are HR / performance admins (optionally limited to org units in the admin).
+    "PERF_MGMT_HR_ADMIN_GROUP": "perf_mgmt_hr_admin",
+    # Smallest group whose answers are shown in aggregate (surveys, 360): below this, results are hidden.
+    "PERF_MGMT_ANONYMITY_MIN_GROUP": 3,
+    # Org chart imports with more rows than this run as a Celery task with progress instead of in the request.
+    "PERF_MGMT_IMPORT_ASYNC_ROWS": 500,
+    # Page size of the plugin's list pages (REST pagination follows the platform's DefaultPagination).
+    "PERF_MGMT_PAGE_SIZE": 50,
+    # Where the shell's "Sign out" button posts (the LMS's logout view).
+    "PERF_MGMT_LOGOUT_URL": "/logout",
+    # Celery queue for the plugin's tasks; None uses the platform's default routing.
+    "PERF_MGMT_CELERY_QUEUE": None,
+}
+
+
+def plugin_settings(settings):
+    """Apply defaults for every setting the operator has not set."""
+    for name, value in DEFAULTS.items():
+        if not hasattr(settings, name):
+            setattr(settings, name, value)
