@@ -21,9 +21,9 @@ def get_employee(user):
     """The active employee record of ``user`` or ``None`` (users without one still use the LMS normally)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return Employee.objects.select_related("position", "org_unit", "manager__user").filter(
-        user=user, active=True
-    ).first()
+    return (
+        Employee.objects.select_related("position", "org_unit", "manager__user").filter(user=user, active=True).first()
+    )
 
 
 def personas(user):

@@ -35,6 +35,6 @@ def connect_platform_receivers():
     signals = compat.retirement_signals()
     if signals is None:
         return False
-    for name, signal in zip(("critical", "misc"), signals):
+    for name, signal in zip(("critical", "misc"), signals, strict=False):
         signal.connect(on_user_retired, dispatch_uid=f"perf_mgmt.handlers.on_user_retired.{name}")
     return True

@@ -38,9 +38,7 @@ class HostPlatformBackend(PlatformBackend):
         key = parse_course_key(course_key)
         if not Course.objects.filter(id=key).exists():
             raise ValueError(f"course {key} does not exist")
-        enrollment, created = CourseEnrollment.objects.get_or_create(
-            user=user, course_id=key, defaults={"mode": mode}
-        )
+        enrollment, created = CourseEnrollment.objects.get_or_create(user=user, course_id=key, defaults={"mode": mode})
         if not created and not enrollment.is_active:
             enrollment.is_active = True
             enrollment.save(update_fields=["is_active"])

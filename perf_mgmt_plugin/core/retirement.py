@@ -7,8 +7,8 @@ idempotent: the platform may send the retirement signals more than once.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.db import transaction
 

@@ -92,9 +92,7 @@ def _unit_path(employee):
 def manages(context, employee):
     """``employee`` reports to the user, directly or not."""
     return bool(
-        context.employee_path
-        and employee.pk != context.employee_id
-        and employee.path.startswith(context.employee_path)
+        context.employee_path and employee.pk != context.employee_id and employee.path.startswith(context.employee_path)
     )
 
 

@@ -87,9 +87,7 @@ class Employee(models.Model):
     employee_number = models.CharField(max_length=64, unique=True, null=True, blank=True)
     position = models.ForeignKey(Position, null=True, blank=True, on_delete=models.SET_NULL, related_name="holders")
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
-    manager = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
-    )
+    manager = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports")
     path = models.CharField(max_length=PATH_MAX_LENGTH, db_index=True, editable=False, default="")
     start_date = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True, db_index=True)
@@ -126,6 +124,9 @@ class HRAdminScope(models.Model):
         app_label = "perf_mgmt"
         unique_together = [("user", "org_unit")]
 
+    def __str__(self):
+        return f"{self.user} → {self.org_unit}"
+
 
 class AccessGrant(models.Model):
     """
@@ -138,11 +139,19 @@ class AccessGrant(models.Model):
 
     grantee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="perf_grants")
     subject = models.ForeignKey(
-        Employee, null=True, blank=True, on_delete=models.CASCADE, related_name="grants_on",
+        Employee,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants_on",
         help_text=_("The person (and everyone reporting to them) the grant covers."),
     )
     org_unit = models.ForeignKey(
-        OrgUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="grants_on",
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants_on",
         help_text=_("Or a whole unit and its sub-units."),
     )
     reason = models.CharField(max_length=255, blank=True, default="")
@@ -163,3 +172,6 @@ class AccessGrant(models.Model):
                 name="perf_grant_has_subject_or_unit",
             ),
         ]
+
+    def __str__(self):
+        return f"{self.grantee} on {self.subject or self.org_unit} until {self.ends_at:%Y-%m-%d}"

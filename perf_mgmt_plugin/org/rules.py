@@ -55,9 +55,10 @@ def has_team(user):
     context = access.access_context(user)
     if context.granted_employee_paths or context.granted_unit_paths:
         return True
-    return context.employee_id is not None and Employee.objects.filter(
-        manager_id=context.employee_id, active=True
-    ).exists()
+    return (
+        context.employee_id is not None
+        and Employee.objects.filter(manager_id=context.employee_id, active=True).exists()
+    )
 
 
 @rules.predicate

@@ -81,9 +81,11 @@ def set_parent_unit(unit, parent):
 
 def reports_of(employee, *, direct_only=False, include_inactive=False):
     """Everyone reporting to ``employee`` (at any depth unless ``direct_only``), as one queryset."""
-    qs = Employee.objects.filter(manager=employee) if direct_only else Employee.objects.filter(
-        path__startswith=employee.path
-    ).exclude(pk=employee.pk)
+    qs = (
+        Employee.objects.filter(manager=employee)
+        if direct_only
+        else Employee.objects.filter(path__startswith=employee.path).exclude(pk=employee.pk)
+    )
     if not include_inactive:
         qs = qs.filter(active=True)
     return qs

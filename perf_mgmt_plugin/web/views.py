@@ -50,8 +50,10 @@ def my_team(request):
     me = api.get_employee(request.user)
     base_depth = len(me.path) if me else 0
     return _render(
-        request, "perf_mgmt/my_team.html",
-        {"page": page, "base_depth": base_depth, "direct": request.GET.get("direct") == "1"}, "My team",
+        request,
+        "perf_mgmt/my_team.html",
+        {"page": page, "base_depth": base_depth, "direct": request.GET.get("direct") == "1"},
+        "My team",
     )
 
 

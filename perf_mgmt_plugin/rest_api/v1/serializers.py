@@ -34,6 +34,15 @@ class EmployeeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Employee
         fields = [
-            "id", "username", "name", "email", "employee_number", "position", "position_title", "org_unit",
-            "manager", "start_date", "active",
+            "id",
+            "username",
+            "name",
+            "email",
+            "employee_number",
+            "position",
+            "position_title",
+            "org_unit",
+            "manager",
+            "start_date",
+            "active",
         ]

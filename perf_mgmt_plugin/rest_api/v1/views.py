@@ -29,11 +29,13 @@ class MeView(ApiViewMixin, APIView):
     @extend_schema(responses={200: dict})
     def get(self, request):
         employee = api.get_employee(request.user)
-        return Response({
-            "username": request.user.username,
-            "personas": api.personas(request.user),
-            "employee": EmployeeSerializer(employee).data if employee else None,
-        })
+        return Response(
+            {
+                "username": request.user.username,
+                "personas": api.personas(request.user),
+                "employee": EmployeeSerializer(employee).data if employee else None,
+            }
+        )
 
 
 class PeopleListView(ApiViewMixin, generics.ListAPIView):
