@@ -36,11 +36,12 @@ def set_manager(employee, manager, changed_by=None):
 
     Raises :class:`ReportingCycleError` if ``manager`` reports (at any depth) to ``employee``.
     """
-    if manager is not None:
-        if manager.pk == employee.pk or (employee.path and manager.path.startswith(employee.path)):
-            raise ReportingCycleError(
-                f"{manager} cannot manage {employee}: {manager} already reports to {employee} (directly or not)"
-            )
+    if manager is not None and (
+        manager.pk == employee.pk or (employee.path and manager.path.startswith(employee.path))
+    ):
+        raise ReportingCycleError(
+            f"{manager} cannot manage {employee}: {manager} already reports to {employee} (directly or not)"
+        )
     employee.manager = manager
     if changed_by is not None:
         employee._history_user = changed_by  # pylint: disable=protected-access
