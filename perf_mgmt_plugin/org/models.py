@@ -12,7 +12,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..core.history import NoPiiHistory
 from ..core.paths import PATH_MAX_LENGTH
+
+
+class EmployeeHistory(models.Model):
+    """
+    History of employee records (who changed what, when), kept for reports of the org as it was.
+
+    .. pii: The employee number and start date as they were; cleared by the org retirement step.
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
+
+    class Meta:
+        abstract = True
 
 
 class OrgUnit(models.Model):
@@ -36,7 +50,7 @@ class OrgUnit(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     path = models.CharField(max_length=PATH_MAX_LENGTH, db_index=True, editable=False, default="")
     active = models.BooleanField(default=True)
-    history = HistoricalRecords(app="perf_mgmt")
+    history = HistoricalRecords(app="perf_mgmt", bases=[NoPiiHistory])
 
     class Meta:
         app_label = "perf_mgmt"
@@ -64,7 +78,7 @@ class Position(models.Model):
     description = models.TextField(blank=True, default="")
     org_unit = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions")
     active = models.BooleanField(default=True)
-    history = HistoricalRecords(app="perf_mgmt")
+    history = HistoricalRecords(app="perf_mgmt", bases=[NoPiiHistory])
 
     class Meta:
         app_label = "perf_mgmt"
@@ -91,7 +105,7 @@ class Employee(models.Model):
     path = models.CharField(max_length=PATH_MAX_LENGTH, db_index=True, editable=False, default="")
     start_date = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True, db_index=True)
-    history = HistoricalRecords(app="perf_mgmt", excluded_fields=["path"])
+    history = HistoricalRecords(app="perf_mgmt", excluded_fields=["path"], bases=[EmployeeHistory])
 
     class Meta:
         app_label = "perf_mgmt"
