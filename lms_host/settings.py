@@ -9,6 +9,7 @@ Environment variables:
     CELERY_BROKER_URL         a real broker (e.g. redis://127.0.0.1:6379/0); tasks run eagerly when unset
 """
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -25,6 +26,12 @@ DEBUG = os.environ.get("PERF_MGMT_DEBUG", "1") == "1"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 limit_plugin_discovery()
+
+
+def _sample_xblock_templates():
+    spec = importlib.util.find_spec("sample_xblocks")
+    return [Path(spec.origin).parent / "basic" / "templates"] if spec and spec.origin else []
+
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # As in the LMS: the request user for code without a request (the XBlock user service on workbench pages).
+    "crum.CurrentRequestUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -63,7 +72,9 @@ WSGI_APPLICATION = "lms_host.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "lms_host" / "templates"],
+        # The sample XBlocks of xblock-sdk (vertical_demo, sequence_demo...) load their templates by bare name,
+        # from a folder the workbench's own settings list; so does the host.
+        "DIRS": [BASE_DIR / "lms_host" / "templates", *_sample_xblock_templates()],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -149,7 +160,11 @@ CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in os.environ
 CELERY_TASK_EAGER_PROPAGATES = True
 
 # xblock-sdk workbench, the XBlock runtime of this host.
-WORKBENCH = {"reset_state_on_restart": False}
+WORKBENCH = {
+    "reset_state_on_restart": False,
+    # The LMS-shaped user service (lms_host/xblock_services.py) instead of the workbench's ?student= one.
+    "services": {"user": "lms_host.xblock_services.HostUserService"},
+}
 DJFS = {"type": "osfs", "directory_root": str(VAR_DIR / "djpyfs"), "url_root": "/static/djpyfs"}
 EXCLUDED_XBLOCKS = {
     "allscopes_demo",

@@ -22,6 +22,13 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     re_path(r"^courses/(?P<course_id>[^/]+)/$", course_views.course_home, name="host_course"),
+    re_path(r"^courses/(?P<course_id>[^/]+)/enroll/$", course_views.enroll, name="host_course_enroll"),
+    # XBlock handlers of a course page; the workbench JS runtime calls {handlerBaseUrl}{usage}/{handler}/{suffix}.
+    re_path(
+        r"^courses/(?P<course_id>[^/]+)/xblock/(?P<usage_id>[^/]+)/(?P<handler>[^/]+)/(?P<suffix>.*)$",
+        course_views.xblock_handler,
+        name="host_course_xblock_handler",
+    ),
     path("workbench/", include(workbench_patterns())),
 ]
 urlpatterns.extend(get_plugin_url_patterns("lms.djangoapp"))

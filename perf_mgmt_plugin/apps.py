@@ -53,6 +53,12 @@ class PerfMgmtConfig(AppConfig):
                         "sender_path": "django.contrib.auth.models.User",
                         "dispatch_uid": "perf_mgmt.handlers.on_user_deleted",
                     },
+                    {
+                        "receiver_func_name": "after_user_deleted",
+                        "signal_path": "django.db.models.signals.post_delete",
+                        "sender_path": "django.contrib.auth.models.User",
+                        "dispatch_uid": "perf_mgmt.handlers.after_user_deleted",
+                    },
                 ],
             }
             for project in (LMS, CMS)

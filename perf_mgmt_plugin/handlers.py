@@ -14,7 +14,22 @@ log = logging.getLogger(__name__)
 
 
 def on_user_deleted(sender, instance, **kwargs):  # pylint: disable=unused-argument
-    """A hard-deleted user also loses the personal data kept outside cascading tables (e.g. history rows)."""
+    """
+    A hard-deleted user also loses the personal data kept outside cascading tables (e.g. history rows).
+
+    Runs before the cascade, while every record that a retirement step may need to find is still there.
+    """
+    from . import api  # pylint: disable=import-outside-toplevel
+
+    api.retire_user(instance)
+
+
+def after_user_deleted(sender, instance, **kwargs):  # pylint: disable=unused-argument
+    """
+    Retire again once the cascade is done: deleting the user's records wrote "deleted" history rows holding the
+    values loaded before ``on_user_deleted`` ran (employee number, start date). Steps are idempotent and this runs
+    in the deletion's transaction.
+    """
     from . import api  # pylint: disable=import-outside-toplevel
 
     api.retire_user(instance)

@@ -54,3 +54,30 @@ class CourseAccessRole(models.Model):
 
     class Meta:
         unique_together = [("user", "org", "course_id", "role")]
+
+
+class CourseBlock(models.Model):
+    """
+    One top-level XBlock of a course, as OLX, shown in ``order`` on the host's course page.
+
+    The LMS keeps course content in its modulestore; the host keeps just enough of it to render XBlocks with the
+    xblock-sdk workbench runtime (see ``lms_host.xblock_runtime``). The OLX is parsed into the workbench's
+    field store the first time the block is shown after it was created or edited; ``usage_id`` and
+    ``olx_digest`` remember that parse so that it happens once per edit, not once per page view or process.
+
+    .. no_pii:
+    """
+
+    course_id = CourseKeyField(max_length=255)
+    order = models.PositiveIntegerField(default=0)
+    display_name = models.CharField(max_length=255, blank=True)
+    olx = models.TextField(help_text="OLX of the block, e.g. <vertical_demo><html_demo>Hi</html_demo></vertical_demo>")
+    usage_id = models.CharField(max_length=255, blank=True, editable=False)
+    olx_digest = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["course_id", "order", "id"]
+        indexes = [models.Index(fields=["course_id", "order"], name="host_courseblock_course_order")]
+
+    def __str__(self):
+        return f"{self.course_id} #{self.order} {self.display_name}".strip()

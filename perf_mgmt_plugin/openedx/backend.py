@@ -46,7 +46,10 @@ class PlatformBackend(ABC):
 
     @abstractmethod
     def enroll(self, user, course_key, mode="audit"):
-        """Enroll ``user`` (idempotent: an existing active enrollment is left as it is)."""
+        """
+        Enroll ``user``, or reactivate their inactive enrollment. Idempotent: an existing active enrollment is left as
+        it is (mode included). Raises ``ValueError`` for a course the platform does not know.
+        """
 
     @abstractmethod
     def enrolled_course_keys(self, user, course_keys=None):

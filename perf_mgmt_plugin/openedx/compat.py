@@ -3,7 +3,35 @@ Guarded imports of openedx-platform modules.
 
 Each function imports inside its body so that this package imports cleanly outside the platform (tests, the host),
 and fails with one clear message when the platform backend is configured somewhere the platform is not installed.
-The module paths and signatures were checked against openedx/openedx-platform (master, 2026).
+
+Checked against openedx/openedx-platform (master, 2026) -- read, not copied:
+
+- ``common/djangoapps/student/models/course_enrollment.py``: ``CourseEnrollment`` has ``user``, ``course`` (a FK to
+  ``CourseOverview`` with ``db_constraint=False``, so ``course_id`` is its attname and ``course_id=`` /
+  ``course_id__in=`` / ``values_list("course_id")`` work; the platform itself queries it that way), ``is_active``,
+  ``mode``, ``created``. ``CourseEnrollment.enroll(user, course_key, mode=None, check_access=False,
+  can_upgrade=False, enterprise_uuid=None)`` is NOT a no-op for an active enrollment: it calls
+  ``update_enrollment(is_active=True, mode=mode)`` (so a verified learner would be moved to the given mode) and sends
+  ``COURSE_ENROLLMENT_CREATED`` again; with ``check_access=False`` it enrolls in courses that do not exist.
+- ``common/djangoapps/student/models/user.py``: ``CourseAccessRole`` (``user``, ``org``, ``course_id``
+  CourseKeyField blank for org-wide roles, ``role``), re-exported by ``common.djangoapps.student.models``.
+- ``common/djangoapps/student/roles.py``: ``CourseStaffRole(course_key)`` / ``CourseInstructorRole(course_key)``
+  ``.has_user(user)`` and ``UserBasedRole(user, role).courses_with_role()`` (items with ``.course_id``; a queryset of
+  CourseAccessRole in older releases, dataclasses whose ``course_id`` may be a string on master). On master these
+  also see roles kept in openedx-authz (``authz.enable_course_authoring`` flag), which a raw CourseAccessRole query
+  misses, and ``staff`` includes the inherited ``limited_staff`` role.
+- ``openedx/core/djangoapps/content/course_overviews/models.py``: ``CourseOverview`` (``id`` CourseKeyField primary
+  key, ``display_name`` nullable, ``start``, ``end``) and ``CourseOverview.course_exists(course_id)`` (table, then
+  modulestore).
+- ``openedx/features/course_experience/url_helpers.py``: ``get_learning_mfe_home_url(course_key, url_fragment=None,
+  params=None)`` builds ``{LEARNING_MICROFRONTEND_URL}/course/{key}/{fragment}`` and honours site configuration.
+- ``openedx/core/djangoapps/user_api/accounts/signals.py`` and the senders in ``.../accounts/views.py``:
+  ``USER_RETIRE_LMS_CRITICAL.send(sender=<view class>, user=, retired_username=, retired_email=)`` (older releases
+  send ``user`` only) and ``USER_RETIRE_LMS_MISC.send(sender=<view class>, user=)``.
+- openedx/openedx-events ``openedx_events/learning/signals.py``: ``COURSE_ENROLLMENT_CREATED`` carries
+  ``enrollment: CourseEnrollmentData``; the platform sends it from ``CourseEnrollment.enroll``.
+
+``tests/contract/fake_platform.py`` fakes exactly these names and signatures for the contract tests.
 """
 
 
@@ -26,13 +54,13 @@ def course_enrollment_model():
     return CourseEnrollment
 
 
-def course_access_role_model():
-    """``common.djangoapps.student.models.CourseAccessRole`` (user, org, course_id, role)."""
+def student_roles():
+    """``common.djangoapps.student.roles`` (CourseStaffRole, CourseInstructorRole, UserBasedRole)."""
     try:
-        from common.djangoapps.student.models import CourseAccessRole  # pylint: disable=import-outside-toplevel
+        from common.djangoapps.student import roles  # pylint: disable=import-outside-toplevel
     except ImportError:
-        _platform_import("CourseAccessRole")
-    return CourseAccessRole
+        _platform_import("Course roles")
+    return roles
 
 
 def course_overview_model():
@@ -43,6 +71,16 @@ def course_overview_model():
     except ImportError:
         _platform_import("CourseOverview")
     return CourseOverview
+
+
+def learning_mfe_home_url(course_key):
+    """The Learning MFE home of the course, built by the platform (LEARNING_MICROFRONTEND_URL, site-aware)."""
+    try:
+        # pylint: disable=import-outside-toplevel
+        from openedx.features.course_experience.url_helpers import get_learning_mfe_home_url
+    except ImportError:
+        _platform_import("The course home URL")
+    return get_learning_mfe_home_url(course_key, url_fragment="home")
 
 
 def retirement_signals():

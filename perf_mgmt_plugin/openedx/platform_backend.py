@@ -1,10 +1,9 @@
 """
-The backend used inside openedx-platform: thin calls to the platform's own models and classmethods.
+The backend used inside openedx-platform: thin calls to the platform's own models, roles and helpers.
 
-Only platform APIs that have been stable for several releases are used; see ``compat`` for the import paths.
+Only platform APIs that have been stable for several releases are used; ``compat`` lists the import paths and what
+was checked in the platform's code.
 """
-
-from django.conf import settings
 
 from . import compat
 from .backend import CourseInfo, PlatformBackend, parse_course_key
@@ -17,7 +16,10 @@ class OpenedxPlatformBackend(PlatformBackend):
         keys = [parse_course_key(key) for key in course_keys]
         if not keys:
             return {}
-        overviews = compat.course_overview_model().objects.filter(id__in=keys)
+        # CourseOverview has dozens of columns; load only what CourseInfo shows, still in one query.
+        overviews = (
+            compat.course_overview_model().objects.filter(id__in=keys).only("id", "display_name", "start", "end")
+        )
         return {
             overview.id: CourseInfo(
                 course_key=overview.id,
@@ -33,29 +35,42 @@ class OpenedxPlatformBackend(PlatformBackend):
             return False
         if user.is_staff:
             return True
-        return (
-            compat.course_access_role_model()
-            .objects.filter(user=user, course_id=parse_course_key(course_key), role__in=self.STAFF_ROLES)
-            .exists()
-        )
+        key = parse_course_key(course_key)
+        # The platform's role classes, not a CourseAccessRole query: they also see roles kept in openedx-authz and
+        # inherited roles, and cache the user's roles for the request.
+        roles = compat.student_roles()
+        return any(role(key).has_user(user) for role in (roles.CourseStaffRole, roles.CourseInstructorRole))
 
     def staff_course_keys(self, user):
         if not user.is_authenticated or not user.is_active:
             return set()
-        rows = compat.course_access_role_model().objects.filter(user=user, role__in=self.STAFF_ROLES)
-        return {key for key in rows.values_list("course_id", flat=True) if key}
+        roles = compat.student_roles()
+        keys = set()
+        for role in self.STAFF_ROLES:
+            for assignment in roles.UserBasedRole(user, role).courses_with_role():
+                # Org-wide roles have no course; on master the key may come back as a string.
+                if assignment.course_id:
+                    keys.add(parse_course_key(assignment.course_id))
+        return keys
 
     def enroll(self, user, course_key, mode="audit"):
-        # CourseEnrollment.enroll is idempotent for an active enrollment and emits the platform's own signals
-        # (including openedx-events COURSE_ENROLLMENT_CREATED), which the plugin's receivers consume.
-        compat.course_enrollment_model().enroll(user, parse_course_key(course_key), mode=mode)
+        key = parse_course_key(course_key)
+        if not compat.course_overview_model().course_exists(key):
+            raise ValueError(f"course {key} does not exist")
+        enrollments = compat.course_enrollment_model()
+        if enrollments.objects.filter(user=user, course_id=key, is_active=True).exists():
+            # CourseEnrollment.enroll is not a no-op here: it would reset the mode (verified -> audit) and send
+            # COURSE_ENROLLMENT_CREATED again.
+            return
+        # Creates or reactivates the enrollment and emits the platform's own signals (COURSE_ENROLLMENT_CREATED...).
+        enrollments.enroll(user, key, mode=mode)
 
     def enrolled_course_keys(self, user, course_keys=None):
         rows = compat.course_enrollment_model().objects.filter(user=user, is_active=True)
         if course_keys is not None:
+            # ``course`` is a FK to CourseOverview: ``course_id`` is its column, as the platform queries it.
             rows = rows.filter(course_id__in=[parse_course_key(key) for key in course_keys])
         return set(rows.values_list("course_id", flat=True))
 
     def course_url(self, course_key):
-        base = getattr(settings, "LEARNING_MICROFRONTEND_URL", "") or getattr(settings, "LMS_ROOT_URL", "")
-        return f"{base.rstrip('/')}/course/{parse_course_key(course_key)}/home"
+        return compat.learning_mfe_home_url(parse_course_key(course_key))

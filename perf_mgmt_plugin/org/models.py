@@ -189,3 +189,78 @@ class AccessGrant(models.Model):
 
     def __str__(self):
         return f"{self.grantee} on {self.subject or self.org_unit} until {self.ends_at:%Y-%m-%d}"
+
+
+class ImportJob(models.Model):
+    """
+    One run of the org chart import (people, org units or positions): who started it, how far it got, what it did.
+
+    Jobs make large imports possible outside the request (a Celery task updates the progress) and let the HR page
+    keep an uploaded file between its preview and "Apply" on the server rather than in the browser. The uploaded
+    rows (``payload``) are kept only while the job needs them: cleared when it ends, or when its preview is applied
+    or expires. The result keeps a capped summary of the row changes for the people who ran it.
+
+    .. pii: The starting user; the uploaded rows and the result's row changes name the people imported (employee
+       numbers, usernames, emails, names). Removed for a retired user by the org import retirement step.
+    .. pii_types: id, name, username, email_address
+    .. pii_retirement: local_api
+    """
+
+    KIND_EMPLOYEES = "employees"
+    KIND_ORG_UNITS = "org_units"
+    KIND_POSITIONS = "positions"
+    KIND_CHOICES = [
+        (KIND_EMPLOYEES, _("People")),
+        (KIND_ORG_UNITS, _("Org units")),
+        (KIND_POSITIONS, _("Positions")),
+    ]
+    PENDING = "pending"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    STATUS_CHOICES = [
+        (PENDING, _("Pending")),
+        (RUNNING, _("Running")),
+        (SUCCEEDED, _("Succeeded")),
+        (FAILED, _("Failed")),
+    ]
+    ORIGIN_CHOICES = [("page", _("HR page")), ("api", _("REST API")), ("command", _("Command line"))]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="perf_import_jobs"
+    )
+    kind = models.CharField(max_length=32, choices=KIND_CHOICES, default=KIND_EMPLOYEES)
+    origin = models.CharField(max_length=16, choices=ORIGIN_CHOICES, default="api")
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=PENDING, db_index=True)
+    dry_run = models.BooleanField(default=True)
+    create_users = models.BooleanField(default=False)
+    source_name = models.CharField(max_length=255, blank=True, default="", help_text=_("The uploaded file's name."))
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    phase = models.CharField(max_length=16, blank=True, default="", help_text=_("validating or writing"))
+    payload = models.JSONField(null=True, blank=True, help_text=_("Uploaded rows awaiting processing."))
+    result = models.JSONField(null=True, blank=True, help_text=_("Counts, row changes (capped) and errors."))
+    errors = models.JSONField(default=list, blank=True)
+    applied_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="previews",
+        help_text=_("For a preview (dry run): the job that applied it."),
+    )
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "perf_mgmt"
+        ordering = ["-created", "-pk"]
+        indexes = [models.Index(fields=["user", "created"], name="perf_import_user_created")]
+
+    def __str__(self):
+        return f"{self.kind} import #{self.pk} ({self.status})"
+
+    @property
+    def finished(self):
+        return self.status in (self.SUCCEEDED, self.FAILED)

@@ -12,8 +12,12 @@ NAV = [
     ("manager", "perf_mgmt:my-team", _("My team")),
     ("hr_admin", "perf_mgmt:people", _("People")),
     ("hr_admin", "perf_mgmt:org-chart", _("Org chart")),
+    ("hr_admin", "perf_mgmt:org-import", _("Import")),
     ("course_staff", "perf_mgmt:course-staff", _("My courses")),
 ]
+
+#: Entries that need more than their persona (e.g. HR admins limited to some units cannot import).
+NAV_PERMISSIONS = {"perf_mgmt:org-import": "perf_mgmt.import_org"}
 
 
 def nav_context(request):
@@ -21,7 +25,8 @@ def nav_context(request):
     personas = api.personas(request.user)
     items = []
     for persona, url_name, label in NAV:
-        if persona in personas:
+        required = NAV_PERMISSIONS.get(url_name)
+        if persona in personas and (required is None or api.can(request.user, required)):
             url = reverse(url_name)
             items.append({"url": url, "label": label, "current": request.path == url})
     return {"nav_items": items, "personas": personas, "logout_url": settings.PERF_MGMT_LOGOUT_URL}

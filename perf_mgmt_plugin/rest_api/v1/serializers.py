@@ -1,8 +1,10 @@
 """Serializers of v1: read shapes of the org domain (writes go through the domain services)."""
 
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
-from ...org.models import Employee, OrgUnit, Position
+from ...org import importer
+from ...org.models import Employee, ImportJob, OrgUnit, Position
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -46,3 +48,65 @@ class EmployeeSerializer(serializers.ModelSerializer):
             "start_date",
             "active",
         ]
+
+
+class OrgImportOptionsSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """Options of an org chart import; a dry run unless ``dry_run`` is false, so a mistake never writes."""
+
+    kind = serializers.ChoiceField(choices=importer.KINDS, default=importer.EMPLOYEES)
+    dry_run = serializers.BooleanField(default=True)
+    create_users = serializers.BooleanField(default=False)
+
+
+class OrgImportRowsSerializer(OrgImportOptionsSerializer):  # pylint: disable=abstract-method
+    """JSON body: the rows as objects keyed by column name (see ``org.importer`` for the columns)."""
+
+    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=importer.MAX_ROWS)
+
+
+class OrgImportUploadSerializer(OrgImportOptionsSerializer):  # pylint: disable=abstract-method
+    """Multipart body: a CSV file (UTF-8, header row) or a ``.json`` list in ``file``."""
+
+    file = serializers.FileField()
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    """An import job: its progress while it runs, then its result (counts, row changes, errors)."""
+
+    started_by = serializers.CharField(source="user.username", read_only=True, default=None)
+    phase = serializers.SerializerMethodField()
+    processed_rows = serializers.SerializerMethodField()
+    result = serializers.JSONField(read_only=True)
+    errors = serializers.JSONField(read_only=True)
+    status_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "dry_run",
+            "create_users",
+            "source_name",
+            "started_by",
+            "total_rows",
+            "processed_rows",
+            "phase",
+            "created",
+            "started_at",
+            "finished_at",
+            "result",
+            "errors",
+            "status_url",
+        ]
+        read_only_fields = fields
+
+    def get_phase(self, job) -> str:
+        return importer.job_progress(job)[0]
+
+    def get_processed_rows(self, job) -> int:
+        return importer.job_progress(job)[1]
+
+    def get_status_url(self, job) -> str:
+        return reverse("perf_mgmt:api-v1:org-import-job", args=[job.pk], request=self.context.get("request"))

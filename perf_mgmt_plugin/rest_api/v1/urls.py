@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_import
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -12,4 +12,6 @@ urlpatterns = [
     path("team/", views.TeamListView.as_view(), name="team"),
     path("org-units/", views.OrgUnitListView.as_view(), name="org-units"),
     path("positions/", views.PositionListView.as_view(), name="positions"),
+    path("org-import/", views_import.OrgImportView.as_view(), name="org-import"),
+    path("org-import/<int:pk>/", views_import.OrgImportJobView.as_view(), name="org-import-job"),
 ]

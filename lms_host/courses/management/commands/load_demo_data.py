@@ -1,0 +1,15 @@
+"""``manage.py load_demo_data``: load the demo organisation and print a login per persona."""
+
+from django.core.management.base import BaseCommand
+
+from lms_host import demo
+
+
+class Command(BaseCommand):
+    help = "Load the Northwind Learning demo organisation (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        demo.load_demo_data()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in at http://127.0.0.1:8000/login/ as:"))
+        for persona, username in demo.PERSONAS.items():
+            self.stdout.write(f"  {persona:<36} {username:<8} / {demo.DEMO_PASSWORD}")

@@ -1,0 +1,192 @@
+"""
+The demo organisation of ``make demo``: Northwind Learning, ~40 people over 4 levels, with courses.
+
+Each domain adds a ``load_<domain>`` function here and to ``LOADERS``; ``load_demo_data`` runs them in order.
+Everything goes through the plugin's services, so the demo exercises the same code as real use. Idempotent:
+running it twice changes nothing.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from opaque_keys.edx.keys import CourseKey
+
+from lms_host.courses.models import Course, CourseAccessRole, CourseEnrollment
+from perf_mgmt_plugin.org import services
+from perf_mgmt_plugin.org.models import Employee, OrgUnit, Position
+
+DEMO_PASSWORD = "demo-pass"  # noqa: S105  (demo host only)
+
+UNITS = [
+    # code, name, kind, parent
+    ("NW", "Northwind Learning", "company", None),
+    ("TECH", "Technology", "division", "NW"),
+    ("PLAT", "Platform Engineering", "department", "TECH"),
+    ("PLAT-CORE", "Core Services", "team", "PLAT"),
+    ("DATA", "Data & Analytics", "team", "TECH"),
+    ("SALES", "Sales", "division", "NW"),
+    ("SALES-EMEA", "Sales EMEA", "team", "SALES"),
+    ("SALES-NA", "Sales North America", "team", "SALES"),
+    ("OPS", "Operations", "division", "NW"),
+    ("SUPPORT", "Customer Support", "team", "OPS"),
+    ("PEOPLE", "People & Culture", "department", "NW"),
+    ("LND", "Learning & Development", "team", "PEOPLE"),
+]
+
+POSITIONS = [
+    # code, title, unit
+    ("CEO", "Chief Executive Officer", "NW"),
+    ("VP-TECH", "VP Technology", "TECH"),
+    ("VP-SALES", "VP Sales", "SALES"),
+    ("VP-OPS", "VP Operations", "OPS"),
+    ("HR-DIR", "HR Director", "PEOPLE"),
+    ("ENG-MGR", "Engineering Manager", "PLAT"),
+    ("SWE", "Software Engineer", "PLAT-CORE"),
+    ("DATA-MGR", "Analytics Manager", "DATA"),
+    ("ANALYST", "Data Analyst", "DATA"),
+    ("SALES-MGR", "Sales Manager", "SALES"),
+    ("AE", "Account Executive", "SALES"),
+    ("SUP-LEAD", "Support Lead", "SUPPORT"),
+    ("SUP-SPEC", "Support Specialist", "SUPPORT"),
+    ("HRBP", "HR Business Partner", "PEOPLE"),
+    ("LD-DESIGNER", "Learning Designer", "LND"),
+]
+
+PEOPLE = [
+    # username, first, last, position, unit, manager, start (years ago)
+    ("grace", "Grace", "Okafor", "CEO", "NW", None, 9),
+    ("tomas", "Tomas", "Lindqvist", "VP-TECH", "TECH", "grace", 7),
+    ("amara", "Amara", "Nwosu", "VP-SALES", "SALES", "grace", 6),
+    ("diego", "Diego", "Ramirez", "VP-OPS", "OPS", "grace", 5),
+    ("helen", "Helen", "Park", "HR-DIR", "PEOPLE", "grace", 8),
+    ("priya", "Priya", "Sharma", "ENG-MGR", "PLAT-CORE", "tomas", 4),
+    ("kenji", "Kenji", "Watanabe", "DATA-MGR", "DATA", "tomas", 3),
+    ("sofia", "Sofia", "Rossi", "SALES-MGR", "SALES-EMEA", "amara", 4),
+    ("marcus", "Marcus", "Brown", "SALES-MGR", "SALES-NA", "amara", 2),
+    ("fatima", "Fatima", "Zahra", "SUP-LEAD", "SUPPORT", "diego", 3),
+    ("jordan", "Jordan", "Lee", "LD-DESIGNER", "LND", "helen", 2),
+    ("nadia", "Nadia", "Haddad", "HRBP", "PEOPLE", "helen", 3),
+    ("owen", "Owen", "Gallagher", "HRBP", "PEOPLE", "helen", 1),
+    ("alex", "Alex", "Morgan", "SWE", "PLAT-CORE", "priya", 2),
+    ("bianca", "Bianca", "Ferreira", "SWE", "PLAT-CORE", "priya", 3),
+    ("chen", "Chen", "Wei", "SWE", "PLAT-CORE", "priya", 1),
+    ("dara", "Dara", "O'Neill", "SWE", "PLAT-CORE", "priya", 5),
+    ("emil", "Emil", "Novak", "SWE", "PLAT-CORE", "priya", 0),
+    ("farah", "Farah", "Khan", "SWE", "PLAT-CORE", "priya", 2),
+    ("gustavo", "Gustavo", "Silva", "ANALYST", "DATA", "kenji", 2),
+    ("hana", "Hana", "Kim", "ANALYST", "DATA", "kenji", 1),
+    ("ivan", "Ivan", "Petrov", "ANALYST", "DATA", "kenji", 4),
+    ("julia", "Julia", "Schmidt", "ANALYST", "DATA", "kenji", 0),
+    ("karim", "Karim", "Benali", "AE", "SALES-EMEA", "sofia", 3),
+    ("lena", "Lena", "Vogel", "AE", "SALES-EMEA", "sofia", 2),
+    ("mateo", "Mateo", "Garcia", "AE", "SALES-EMEA", "sofia", 1),
+    ("nora", "Nora", "Lindberg", "AE", "SALES-EMEA", "sofia", 4),
+    ("oliver", "Oliver", "Smith", "AE", "SALES-EMEA", "sofia", 0),
+    ("paula", "Paula", "Johnson", "AE", "SALES-NA", "marcus", 2),
+    ("quinn", "Quinn", "Taylor", "AE", "SALES-NA", "marcus", 1),
+    ("rosa", "Rosa", "Martinez", "AE", "SALES-NA", "marcus", 3),
+    ("samir", "Samir", "Patel", "AE", "SALES-NA", "marcus", 2),
+    ("tara", "Tara", "Williams", "AE", "SALES-NA", "marcus", 0),
+    ("uma", "Uma", "Reddy", "SUP-SPEC", "SUPPORT", "fatima", 2),
+    ("victor", "Victor", "Dubois", "SUP-SPEC", "SUPPORT", "fatima", 1),
+    ("wendy", "Wendy", "Clarke", "SUP-SPEC", "SUPPORT", "fatima", 3),
+    ("xavier", "Xavier", "Moreau", "SUP-SPEC", "SUPPORT", "fatima", 0),
+    ("yasmin", "Yasmin", "Aziz", "SUP-SPEC", "SUPPORT", "fatima", 4),
+    ("zoe", "Zoe", "Campbell", "SWE", "PLAT-CORE", "priya", 1),
+    ("ben", "Ben", "Adeyemi", "ANALYST", "DATA", "kenji", 2),
+]
+
+COURSES = [
+    ("course-v1:Northwind+LEAD101+2026", "Leading High-Performing Teams"),
+    ("course-v1:Northwind+PM201+2026", "Project Management Essentials"),
+    ("course-v1:Northwind+DATA110+2026", "Data Literacy for Everyone"),
+    ("course-v1:Northwind+SELL150+2026", "Consultative Selling"),
+]
+
+ENROLLMENTS = {
+    "course-v1:Northwind+LEAD101+2026": ["priya", "kenji", "sofia", "marcus", "fatima"],
+    "course-v1:Northwind+PM201+2026": ["alex", "bianca", "gustavo", "priya"],
+    "course-v1:Northwind+DATA110+2026": ["hana", "julia", "karim", "uma"],
+    "course-v1:Northwind+SELL150+2026": ["lena", "mateo", "oliver", "tara", "quinn"],
+}
+
+#: The logins printed by ``make demo``: persona -> username.
+PERSONAS = {
+    "learner": "alex",
+    "manager": "priya",
+    "senior manager": "tomas",
+    "HR admin": "helen",
+    "course staff": "jordan",
+    "platform superuser (Django admin)": "admin",
+}
+
+
+def _user(username, first="", last="", **extra):
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=username,
+        defaults={"first_name": first, "last_name": last, "email": f"{username}@northwind.example", **extra},
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+def load_org():
+    """Units, positions and people (with reporting lines), the HR admin group and a superuser."""
+    units = {}
+    for code, name, kind, parent in UNITS:
+        unit = OrgUnit.objects.filter(code=code).first()
+        units[code] = unit or services.create_org_unit(code=code, name=name, kind=kind, parent=units.get(parent))
+    positions = {}
+    for code, title, unit in POSITIONS:
+        positions[code], _ = Position.objects.get_or_create(
+            code=code, defaults={"title": title, "org_unit": units[unit]}
+        )
+    today = datetime.date.today()
+    employees = {}
+    for number, (username, first, last, position, unit, manager, years) in enumerate(PEOPLE, start=1001):
+        user = _user(username, first, last)
+        employee = Employee.objects.filter(user=user).first()
+        if employee is None:
+            employee = services.create_employee(
+                user,
+                manager=employees.get(manager),
+                employee_number=f"NW{number}",
+                position=positions[position],
+                org_unit=units[unit],
+                start_date=today.replace(year=today.year - years, day=1),
+            )
+        employees[username] = employee
+    group, _ = Group.objects.get_or_create(name=settings.PERF_MGMT_HR_ADMIN_GROUP)
+    group.user_set.add(employees["helen"].user, employees["nadia"].user)
+    _user("admin", "Site", "Admin", is_staff=True, is_superuser=True)
+
+
+def load_courses():
+    """Demo courses, enrollments and the course staff role of the learning designer."""
+    for key, name in COURSES:
+        Course.objects.get_or_create(id=CourseKey.from_string(key), defaults={"display_name": name})
+    user_model = get_user_model()
+    for key, usernames in ENROLLMENTS.items():
+        course_key = CourseKey.from_string(key)
+        for user in user_model.objects.filter(username__in=usernames):
+            CourseEnrollment.objects.get_or_create(user=user, course_id=course_key)
+    jordan = user_model.objects.get(username="jordan")
+    for key in COURSES[:2]:
+        course_key = CourseKey.from_string(key[0])
+        CourseAccessRole.objects.get_or_create(user=jordan, course_id=course_key, org=course_key.org, role="staff")
+
+
+LOADERS = [load_org, load_courses]
+
+
+@transaction.atomic
+def load_demo_data():
+    """Run every loader in order (idempotent)."""
+    for loader in LOADERS:
+        loader()

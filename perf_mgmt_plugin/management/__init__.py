@@ -1,0 +1,1 @@
+"""Management commands of perf-mgmt, for operators and cron."""

@@ -1,0 +1,1 @@
+"""The commands (``python manage.py <name>``)."""

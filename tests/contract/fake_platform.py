@@ -1,0 +1,246 @@
+"""
+FAKE openedx-platform modules, for tests only: the platform cannot run here.
+
+``installed_fake_platform()`` puts into ``sys.modules`` fakes of exactly the platform names that
+``perf_mgmt_plugin.openedx.compat`` imports, with the attribute names and signatures checked in the platform's code
+(see the list at the top of ``compat.py``). The fake models are real Django models in an isolated app registry,
+mapped onto the host's tables (``managed = False``), so the backend's queries run through the ORM just as they would
+against the platform's schema -- including ``CourseEnrollment.course`` being a foreign key whose ``course_id``
+attname is what the backend filters on. Behaviour is reduced to what the contract needs; none of the platform's
+side effects (events, emails, caches, openedx-authz) are reproduced, and no platform code is copied.
+
+``installed_fake_retirement_signals()`` fakes ``openedx.core.djangoapps.user_api.accounts.signals``.
+"""
+
+import contextlib
+import sys
+import types
+
+from django.apps.registry import Apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.dispatch import Signal
+from opaque_keys.edx.django.models import CourseKeyField
+from opaque_keys.edx.keys import CourseKey
+
+from lms_host.courses import models as host_models
+
+User = get_user_model()
+
+#: Keeps the fake models out of the project's app registry (no checks, migrations or reverse relations on User).
+FAKE_APPS = Apps(installed_apps=())
+FAKE_APP_LABEL = "fake_openedx_platform"
+# The fake models point at the real User: let the isolated registry resolve that relation (it adds nothing to User).
+FAKE_APPS.register_model(User._meta.app_label, User)
+
+
+class FakeCourseOverview(models.Model):
+    """FAKE of ``openedx.core.djangoapps.content.course_overviews.models.CourseOverview`` (the fields we read)."""
+
+    id = CourseKeyField(db_index=True, primary_key=True, max_length=255)
+    display_name = models.TextField(null=True)
+    start = models.DateTimeField(null=True)
+    end = models.DateTimeField(null=True)
+
+    class Meta:
+        apps = FAKE_APPS
+        app_label = FAKE_APP_LABEL
+        db_table = host_models.Course._meta.db_table
+        managed = False
+
+    @classmethod
+    def course_exists(cls, course_id):
+        """Like the platform's, minus the modulestore fallback (there is no modulestore here)."""
+        return cls.objects.filter(id=course_id).exists()
+
+
+class FakeNonExistentCourseError(Exception):
+    """FAKE of ``common.djangoapps.student.models.NonExistentCourseError``."""
+
+
+class FakeCourseEnrollment(models.Model):
+    """
+    FAKE of ``common.djangoapps.student.models.CourseEnrollment``: ``course`` is a FK to CourseOverview without a
+    database constraint, as in the platform, and ``enroll`` has the platform's signature and the behaviour that
+    matters to callers (it (re)activates and *overwrites the mode* even for an active enrollment).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    course = models.ForeignKey(FakeCourseOverview, db_constraint=False, on_delete=models.DO_NOTHING, related_name="+")
+    created = models.DateTimeField(auto_now_add=True, null=True)
+    is_active = models.BooleanField(default=True)
+    mode = models.CharField(default="audit", max_length=100)
+
+    class Meta:
+        apps = FAKE_APPS
+        app_label = FAKE_APP_LABEL
+        db_table = host_models.CourseEnrollment._meta.db_table
+        managed = False
+
+    @classmethod
+    def enroll(cls, user, course_key, mode=None, check_access=False, can_upgrade=False, enterprise_uuid=None):  # pylint: disable=unused-argument
+        """Same signature as the platform's; a missing course only fails with ``check_access``, as there."""
+        assert isinstance(course_key, CourseKey), "the platform asserts a CourseKey here"
+        if check_access and not FakeCourseOverview.course_exists(course_key):
+            raise FakeNonExistentCourseError(str(course_key))
+        enrollment, _ = cls.objects.get_or_create(
+            user=user, course_id=course_key, defaults={"mode": "audit", "is_active": False}
+        )
+        enrollment.is_active = True
+        enrollment.mode = mode or "audit"
+        enrollment.save()
+        return enrollment
+
+
+class FakeCourseAccessRole(models.Model):
+    """FAKE of ``common.djangoapps.student.models.CourseAccessRole`` (user, org, course_id, role)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    org = models.CharField(max_length=64, db_index=True, blank=True)
+    course_id = CourseKeyField(db_index=True, blank=True, max_length=255)
+    role = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        apps = FAKE_APPS
+        app_label = FAKE_APP_LABEL
+        db_table = host_models.CourseAccessRole._meta.db_table
+        managed = False
+
+
+#: Roles that also grant another (the platform registers ``limited_staff`` with ``staff`` as its base role).
+_GRANTED_BY = {"staff": {"staff", "limited_staff"}}
+
+
+def _granting(role):
+    return _GRANTED_BY.get(role, {role})
+
+
+class _FakeCourseRole:
+    """FAKE of ``common.djangoapps.student.roles.CourseRole``: ``Role(course_key).has_user(user)``."""
+
+    ROLE = ""
+
+    def __init__(self, course_key):
+        self.course_key = course_key
+        self.org = course_key.org
+
+    def has_user(self, user, check_user_activation=True):
+        if check_user_activation and not (user.is_authenticated and user.is_active):
+            return False
+        return FakeCourseAccessRole.objects.filter(
+            user=user, role__in=_granting(self.ROLE), course_id=self.course_key, org=self.org
+        ).exists()
+
+
+class FakeCourseStaffRole(_FakeCourseRole):
+    """FAKE of ``common.djangoapps.student.roles.CourseStaffRole``."""
+
+    ROLE = "staff"
+
+
+class FakeCourseInstructorRole(_FakeCourseRole):
+    """FAKE of ``common.djangoapps.student.roles.CourseInstructorRole``."""
+
+    ROLE = "instructor"
+
+
+class FakeUserBasedRole:
+    """FAKE of ``common.djangoapps.student.roles.UserBasedRole`` (``courses_with_role`` only)."""
+
+    def __init__(self, user, role):
+        self.user = user
+        self.role = role
+
+    def courses_with_role(self):
+        """Items with ``.course_id`` (empty for org-wide roles), as the platform's."""
+        return FakeCourseAccessRole.objects.filter(user=self.user, role__in=_granting(self.role))
+
+
+def fake_get_learning_mfe_home_url(course_key, url_fragment=None, params=None):
+    """FAKE of ``openedx.features.course_experience.url_helpers.get_learning_mfe_home_url`` (no site config)."""
+    url = f"{settings.LEARNING_MICROFRONTEND_URL}/course/{course_key}"
+    if url_fragment:
+        url += f"/{url_fragment}"
+    if params:
+        url += f"?{params.urlencode()}"
+    return url
+
+
+def _module_tree(leaves):
+    """``{dotted name: module}`` for ``leaves`` and every parent package, children set as attributes."""
+    modules = {}
+    for dotted, attrs in leaves.items():
+        parts = dotted.split(".")
+        for depth in range(1, len(parts) + 1):
+            name = ".".join(parts[:depth])
+            if name not in modules:
+                module = types.ModuleType(name, "FAKE openedx-platform module (tests only)")
+                module.__path__ = []  # a package, so that submodules import
+                modules[name] = module
+                if depth > 1:
+                    setattr(modules[".".join(parts[: depth - 1])], parts[depth - 1], module)
+        for attr, value in attrs.items():
+            setattr(modules[dotted], attr, value)
+    return modules
+
+
+@contextlib.contextmanager
+def installed_fake_modules(leaves):
+    """
+    Install ``leaves`` (``{module: {attr: value}}``) and their parents in ``sys.modules`` for the block.
+
+    Only these names are put back afterwards (``mock.patch.dict`` would also drop every module first imported
+    inside the block, and a later re-import of a models module breaks Django's registry).
+    """
+    fakes = _module_tree(leaves)
+    missing = object()
+    saved = {name: sys.modules.get(name, missing) for name in fakes}
+    sys.modules.update(fakes)
+    try:
+        yield
+    finally:
+        for name, previous in saved.items():
+            if previous is missing:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = previous
+
+
+def installed_fake_platform():
+    """The FAKE platform modules the platform backend imports, for the duration of a ``with`` block."""
+    return installed_fake_modules(
+        {
+            "common.djangoapps.student.models": {
+                "CourseEnrollment": FakeCourseEnrollment,
+                "CourseAccessRole": FakeCourseAccessRole,
+                "NonExistentCourseError": FakeNonExistentCourseError,
+            },
+            "common.djangoapps.student.roles": {
+                "CourseStaffRole": FakeCourseStaffRole,
+                "CourseInstructorRole": FakeCourseInstructorRole,
+                "UserBasedRole": FakeUserBasedRole,
+            },
+            "openedx.core.djangoapps.content.course_overviews.models": {"CourseOverview": FakeCourseOverview},
+            "openedx.features.course_experience.url_helpers": {
+                "get_learning_mfe_home_url": fake_get_learning_mfe_home_url
+            },
+        }
+    )
+
+
+@contextlib.contextmanager
+def installed_fake_retirement_signals():
+    """
+    FAKE ``openedx.core.djangoapps.user_api.accounts.signals``: two fresh Signals, yielded as
+    ``(USER_RETIRE_LMS_CRITICAL, USER_RETIRE_LMS_MISC)``.
+    """
+    critical, misc = Signal(), Signal()
+    leaves = {
+        "openedx.core.djangoapps.user_api.accounts.signals": {
+            "USER_RETIRE_LMS_CRITICAL": critical,
+            "USER_RETIRE_LMS_MISC": misc,
+        }
+    }
+    with installed_fake_modules(leaves):
+        yield critical, misc

@@ -1,0 +1,285 @@
+"""
+The PlatformBackend contract, run against both backends.
+
+The host backend runs on the host's models. The openedx-platform backend cannot meet the real platform here, so it
+runs against ``fake_platform`` -- FAKE platform modules with the names and signatures checked in the platform's code
+(``perf_mgmt_plugin/openedx/compat.py``). Each backend comes with a small "world" that seeds data through that
+backend's own models, so a test states the situation once and both backends must give the same answer.
+"""
+
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from opaque_keys.edx.keys import CourseKey
+
+from lms_host.courses import models as host
+from lms_host.courses.backend import HostPlatformBackend
+from perf_mgmt_plugin.openedx.backend import CourseInfo, parse_course_key
+from perf_mgmt_plugin.openedx.compat import PlatformUnavailable
+from perf_mgmt_plugin.openedx.platform_backend import OpenedxPlatformBackend
+
+from .. import factories
+from . import fake_platform as fake
+
+pytestmark = pytest.mark.django_db
+
+KEY_A = CourseKey.from_string("course-v1:ContractOrg+A101+2026")
+KEY_B = CourseKey.from_string("course-v1:ContractOrg+B202+2026")
+KEY_C = CourseKey.from_string("course-v1:OtherOrg+C303+2026")
+UNKNOWN = CourseKey.from_string("course-v1:Nobody+None+2026")
+START = datetime(2026, 1, 5, tzinfo=UTC)
+END = datetime(2026, 6, 30, tzinfo=UTC)
+
+
+def _host_world():
+    def enrollment(user, key):
+        row = host.CourseEnrollment.objects.filter(user=user, course_id=key).first()
+        return row and (row.mode, row.is_active)
+
+    return SimpleNamespace(
+        name="host",
+        backend=HostPlatformBackend(),
+        add_course=lambda key, name, start=None, end=None: host.Course.objects.create(
+            id=key, display_name=name, start=start, end=end
+        ),
+        add_role=lambda user, key, role: host.CourseAccessRole.objects.create(
+            user=user, course_id=key, org=key.org, role=role
+        ),
+        add_enrollment=lambda user, key, mode="audit", is_active=True: host.CourseEnrollment.objects.create(
+            user=user, course_id=key, mode=mode, is_active=is_active
+        ),
+        enrollment=enrollment,
+        enrollment_count=lambda user, key: host.CourseEnrollment.objects.filter(user=user, course_id=key).count(),
+    )
+
+
+def _openedx_world():
+    def enrollment(user, key):
+        row = fake.FakeCourseEnrollment.objects.filter(user=user, course_id=key).first()
+        return row and (row.mode, row.is_active)
+
+    return SimpleNamespace(
+        name="openedx",
+        backend=OpenedxPlatformBackend(),
+        add_course=lambda key, name, start=None, end=None: fake.FakeCourseOverview.objects.create(
+            id=key, display_name=name, start=start, end=end
+        ),
+        add_role=lambda user, key, role: fake.FakeCourseAccessRole.objects.create(
+            user=user, course_id=key, org=key.org, role=role
+        ),
+        add_enrollment=lambda user, key, mode="audit", is_active=True: fake.FakeCourseEnrollment.objects.create(
+            user=user, course_id=key, mode=mode, is_active=is_active
+        ),
+        enrollment=enrollment,
+        enrollment_count=lambda user, key: fake.FakeCourseEnrollment.objects.filter(user=user, course_id=key).count(),
+    )
+
+
+@pytest.fixture(params=["host", "openedx"])
+def world(request, db, settings):
+    """One backend and its data helpers; the openedx one runs with the FAKE platform modules installed."""
+    if request.param == "host":
+        yield _host_world()
+        return
+    settings.LEARNING_MICROFRONTEND_URL = "http://apps.example.com/learning"
+    with fake.installed_fake_platform():
+        yield _openedx_world()
+
+
+@pytest.fixture
+def courses(world):
+    world.add_course(KEY_A, "Alpha", START, END)
+    world.add_course(KEY_B, "Beta")
+    world.add_course(KEY_C, "Gamma")
+    return world
+
+
+# --- courses -------------------------------------------------------------------------------------------------------
+
+
+def test_get_courses_returns_known_courses_in_one_query(courses, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        found = courses.backend.get_courses([KEY_A, str(KEY_B), UNKNOWN])
+    assert set(found) == {KEY_A, KEY_B}
+    assert found[KEY_A] == CourseInfo(course_key=KEY_A, display_name="Alpha", start=START, end=END)
+    assert found[KEY_B].display_name == "Beta"
+    assert found[KEY_B].start is None and found[KEY_B].end is None
+
+
+def test_get_courses_of_nothing_runs_no_query(courses, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert courses.backend.get_courses([]) == {}
+
+
+def test_get_course(courses):
+    info = courses.backend.get_course(str(KEY_A))
+    assert info.course_key == KEY_A
+    assert info.display_name == "Alpha"
+    assert (info.start, info.end) == (START, END)
+    assert courses.backend.get_course(UNKNOWN) is None
+
+
+# --- course roles --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "role, course, expected",
+    [
+        ("staff", KEY_A, True),
+        ("instructor", KEY_A, True),
+        ("beta_testers", KEY_A, False),  # another role
+        ("staff", KEY_B, False),  # staff of another course
+    ],
+)
+def test_is_course_staff_by_role(courses, role, course, expected):
+    user = factories.make_user()
+    courses.add_role(user, course, role)
+    assert courses.backend.is_course_staff(user, KEY_A) is expected
+    assert courses.backend.is_course_staff(user, str(KEY_A)) is expected
+
+
+def test_global_staff_is_course_staff_everywhere(courses):
+    admin = factories.make_user(is_staff=True)
+    assert courses.backend.is_course_staff(admin, KEY_A)
+    assert courses.backend.is_course_staff(admin, KEY_C)
+
+
+def test_inactive_and_anonymous_users_are_never_course_staff(courses):
+    inactive = factories.make_user(is_active=False)
+    courses.add_role(inactive, KEY_A, "staff")
+    inactive_admin = factories.make_user(is_staff=True, is_active=False)
+    assert not courses.backend.is_course_staff(inactive, KEY_A)
+    assert not courses.backend.is_course_staff(inactive_admin, KEY_A)
+    assert not courses.backend.is_course_staff(AnonymousUser(), KEY_A)
+
+
+def test_staff_course_keys(courses):
+    user = factories.make_user()
+    courses.add_role(user, KEY_A, "staff")
+    courses.add_role(user, KEY_B, "instructor")
+    courses.add_role(user, KEY_C, "beta_testers")
+    other = factories.make_user()
+    courses.add_role(other, KEY_C, "staff")
+    assert courses.backend.staff_course_keys(user) == {KEY_A, KEY_B}
+    assert courses.backend.staff_course_keys(factories.make_user()) == set()
+
+
+def test_staff_course_keys_of_inactive_and_anonymous_users_are_empty(courses):
+    inactive = factories.make_user(is_active=False)
+    courses.add_role(inactive, KEY_A, "staff")
+    assert courses.backend.staff_course_keys(inactive) == set()
+    assert courses.backend.staff_course_keys(AnonymousUser()) == set()
+
+
+# --- enrollments ---------------------------------------------------------------------------------------------------
+
+
+def test_enroll_creates_an_active_enrollment(courses):
+    user = factories.make_user()
+    courses.backend.enroll(user, str(KEY_A))
+    assert courses.enrollment(user, KEY_A) == ("audit", True)
+    assert courses.backend.enrolled_course_keys(user) == {KEY_A}
+
+
+def test_enroll_is_idempotent(courses):
+    user = factories.make_user()
+    courses.backend.enroll(user, KEY_A)
+    courses.backend.enroll(user, KEY_A)
+    assert courses.enrollment_count(user, KEY_A) == 1
+    assert courses.enrollment(user, KEY_A) == ("audit", True)
+
+
+def test_enroll_leaves_an_active_enrollment_and_its_mode_alone(courses):
+    """The platform's CourseEnrollment.enroll would downgrade a verified learner to the mode given."""
+    user = factories.make_user()
+    courses.add_enrollment(user, KEY_A, mode="verified")
+    courses.backend.enroll(user, KEY_A)
+    assert courses.enrollment(user, KEY_A) == ("verified", True)
+
+
+def test_enroll_reactivates_an_inactive_enrollment(courses):
+    user = factories.make_user()
+    courses.add_enrollment(user, KEY_A, is_active=False)
+    courses.backend.enroll(user, KEY_A)
+    assert courses.enrollment_count(user, KEY_A) == 1
+    assert courses.enrollment(user, KEY_A)[1] is True
+
+
+def test_enroll_in_an_unknown_course_raises(courses):
+    user = factories.make_user()
+    with pytest.raises(ValueError, match="does not exist"):
+        courses.backend.enroll(user, UNKNOWN)
+    assert courses.enrollment(user, UNKNOWN) is None
+
+
+def test_enrolled_course_keys(courses):
+    user = factories.make_user()
+    courses.add_enrollment(user, KEY_A)
+    courses.add_enrollment(user, KEY_B, is_active=False)
+    courses.add_enrollment(user, KEY_C)
+    courses.add_enrollment(factories.make_user(), KEY_B)
+    backend = courses.backend
+    assert backend.enrolled_course_keys(user) == {KEY_A, KEY_C}
+    assert backend.enrolled_course_keys(user, [KEY_A, str(KEY_B)]) == {KEY_A}
+    assert backend.enrolled_course_keys(user, [UNKNOWN]) == set()
+    assert backend.enrolled_course_keys(user, []) == set()
+    assert all(isinstance(key, CourseKey) for key in backend.enrolled_course_keys(user))
+
+
+# --- urls and keys -------------------------------------------------------------------------------------------------
+
+
+def test_course_url_is_a_string_with_the_key(courses):
+    url = courses.backend.course_url(str(KEY_A))
+    assert isinstance(url, str)
+    assert str(KEY_A) in url
+
+
+@pytest.mark.parametrize("garbage", ["not a course", "", "course-v1:missing-parts"])
+def test_garbage_course_keys_fail_clearly(courses, garbage):
+    with pytest.raises(ValueError, match="is not a valid course key"):
+        courses.backend.get_course(garbage)
+    with pytest.raises(ValueError, match="is not a valid course key"):
+        courses.backend.enrolled_course_keys(factories.make_user(), [garbage])
+
+
+# --- backend-specific ----------------------------------------------------------------------------------------------
+
+
+def test_parse_course_key():
+    assert parse_course_key(KEY_A) is KEY_A
+    assert parse_course_key(str(KEY_A)) == KEY_A
+    with pytest.raises(ValueError, match="'garbage' is not a valid course key"):
+        parse_course_key("garbage")
+
+
+def test_platform_backend_uses_the_learning_mfe_home(settings):
+    settings.LEARNING_MICROFRONTEND_URL = "http://apps.example.com/learning"
+    with fake.installed_fake_platform():
+        url = OpenedxPlatformBackend().course_url(KEY_A)
+    assert url == f"http://apps.example.com/learning/course/{KEY_A}/home"
+
+
+def test_platform_backend_names_a_course_without_display_name_by_its_key(db):
+    # CourseOverview.display_name is nullable in the platform; the host table behind the fake is not, so "" here.
+    fake.FakeCourseOverview.objects.create(id=KEY_A, display_name="")
+    with fake.installed_fake_platform():
+        assert OpenedxPlatformBackend().get_course(KEY_A).display_name == str(KEY_A)
+
+
+def test_platform_backend_counts_inherited_limited_staff_as_staff(db):
+    """The platform's CourseStaffRole includes ``limited_staff`` (its BASE_ROLE is staff); the backend follows it."""
+    user = factories.make_user()
+    fake.FakeCourseOverview.objects.create(id=KEY_A, display_name="Alpha")
+    fake.FakeCourseAccessRole.objects.create(user=user, course_id=KEY_A, org=KEY_A.org, role="limited_staff")
+    with fake.installed_fake_platform():
+        assert OpenedxPlatformBackend().is_course_staff(user, KEY_A)
+        assert OpenedxPlatformBackend().staff_course_keys(user) == {KEY_A}
+
+
+def test_platform_backend_outside_the_platform_fails_with_a_clear_message(db):
+    user = factories.make_user()
+    with pytest.raises(PlatformUnavailable, match="needs openedx-platform; set PERF_MGMT_PLATFORM_BACKEND"):
+        OpenedxPlatformBackend().enrolled_course_keys(user)
