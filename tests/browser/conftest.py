@@ -38,7 +38,7 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1280, "height": 800}
 PASSWORD = "pass"  # noqa: S105  (tests.factories.make_user's password)
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
 def _unavailable(reason):
@@ -119,7 +119,8 @@ def sign_in():
 
 @pytest.fixture
 def screenshot():
-    """``screenshot(page, name)`` -> the full-page PNG saved as docs/screenshots/<name>.png (for the README)."""
+    """``screenshot(page, name)`` -> the full-page PNG saved as var/screenshots/<name>.png
+    (to look at after a run; the README's pictures come from the demo data, scripts/demo_screenshots.py)."""
 
     def take(page, name):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,8 +1,7 @@
 """
 The perf-mgmt pages in a real browser, one persona at a time: sign-in, navigation, keyboard access, sign-out.
 
-The screenshots these tests save under docs/screenshots/ are the ones the README shows; re-running the tests
-refreshes them.
+Each persona's home page is saved under var/screenshots/ for a person to look at after a run.
 """
 
 import re

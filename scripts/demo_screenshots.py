@@ -1,0 +1,51 @@
+"""
+Take the README's screenshots from the running demo (``make demo``), one persona at a time, in headless Chromium.
+
+Usage: ``.venv/bin/python scripts/demo_screenshots.py [http://127.0.0.1:8000]``. The pictures are written to
+docs/screenshots/. The demo's data is what they show, so they are re-taken whenever the pages or the demo change.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+PASSWORD = "demo-pass"  # noqa: S105 -- the demo personas' published password
+# (username, path, file name)
+SHOTS = [
+    ("alex", "/perf-mgmt/", "learner-home"),
+    ("priya", "/perf-mgmt/team/", "manager-my-team"),
+    ("tomas", "/perf-mgmt/team/", "senior-manager-my-team"),
+    ("helen", "/perf-mgmt/people/", "hr-people"),
+    ("helen", "/perf-mgmt/org-chart/", "hr-org-chart"),
+    ("helen", "/perf-mgmt/org-import/", "hr-org-import"),
+    ("jordan", "/perf-mgmt/courses/", "course-staff-courses"),
+    ("helen", "/perf-mgmt/api/docs/", "api-docs"),
+]
+
+
+def main(base):
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        for username, path, name in SHOTS:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            page.goto(f"{base}/login/")
+            page.fill("input[name=username]", username)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit], input[type=submit]")
+            page.wait_for_load_state("networkidle")
+            response = page.goto(base + path)
+            page.wait_for_load_state("networkidle")
+            if response is None or response.status != 200:
+                raise SystemExit(f"{username} {path}: HTTP {response and response.status}")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=False)
+            print(f"{name}.png  ({username} {path})")
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1].rstrip("/") if len(sys.argv) > 1 else "http://127.0.0.1:8000")
