@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from perf_mgmt_plugin.openedx.backend import CourseInfo, PlatformBackend, parse_course_key
 
-from .models import Course, CourseAccessRole, CourseEnrollment
+from .models import Course, CourseAccessRole, CourseEnrollment, UserProfile
 
 
 class HostPlatformBackend(PlatformBackend):
@@ -51,3 +51,10 @@ class HostPlatformBackend(PlatformBackend):
 
     def course_url(self, course_key):
         return reverse("host_course", kwargs={"course_id": str(parse_course_key(course_key))})
+
+    def create_user_profiles(self, users):
+        # Like the LMS's registration: one profile per user, named after the account; existing ones are kept.
+        UserProfile.objects.bulk_create(
+            [UserProfile(user=user, name=user.get_full_name() or user.username) for user in users if user.pk],
+            ignore_conflicts=True,
+        )

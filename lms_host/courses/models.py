@@ -1,5 +1,6 @@
 """
-Stand-ins for the platform's CourseOverview, CourseEnrollment and CourseAccessRole, with the same field names.
+Stand-ins for the platform's CourseOverview, CourseEnrollment, CourseAccessRole and UserProfile, with the same field
+names.
 """
 
 from django.conf import settings
@@ -54,6 +55,22 @@ class CourseAccessRole(models.Model):
 
     class Meta:
         unique_together = [("user", "org", "course_id", "role")]
+
+
+class UserProfile(models.Model):
+    """
+    The LMS's ``auth_userprofile`` (the full name the LMS shows), which every LMS user is expected to have.
+
+    .. pii: the user's full name.
+    .. pii_types: name
+    .. pii_retirement: local_api
+    """
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    name = models.CharField(max_length=255, blank=True, db_index=True)
+
+    def __str__(self):
+        return self.name
 
 
 class CourseBlock(models.Model):

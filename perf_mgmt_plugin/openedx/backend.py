@@ -59,6 +59,14 @@ class PlatformBackend(ABC):
     def course_url(self, course_key):
         """The learner-facing URL of the course's home."""
 
+    @abstractmethod
+    def create_user_profiles(self, users):
+        """
+        Give new accounts what the platform expects every user to have (in the LMS: a ``UserProfile`` holding the
+        full name, which its pages and APIs read). Called in one batch after the plugin creates users; users who
+        already have one are left as they are.
+        """
+
     def get_course(self, course_key):
         """One course, or ``None`` if the platform does not know it."""
         key = parse_course_key(course_key)

@@ -15,6 +15,9 @@ Checked against openedx/openedx-platform (master, 2026) -- read, not copied:
   ``COURSE_ENROLLMENT_CREATED`` again; with ``check_access=False`` it enrolls in courses that do not exist.
 - ``common/djangoapps/student/models/user.py``: ``CourseAccessRole`` (``user``, ``org``, ``course_id``
   CourseKeyField blank for org-wide roles, ``role``), re-exported by ``common.djangoapps.student.models``.
+- ``common/djangoapps/student/models/user.py``: ``UserProfile`` (``user`` OneToOne with ``related_name="profile"``,
+  ``name`` CharField(255, blank); table ``auth_userprofile``): the LMS creates one at registration and its pages
+  and APIs read ``user.profile``; every other field is optional.
 - ``common/djangoapps/student/roles.py``: ``CourseStaffRole(course_key)`` / ``CourseInstructorRole(course_key)``
   ``.has_user(user)`` and ``UserBasedRole(user, role).courses_with_role()`` (items with ``.course_id``; a queryset of
   CourseAccessRole in older releases, dataclasses whose ``course_id`` may be a string on master). On master these
@@ -52,6 +55,15 @@ def course_enrollment_model():
     except ImportError:
         _platform_import("CourseEnrollment")
     return CourseEnrollment
+
+
+def user_profile_model():
+    """``common.djangoapps.student.models.UserProfile``."""
+    try:
+        from common.djangoapps.student.models import UserProfile  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        _platform_import("UserProfile")
+    return UserProfile
 
 
 def student_roles():

@@ -74,3 +74,13 @@ class OpenedxPlatformBackend(PlatformBackend):
 
     def course_url(self, course_key):
         return compat.learning_mfe_home_url(parse_course_key(course_key))
+
+    def create_user_profiles(self, users):
+        users = [user for user in users if user.pk is not None]
+        if not users:
+            return
+        profiles = compat.user_profile_model()
+        have = set(profiles.objects.filter(user_id__in=[user.pk for user in users]).values_list("user_id", flat=True))
+        profiles.objects.bulk_create(
+            [profiles(user=user, name=user.get_full_name() or user.username) for user in users if user.pk not in have]
+        )

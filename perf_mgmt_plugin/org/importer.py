@@ -53,6 +53,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ..core.paths import MAX_DEPTH
+from ..openedx import get_backend
 from .errors import OrgError
 from .models import Employee, ImportJob, OrgUnit, Position
 from .services import rebuild_paths
@@ -917,6 +918,8 @@ def _apply_employees(collector, people, history_user, user_model):
         for chunk in _chunks(missing, IN_BATCH):  # backends that do not return ids from a bulk insert
             for username, pk in user_model.objects.filter(username__in=chunk).values_list("username", "pk"):
                 missing[username].pk = pk
+        # The platform expects more than an auth user for every account (the LMS: a UserProfile).
+        get_backend().create_user_profiles(new_users)
         # The result names the new users by id too (retirement finds their rows by it).
         new_ids = {person.row.line: person.new_user.pk for person in people if person.new_user is not None}
         collector.changes = [

@@ -55,6 +55,19 @@ class FakeCourseOverview(models.Model):
         return cls.objects.filter(id=course_id).exists()
 
 
+class FakeUserProfile(models.Model):
+    """FAKE of ``common.djangoapps.student.models.UserProfile`` (``user`` one-to-one, ``name``)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        apps = FAKE_APPS
+        app_label = FAKE_APP_LABEL
+        db_table = host_models.UserProfile._meta.db_table
+        managed = False
+
+
 class FakeNonExistentCourseError(Exception):
     """FAKE of ``common.djangoapps.student.models.NonExistentCourseError``."""
 
@@ -215,6 +228,7 @@ def installed_fake_platform():
                 "CourseEnrollment": FakeCourseEnrollment,
                 "CourseAccessRole": FakeCourseAccessRole,
                 "NonExistentCourseError": FakeNonExistentCourseError,
+                "UserProfile": FakeUserProfile,
             },
             "common.djangoapps.student.roles": {
                 "CourseStaffRole": FakeCourseStaffRole,

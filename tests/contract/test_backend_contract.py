@@ -52,6 +52,7 @@ def _host_world():
         ),
         enrollment=enrollment,
         enrollment_count=lambda user, key: host.CourseEnrollment.objects.filter(user=user, course_id=key).count(),
+        profile_names=lambda: dict(host.UserProfile.objects.values_list("user__username", "name")),
     )
 
 
@@ -74,6 +75,7 @@ def _openedx_world():
         ),
         enrollment=enrollment,
         enrollment_count=lambda user, key: fake.FakeCourseEnrollment.objects.filter(user=user, course_id=key).count(),
+        profile_names=lambda: dict(fake.FakeUserProfile.objects.values_list("user__username", "name")),
     )
 
 
@@ -229,6 +231,18 @@ def test_enrolled_course_keys(courses):
 
 
 # --- urls and keys -------------------------------------------------------------------------------------------------
+
+
+def test_create_user_profiles_names_new_users_and_keeps_existing_profiles(world, django_assert_max_num_queries):
+    named = factories.make_user("ana", first_name="Ana", last_name="Lima")
+    bare = factories.make_user("noname", first_name="", last_name="")
+    world.backend.create_user_profiles([named])
+    named.first_name = "Changed"
+    with django_assert_max_num_queries(2):
+        world.backend.create_user_profiles([named, bare])
+    assert world.profile_names() == {"ana": "Ana Lima", "noname": "noname"}
+    world.backend.create_user_profiles([])
+    assert len(world.profile_names()) == 2
 
 
 def test_course_url_is_a_string_with_the_key(courses):

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
+from lms_host.courses.models import UserProfile
 from perf_mgmt_plugin.core.paths import MAX_DEPTH
 from perf_mgmt_plugin.org import importer, services
 from perf_mgmt_plugin.org.models import Employee, OrgUnit, Position
@@ -250,6 +251,9 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(org):
     )
     first = importer.import_employees(rows, dry_run=False, create_users=True, user=org.hr)
     assert first.applied and (first.created, first.updated, first.users_created) == (2, 1, 2)
+    # New accounts get what the platform expects of every user, through the platform backend (the host's profile).
+    profiles = dict(UserProfile.objects.values_list("user__username", "name"))
+    assert profiles == {"newbie": "New Bie", "newboss": "New Boss"}
     after_first = snapshot()
     second = importer.import_employees(rows, dry_run=False, create_users=True, user=org.hr)
     assert second.applied and (second.created, second.updated, second.unchanged) == (0, 0, 3)
