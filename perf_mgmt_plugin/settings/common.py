@@ -24,8 +24,20 @@ DEFAULTS = {
 }
 
 
+#: Names of the OpenAPI enums whose field names collide across the plugin's serializers (both are ``kind``).
+ENUM_NAME_OVERRIDES = {
+    "PerfMgmtOrgUnitKindEnum": "perf_mgmt_plugin.org.models.OrgUnit.KIND_CHOICES",
+    "PerfMgmtImportKindEnum": "perf_mgmt_plugin.org.models.ImportJob.KIND_CHOICES",
+}
+
+
 def plugin_settings(settings):
-    """Apply defaults for every setting the operator has not set."""
+    """Apply defaults for every setting the operator has not set, and name the plugin's OpenAPI enums."""
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    spectacular = getattr(settings, "SPECTACULAR_SETTINGS", None)
+    if isinstance(spectacular, dict):
+        overrides = spectacular.setdefault("ENUM_NAME_OVERRIDES", {})
+        for name, choices in ENUM_NAME_OVERRIDES.items():
+            overrides.setdefault(name, choices)

@@ -53,7 +53,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
 class OrgImportOptionsSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """Options of an org chart import; a dry run unless ``dry_run`` is false, so a mistake never writes."""
 
-    kind = serializers.ChoiceField(choices=importer.KINDS, default=importer.EMPLOYEES)
+    kind = serializers.ChoiceField(choices=ImportJob.KIND_CHOICES, default=importer.EMPLOYEES)
     dry_run = serializers.BooleanField(default=True)
     create_users = serializers.BooleanField(default=False)
 
