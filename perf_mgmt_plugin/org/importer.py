@@ -1330,6 +1330,24 @@ def discard_expired_previews(now=None):
     )
 
 
+def fail_stalled_jobs(now=None):
+    """
+    End jobs that have been "running" longer than ``PERF_MGMT_IMPORT_TIMEOUT_MINUTES``: their worker died (killed,
+    restarted, out of memory) and will never finish them. Nothing of theirs was written -- an import writes in one
+    transaction -- so they are marked failed with a message saying so, and HR can simply upload the file again.
+    One UPDATE; run on each upload.
+    """
+    cutoff = (now or timezone.now()) - timedelta(minutes=settings.PERF_MGMT_IMPORT_TIMEOUT_MINUTES)
+    message = _("The import stopped before it finished (its worker ended). Nothing was changed; run it again.")
+    return ImportJob.objects.filter(status=ImportJob.RUNNING, started_at__lt=cutoff).update(
+        status=ImportJob.FAILED,
+        finished_at=now or timezone.now(),
+        phase="",
+        payload=None,
+        errors=[RowError(line=0, message=str(message), code="stalled").as_dict()],
+    )
+
+
 def create_job(kind, rows, *, user=None, dry_run=True, create_users=False, origin="api", source_name="", keep=False):
     """
     Record an import about to run. Its rows are stored only when ``keep`` is true: for the background task, or for
@@ -1339,6 +1357,7 @@ def create_job(kind, rows, *, user=None, dry_run=True, create_users=False, origi
         raise ImportFileError(_("Unknown import kind '%(kind)s'.") % {"kind": kind})
     rows = _source_rows(rows)
     discard_expired_previews()
+    fail_stalled_jobs()
     return ImportJob.objects.create(
         user=user if user is not None and user.is_authenticated else None,
         kind=kind,

@@ -15,6 +15,8 @@ DEFAULTS = {
     "PERF_MGMT_ANONYMITY_MIN_GROUP": 3,
     # Org chart imports with more rows than this run as a Celery task with progress instead of in the request.
     "PERF_MGMT_IMPORT_ASYNC_ROWS": 500,
+    # An import still "running" after this many minutes is taken as dead (its worker ended) and marked failed.
+    "PERF_MGMT_IMPORT_TIMEOUT_MINUTES": 120,
     # Page size of the plugin's list pages (REST pagination follows the platform's DefaultPagination).
     "PERF_MGMT_PAGE_SIZE": 50,
     # Where the shell's "Sign out" button posts (the LMS's logout view).

@@ -211,6 +211,24 @@ def test_expired_previews_lose_their_rows(org):
     assert job.payload is None
 
 
+def test_a_job_whose_worker_died_is_failed_on_the_next_upload(org, settings):
+    settings.PERF_MGMT_IMPORT_TIMEOUT_MINUTES = 30
+    dead = importer.create_job("employees", people_json(org), user=org.hr, keep=True)
+    alive = importer.create_job("employees", people_json(org), user=org.hr, keep=True)
+    long_ago = timezone.now() - timedelta(minutes=31)
+    ImportJob.objects.filter(pk=dead.pk).update(status="running", started_at=long_ago)
+    ImportJob.objects.filter(pk=alive.pk).update(status="running", started_at=timezone.now() - timedelta(minutes=29))
+
+    importer.create_job("employees", people_json(org), user=org.hr)
+
+    dead.refresh_from_db()
+    alive.refresh_from_db()
+    assert (dead.status, dead.payload, [e["code"] for e in dead.errors]) == ("failed", None, ["stalled"])
+    assert "Nothing was changed" in dead.errors[0]["message"] and dead.finished_at is not None
+    assert alive.status == "running" and alive.payload is not None
+    assert importer.execute_job(dead) is None  # a failed job is never run again
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Management command
 # ---------------------------------------------------------------------------------------------------------------
