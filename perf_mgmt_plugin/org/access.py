@@ -143,3 +143,42 @@ def team_q(user):
     for path in context.granted_unit_paths:
         condition |= Q(org_unit__path__startswith=path)
     return condition & ~Q(user_id=user.pk)
+
+
+def hr_units_q(user, prefix=""):
+    """
+    A ``Q`` matching the org units ``user`` administers as an HR admin: all of them when unrestricted, the subtrees
+    of their scope rows when scoped, none for anyone else. ``prefix`` (e.g. ``"org_unit__"``) applies it to a model
+    pointing at an org unit.
+    """
+    context = access_context(user)
+    if not context.is_hr_admin:
+        return Q(pk__in=[])
+    if context.hr_unit_paths is None:
+        return Q()
+    condition = Q(pk__in=[])
+    for path in context.hr_unit_paths:
+        condition |= Q(**{f"{prefix}path__startswith": path})
+    return condition
+
+
+def hr_employees_q(user):
+    """
+    A ``Q`` on Employee for the records ``user`` administers as an HR admin (``perf_mgmt.change_employee``): the
+    HR scope only, without the user's own record, reports or grants, which they may view but not edit.
+    """
+    context = access_context(user)
+    if context.hr_unrestricted:
+        return Q()
+    if not context.is_hr_admin:
+        return Q(pk__in=[])
+    return hr_units_q(user, prefix="org_unit__")
+
+
+def hr_covers_unit(context, unit):
+    """The user is an HR admin whose scope includes ``unit`` (an OrgUnit)."""
+    if not context.is_hr_admin:
+        return False
+    if context.hr_unit_paths is None:
+        return True
+    return _startswith_any(unit.path, context.hr_unit_paths)

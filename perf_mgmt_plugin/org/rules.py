@@ -5,7 +5,8 @@ Permissions:
     ``perf_mgmt.view_employee`` (Employee): self, their managers at any depth, HR admins in scope, grantees.
     ``perf_mgmt.change_employee`` (Employee): HR admins in scope.
     ``perf_mgmt.view_team``: anyone with reports or an active grant.
-    ``perf_mgmt.hr_admin``: HR admins (scoped or not) -- the People and Org chart pages.
+    ``perf_mgmt.hr_admin``: HR admins (scoped or not) -- the People and Org chart pages, the Django admin.
+    ``perf_mgmt.view_org_unit`` (OrgUnit): HR admins whose scope includes the unit (Django admin).
     ``perf_mgmt.import_org``, ``perf_mgmt.manage_structure``, ``perf_mgmt.manage_grants``: unrestricted HR admins.
     ``perf_mgmt.course_staff``: users with a staff or instructor role in at least one course.
     ``perf_mgmt.view_course_data`` (course key): the course's staff, and unrestricted HR admins.
@@ -31,6 +32,11 @@ def is_manager_of(user, employee):
 @rules.predicate
 def is_hr_admin_for(user, employee):
     return employee is not None and access.hr_covers(access.access_context(user), employee)
+
+
+@rules.predicate
+def is_hr_admin_for_unit(user, unit):
+    return unit is not None and access.hr_covers_unit(access.access_context(user), unit)
 
 
 @rules.predicate
@@ -75,6 +81,7 @@ add_rule("perf_mgmt.view_employee", is_self | is_manager_of | is_hr_admin_for | 
 add_rule("perf_mgmt.change_employee", is_hr_admin_for)
 add_rule("perf_mgmt.view_team", has_team)
 add_rule("perf_mgmt.hr_admin", is_hr_admin)
+add_rule("perf_mgmt.view_org_unit", is_hr_admin_for_unit)
 add_rule("perf_mgmt.import_org", is_unrestricted_hr_admin)
 add_rule("perf_mgmt.manage_structure", is_unrestricted_hr_admin)
 add_rule("perf_mgmt.manage_grants", is_unrestricted_hr_admin)

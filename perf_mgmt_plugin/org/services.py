@@ -29,6 +29,21 @@ def _move_subtree(model, node, new_parent_path):
     node.path = new
 
 
+def check_manager(employee, manager):
+    """
+    Raise :class:`ReportingCycleError` if ``manager`` reports (at any depth) to ``employee``, or is ``employee``.
+
+    Separate from :func:`set_manager` so forms (the Django admin) can refuse a cycle as a field error before saving.
+    """
+    if manager is not None and (
+        (employee.pk is not None and manager.pk == employee.pk)
+        or (employee.path and manager.path.startswith(employee.path))
+    ):
+        raise ReportingCycleError(
+            f"{manager} cannot manage {employee}: {manager} already reports to {employee} (directly or not)"
+        )
+
+
 @transaction.atomic
 def set_manager(employee, manager, changed_by=None):
     """
@@ -36,12 +51,7 @@ def set_manager(employee, manager, changed_by=None):
 
     Raises :class:`ReportingCycleError` if ``manager`` reports (at any depth) to ``employee``.
     """
-    if manager is not None and (
-        manager.pk == employee.pk or (employee.path and manager.path.startswith(employee.path))
-    ):
-        raise ReportingCycleError(
-            f"{manager} cannot manage {employee}: {manager} already reports to {employee} (directly or not)"
-        )
+    check_manager(employee, manager)
     employee.manager = manager
     if changed_by is not None:
         employee._history_user = changed_by  # pylint: disable=protected-access
@@ -62,18 +72,25 @@ def create_employee(user, *, manager=None, changed_by=None, **fields):
 
 
 @transaction.atomic
-def create_org_unit(*, code, name, parent=None, kind="team"):
+def create_org_unit(*, code, name, parent=None, kind="team", **fields):
     """Create an org unit under ``parent``."""
-    unit = OrgUnit.objects.create(code=code, name=name, parent=parent, kind=kind)
+    unit = OrgUnit.objects.create(code=code, name=name, parent=parent, kind=kind, **fields)
     _move_subtree(OrgUnit, unit, parent.path if parent else "")
     return unit
+
+
+def check_parent_unit(unit, parent):
+    """Raise :class:`OrgError` if moving ``unit`` under ``parent`` would put the unit inside itself."""
+    if parent is not None and (
+        (unit.pk is not None and parent.pk == unit.pk) or (unit.path and parent.path.startswith(unit.path))
+    ):
+        raise OrgError(f"{parent} is inside {unit}; a unit cannot be moved under itself")
 
 
 @transaction.atomic
 def set_parent_unit(unit, parent):
     """Move ``unit`` (and its sub-units) under ``parent``; refuses to create a cycle."""
-    if parent is not None and (parent.pk == unit.pk or parent.path.startswith(unit.path)):
-        raise OrgError(f"{parent} is inside {unit}; a unit cannot be moved under itself")
+    check_parent_unit(unit, parent)
     unit.parent = parent
     unit.save(update_fields=["parent"])
     _move_subtree(OrgUnit, unit, parent.path if parent else "")
