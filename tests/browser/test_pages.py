@@ -73,11 +73,18 @@ def test_hr_people_filter_narrows_the_table(org, page, sign_in, screenshot):
 def test_hr_org_chart(org, page, sign_in, screenshot):
     sign_in(page, "hr", next_path="/perf-mgmt/org-chart/")
 
-    tree = page.get_by_role("tree", name="Org chart")
+    tree = page.get_by_role("navigation", name="Org chart")
     names = tree.locator(".pm-unit-name").all_inner_texts()
     assert names[:2] == ["Unit ACME", "Unit ENG"]
     assert {"Unit PLAT", "Unit SALES"} <= set(names)
     screenshot(page, "org-chart")
+    # A unit leads to its people (sub-units included), by keyboard as by mouse.
+    tree.get_by_role("link", name="Unit ENG").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/perf-mgmt/people/?org_unit=ENG")
+    shown = set(page.locator("main table tbody th").all_inner_texts())
+    assert {"Director Tester", "Manager Tester", "Alice Tester", "Bob Tester"} <= shown
+    assert "Seller Tester" not in shown
     assert page.js_errors == []
 
 
