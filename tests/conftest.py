@@ -1,7 +1,7 @@
 """Shared fixtures: a small organisation with one person per persona."""
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from opaque_keys.edx.keys import CourseKey
 
@@ -10,6 +10,23 @@ from lms_host.courses.models import Course, CourseAccessRole
 from . import factories
 
 COURSE_KEY = CourseKey.from_string("course-v1:DemoOrg+LEAD101+2026")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
+    """
+    When the session runs a ``celery_worker`` test, put an in-memory SQLite test database in a file instead.
+
+    The worker is another process: it can only see the rows the test writes, and write the rows the test checks,
+    if both use the same database. MariaDB's test database is shared as it is; SQLite's default in-memory one is not.
+    Other sessions keep the faster in-memory database. ``PERF_MGMT_TEST_SQLITE`` names a file for every session.
+    """
+    if not any(item.get_closest_marker("celery_worker") for item in request.session.items):
+        return
+    settings_dict = connections["default"].settings_dict
+    test_name = settings_dict.setdefault("TEST", {}).get("NAME")
+    if settings_dict["ENGINE"].endswith("sqlite3") and (not test_name or ":memory:" in test_name):
+        settings_dict["TEST"]["NAME"] = str(tmp_path_factory.mktemp("shared-db") / "test.sqlite3")
 
 
 @pytest.fixture
