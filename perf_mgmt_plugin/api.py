@@ -39,3 +39,19 @@ def personas(user):
     if can(user, "perf_mgmt.course_staff"):
         result.append("course_staff")
     return result
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Competencies (used by the self-assessment XBlock)
+# ------------------------------------------------------------------------------------------------------------------
+
+from .competencies import api as _competencies  # noqa: E402
+from .competencies import retirement as _competency_retirement  # noqa: E402,F401  registers the retirement step
+from .competencies.errors import CompetencyError, InvalidLevel, NoEmployeeRecord  # noqa: E402,F401
+
+list_frameworks = _competencies.list_frameworks
+list_competencies = _competencies.list_competencies
+get_scale_for = _competencies.get_scale_for
+record_self_assessment = _competencies.record_self_assessment
+get_self_result = _competencies.get_self_result
+course_self_assessment_summary = _competencies.course_self_assessment_summary

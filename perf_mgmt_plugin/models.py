@@ -1,3 +1,16 @@
 """Django discovers the app's models here; each domain keeps its own models module."""
 
+from .competencies.models import (  # noqa: F401,E402
+    Assessment,
+    BehaviouralIndicator,
+    Cluster,
+    Competency,
+    CompetencyGap,
+    CourseCompetencyLink,
+    Framework,
+    GapSnapshot,
+    PositionRequirement,
+    Scale,
+    ScaleLevel,
+)
 from .org.models import AccessGrant, Employee, HRAdminScope, OrgUnit, Position  # noqa: F401

@@ -21,6 +21,14 @@ DEFAULTS = {
     "PERF_MGMT_PAGE_SIZE": 50,
     # Where the shell's "Sign out" button posts (the LMS's logout view).
     "PERF_MGMT_LOGOUT_URL": "/logout",
+    # How assessments become a person's current level (docs/decisions/0005-competency-current-level-policy.rst):
+    # a manager rating within the window wins if ``manager_wins``; otherwise the weighted mean of the per-source
+    # means of each rater's latest rating made within ``recency_days`` (None: no window). Weight 0 ignores a source.
+    "PERF_MGMT_COMPETENCY_POLICY": {
+        "manager_wins": True,
+        "recency_days": 730,
+        "weights": {"self": 1.0, "manager": 3.0, "peer": 1.0, "direct_report": 1.0, "course": 2.0},
+    },
     # Celery queue for the plugin's tasks; None uses the platform's default routing.
     "PERF_MGMT_CELERY_QUEUE": None,
 }

@@ -1,0 +1,202 @@
+"""
+The competencies functions of the plugin's public ``api`` (re-exported there): what XBlocks and other apps may
+call. They take users and ids, return frozen records (``data``), and check access through the rules.
+"""
+
+from collections import defaultdict
+
+from django.utils.translation import gettext as _
+
+from ..core.access import require
+from ..openedx import get_backend
+from ..org.models import Employee
+from . import services
+from .data import AssessmentData, CompetencyData, CourseSuggestion, LevelData, ScaleData, SelfResult
+from .errors import CompetencyError, NoEmployeeRecord
+from .models import Assessment, BehaviouralIndicator, Competency, Framework, PositionRequirement, ScaleLevel
+from .policy import Rating, current_level, get_policy
+
+
+def _competency_data(competency):
+    return CompetencyData(
+        id=competency.pk,
+        code=competency.code,
+        name=competency.name,
+        description=competency.description,
+        framework_slug=competency.framework.slug,
+        framework_name=competency.framework.name,
+        cluster=competency.cluster.name if competency.cluster_id else "",
+    )
+
+
+def list_frameworks():
+    """``[(slug, name)]`` of the active frameworks (for editors picking competencies)."""
+    return list(Framework.objects.filter(active=True).order_by("name").values_list("slug", "name"))
+
+
+def list_competencies(framework_slug=None, ids=None):
+    """
+    Active competencies of active frameworks as :class:`CompetencyData`, in framework order: those of the framework
+    ``framework_slug``, and/or those with the given ``ids`` (unknown ids are left out). One query.
+    """
+    qs = Competency.objects.filter(active=True, framework__active=True).select_related("framework", "cluster")
+    if framework_slug is not None:
+        qs = qs.filter(framework__slug=framework_slug)
+    if ids is not None:
+        qs = qs.filter(pk__in=[int(pk) for pk in ids])
+    return [_competency_data(c) for c in qs.order_by("framework__name", "order", "code")]
+
+
+def get_scale_for(competency_id):
+    """
+    The descriptive scale of a competency, each level with its behavioural indicators for that competency, as
+    :class:`ScaleData`; ``None`` for an unknown competency. Three queries.
+    """
+    competency = Competency.objects.select_related("framework__scale").filter(pk=competency_id).first()
+    if competency is None:
+        return None
+    scale = competency.framework.scale
+    indicators = defaultdict(list)
+    for level, text in BehaviouralIndicator.objects.filter(competency=competency).values_list("level", "text"):
+        indicators[level].append(text)
+    levels = tuple(
+        LevelData(value=lv.value, name=lv.name, description=lv.description, indicators=tuple(indicators[lv.value]))
+        for lv in ScaleLevel.objects.filter(scale=scale).order_by("value")
+    )
+    return ScaleData(slug=scale.slug, name=scale.name, levels=levels)
+
+
+def _employee_of(user):
+    employee = Employee.objects.filter(user=user, active=True).first() if user and user.is_authenticated else None
+    if employee is None:
+        raise NoEmployeeRecord(
+            _("There is no employee record for your account, so your self-assessment cannot be saved.")
+        )
+    return employee
+
+
+def record_self_assessment(user, competency_id, level, course_key=None, evidence="", usage_key=None, phase=""):
+    """
+    Save ``user``'s self-assessment of a competency, in the context of a course (and block, and ``phase`` such as
+    ``before``/``after`` a module) when given. Raises :class:`NoEmployeeRecord` for users with no employee record,
+    :class:`InvalidLevel` for a level not on the scale, :class:`CompetencyError` for an unknown competency.
+    Returns :class:`AssessmentData`. The user's gap is recomputed.
+    """
+    employee = _employee_of(user)
+    competency = Competency.objects.filter(pk=competency_id, active=True).first()
+    if competency is None:
+        raise CompetencyError(_("Unknown competency %(id)s.") % {"id": competency_id})
+    context_id = str(usage_key or course_key or "")
+    if phase:
+        context_id = f"{context_id}#{phase}"
+    assessment = services.record_assessment(
+        user,
+        employee,
+        competency,
+        level,
+        Assessment.SELF,
+        context_type="course" if course_key else "",
+        context_id=context_id,
+        course_key=course_key,
+        evidence=evidence,
+    )
+    return AssessmentData(
+        id=assessment.pk,
+        competency_id=competency.pk,
+        level=assessment.level,
+        source=assessment.source,
+        course_key=str(assessment.course_key or ""),
+        context_id=assessment.context_id,
+        created=assessment.created,
+    )
+
+
+def get_self_result(user, competency_ids):
+    """
+    For each competency: the user's latest self-assessment, their current level under the policy, what their
+    position requires (and how critical it is), the gap, and courses that develop it beyond the current level.
+    Raises :class:`NoEmployeeRecord` for users with no employee record. A constant number of queries.
+    """
+    employee = _employee_of(user)
+    ids = [int(pk) for pk in competency_ids]
+    competencies = {c.pk: c for c in Competency.objects.filter(pk__in=ids, active=True)}
+    requirements = {}
+    if employee.position_id:
+        requirements = {
+            competency_id: (level, criticality)
+            for competency_id, level, criticality in PositionRequirement.objects.filter(
+                position_id=employee.position_id, competency_id__in=list(competencies)
+            ).values_list("competency_id", "required_level", "criticality")
+        }
+    ratings, latest_self = defaultdict(list), {}
+    for competency_id, level, source, rater_id, ctx_type, ctx_id, created, pk in (
+        Assessment.objects.filter(person=employee, competency_id__in=list(competencies))
+        .order_by("created", "pk")
+        .values_list("competency_id", "level", "source", "rater_id", "context_type", "context_id", "created", "pk")
+    ):
+        ratings[competency_id].append(Rating(level, source, rater_id, f"{ctx_type}:{ctx_id}", created, pk))
+        if source == Assessment.SELF:
+            latest_self[competency_id] = level
+    policy = get_policy()
+    currents = {pk: current_level(ratings.get(pk, ()), policy) for pk in competencies}
+    links = services.linked_courses(list(competencies), above={pk: currents[pk] or 0 for pk in competencies})
+    backend = get_backend()
+    infos = backend.get_courses({link.course_key for group in links.values() for link in group})
+    results = []
+    for pk in ids:
+        competency = competencies.get(pk)
+        if competency is None:
+            continue
+        required, criticality = requirements.get(pk, (None, ""))
+        current = currents[pk]
+        gap = round(max(0.0, required - (current or 0.0)), 2) if required is not None else None
+        suggestions = tuple(
+            CourseSuggestion(
+                course_key=str(link.course_key),
+                display_name=infos[link.course_key].display_name,
+                target_level=link.target_level,
+                url=backend.course_url(link.course_key),
+            )
+            for link in links.get(pk, ())
+            if link.course_key in infos
+        )
+        results.append(
+            SelfResult(
+                competency_id=pk,
+                competency_name=competency.name,
+                self_level=latest_self.get(pk),
+                current_level=current,
+                required_level=required,
+                criticality=criticality,
+                gap=gap,
+                suggested_courses=suggestions,
+            )
+        )
+    return results
+
+
+def course_self_assessment_summary(user, course_key, competency_ids=None):
+    """
+    Aggregates of the self-assessments made in a course, for its staff (``perf_mgmt.view_course_data``): per
+    competency and phase (``""``, ``before``, ``after``), ``{level: count}`` over each person's latest rating, and
+    the people count. No individual answers. One query.
+    """
+    from ..openedx.backend import parse_course_key  # pylint: disable=import-outside-toplevel
+
+    key = parse_course_key(course_key)
+    require(user, "perf_mgmt.view_course_data", key)
+    qs = Assessment.objects.filter(course_key=key, source=Assessment.SELF)
+    if competency_ids is not None:
+        qs = qs.filter(competency_id__in=[int(pk) for pk in competency_ids])
+    latest = {}
+    for person_id, competency_id, context_id, level in qs.order_by("created", "pk").values_list(
+        "person_id", "competency_id", "context_id", "level"
+    ):
+        phase = context_id.rsplit("#", 1)[1] if "#" in context_id else ""
+        latest[(competency_id, phase, person_id)] = level
+    summary = defaultdict(lambda: {"levels": defaultdict(int), "people": 0})
+    for (competency_id, phase, _person), level in latest.items():
+        entry = summary[(competency_id, phase)]
+        entry["levels"][level] += 1
+        entry["people"] += 1
+    return {key: {"levels": dict(value["levels"]), "people": value["people"]} for key, value in summary.items()}
