@@ -112,7 +112,7 @@ def reports_of(employee, *, direct_only=False, include_inactive=False):
 def chain_of(employee):
     """``employee``'s managers from the direct manager up to the top, in one query."""
     ids = decode_path(employee.path)[:-1]
-    by_id = Employee.objects.select_related("user", "position").in_bulk(ids)
+    by_id = Employee.objects.select_related("user", "position", "org_unit", "manager__user").in_bulk(ids)
     return [by_id[pk] for pk in reversed(ids) if pk in by_id]
 
 

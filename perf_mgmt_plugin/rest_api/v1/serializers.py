@@ -50,6 +50,29 @@ class EmployeeSerializer(serializers.ModelSerializer):
         ]
 
 
+class ChainMemberSerializer(EmployeeSerializer):
+    """
+    One person in a reporting line. Everyone who may view the person at the bottom of the line sees who is above
+    them (name and position, as the home page shows), but the rest of a record (email, employee number, unit,
+    manager, start date, active) only for the people the caller may view themselves (``context["visible_ids"]``);
+    for the others those fields are null, so a peer or a coach cannot read the whole chain's records through it.
+    """
+
+    PUBLIC_FIELDS = ("id", "username", "name", "position", "position_title")
+
+    email = serializers.EmailField(source="user.email", read_only=True, allow_null=True)
+    manager = serializers.CharField(source="manager.user.username", read_only=True, default=None, allow_null=True)
+    active = serializers.BooleanField(read_only=True, allow_null=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.pk not in self.context.get("visible_ids", ()):
+            for key in data:
+                if key not in self.PUBLIC_FIELDS:
+                    data[key] = None
+        return data
+
+
 class OrgImportOptionsSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """Options of an org chart import; a dry run unless ``dry_run`` is false, so a mistake never writes."""
 

@@ -16,7 +16,7 @@ from ...org.access import team_q, visible_employees_q
 from ...org.models import Employee, OrgUnit, Position
 from .base import ApiViewMixin
 from .permissions import rule_permission
-from .serializers import EmployeeSerializer, OrgUnitSerializer, PositionSerializer
+from .serializers import ChainMemberSerializer, EmployeeSerializer, OrgUnitSerializer, PositionSerializer
 
 EMPLOYEE_RELATED = ("user", "position", "org_unit", "manager__user")
 
@@ -78,17 +78,21 @@ class TeamListView(ApiViewMixin, generics.ListAPIView):
 
 
 class ChainView(ApiViewMixin, APIView):
-    """An employee's management chain, from the direct manager to the top."""
+    """
+    An employee's management chain, from the direct manager to the top. Full records only of the people the caller
+    may view; the others show their name and position (``ChainMemberSerializer``).
+    """
 
     permission_classes = [rule_permission(None)]
 
-    @extend_schema(responses={200: EmployeeSerializer(many=True)})
+    @extend_schema(responses={200: ChainMemberSerializer(many=True)})
     def get(self, request, pk):
         employee = Employee.objects.filter(pk=pk).select_related("org_unit").first()
         if employee is None or not api.can(request.user, "perf_mgmt.view_employee", employee):
             raise NotFound()
         chain = services.chain_of(employee)
-        return Response(EmployeeSerializer(chain, many=True).data)
+        visible_ids = {boss.pk for boss in chain if api.can(request.user, "perf_mgmt.view_employee", boss)}
+        return Response(ChainMemberSerializer(chain, many=True, context={"visible_ids": visible_ids}).data)
 
 
 class OrgUnitListView(ApiViewMixin, generics.ListAPIView):
