@@ -59,6 +59,12 @@ class PerfMgmtConfig(AppConfig):
                         "sender_path": "django.contrib.auth.models.User",
                         "dispatch_uid": "perf_mgmt.handlers.after_user_deleted",
                     },
+                    {
+                        "receiver_func_name": "on_employee_saved",
+                        "signal_path": "django.db.models.signals.post_save",
+                        "sender_path": "perf_mgmt_plugin.org.models.Employee",
+                        "dispatch_uid": "perf_mgmt.handlers.on_employee_saved",
+                    },
                 ],
             }
             for project in (LMS, CMS)

@@ -35,6 +35,24 @@ def after_user_deleted(sender, instance, **kwargs):  # pylint: disable=unused-ar
     api.retire_user(instance)
 
 
+#: Employee fields whose change can move competency gaps (the position's requirements; only active people have gaps).
+_GAP_FIELDS = frozenset({"position", "position_id", "active"})
+
+
+def on_employee_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):  # pylint: disable=unused-argument
+    """
+    A saved employee record (new, moved to another position, deactivated) gets its competency gaps recomputed.
+
+    Saves that name only other fields (``update_fields``, e.g. a new manager) are skipped. Bulk imports send no
+    ``post_save``: the nightly ``recompute_gaps`` task covers them.
+    """
+    if raw or (update_fields is not None and not _GAP_FIELDS.intersection(update_fields)):
+        return
+    from .competencies import gaps  # pylint: disable=import-outside-toplevel
+
+    gaps.recompute_gaps(employee_ids=[instance.pk])
+
+
 def on_user_retired(sender, user=None, retired_username=None, retired_email=None, **kwargs):  # pylint: disable=unused-argument
     """The platform retires a user (USER_RETIRE_LMS_CRITICAL / USER_RETIRE_LMS_MISC)."""
     from . import api  # pylint: disable=import-outside-toplevel

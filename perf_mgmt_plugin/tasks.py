@@ -24,3 +24,18 @@ def enqueue_org_import(job):
     queue = settings.PERF_MGMT_CELERY_QUEUE
     options = {"queue": queue} if queue else {}
     transaction.on_commit(lambda: run_org_import.apply_async((job.pk,), **options))
+
+
+@shared_task(name="perf_mgmt.recompute_gaps", ignore_result=True)
+def recompute_gaps(employee_ids=None, competency_ids=None, snapshot=True):
+    """
+    Recompute stored competency gaps (everyone, or the given people / competencies) and, for a full run, store
+    today's snapshot for the trends. Safe to repeat: the recomputation writes only real differences and the
+    snapshot replaces the day's rows. Schedule it nightly (it also catches position changes made by bulk imports).
+    """
+    from .competencies import gaps  # pylint: disable=import-outside-toplevel
+
+    result = gaps.recompute_gaps(employee_ids=employee_ids, competency_ids=competency_ids)
+    if snapshot and employee_ids is None and competency_ids is None:
+        gaps.create_snapshot()
+    return result.__dict__

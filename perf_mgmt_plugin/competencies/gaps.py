@@ -272,8 +272,11 @@ class Heatmap:
         return self.cells.get((row_id, competency_id))
 
     def grid(self):
-        """Rows with their cells in column order, for templates and CSV."""
-        return [(row, [self.cells.get((row.pk if row else None, col.pk)) for col in self.columns]) for row in self.rows]
+        """``[(row, [(column, cell or None)])]`` in display order, for templates."""
+        return [
+            (row, [(col, self.cells.get((row.pk if row else None, col.pk))) for col in self.columns])
+            for row in self.rows
+        ]
 
 
 def heatmap(viewer, by="org_unit", framework=None):

@@ -9,10 +9,13 @@ from .. import api
 NAV = [
     # (persona, url name, label)
     ("learner", "perf_mgmt:home", _("My performance")),
+    ("learner", "perf_mgmt:my-competencies", _("My competencies")),
     ("manager", "perf_mgmt:my-team", _("My team")),
     ("hr_admin", "perf_mgmt:people", _("People")),
     ("hr_admin", "perf_mgmt:org-chart", _("Org chart")),
     ("hr_admin", "perf_mgmt:org-import", _("Import")),
+    ("manager", "perf_mgmt:gap-audit", _("Gap audit")),
+    ("hr_admin", "perf_mgmt:gap-audit", _("Gap audit")),
     ("course_staff", "perf_mgmt:course-staff", _("My courses")),
 ]
 
@@ -23,10 +26,12 @@ NAV_PERMISSIONS = {"perf_mgmt:org-import": "perf_mgmt.import_org"}
 def nav_context(request):
     """Template context of the shell: nav items, the current one, and the user's personas."""
     personas = api.personas(request.user)
-    items = []
+    items, seen = [], set()
     for persona, url_name, label in NAV:
         required = NAV_PERMISSIONS.get(url_name)
-        if persona in personas and (required is None or api.can(request.user, required)):
+        # A page shared by several personas (the gap audit) is listed once.
+        if url_name not in seen and persona in personas and (required is None or api.can(request.user, required)):
+            seen.add(url_name)
             url = reverse(url_name)
             items.append({"url": url, "label": label, "current": request.path == url})
     return {"nav_items": items, "personas": personas, "logout_url": settings.PERF_MGMT_LOGOUT_URL}

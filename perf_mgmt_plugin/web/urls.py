@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import import_views, views
+from . import competency_views, import_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,4 +13,8 @@ urlpatterns = [
     path("org-import/", import_views.upload, name="org-import"),
     path("org-import/<int:pk>/", import_views.job_page, name="org-import-job"),
     path("org-import/<int:pk>/apply/", import_views.apply, name="org-import-apply"),
+    path("competencies/", competency_views.my_competencies, name="my-competencies"),
+    path("gap-audit/", competency_views.gap_audit, name="gap-audit"),
+    path("gap-audit/cell/", competency_views.gap_audit_cell, name="gap-audit-cell"),
+    path("gap-audit/export.csv", competency_views.gap_audit_csv, name="gap-audit-csv"),
 ]
