@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
+from ..core.bulk import bulk_set
 from ..core.paths import PathError, child_path, decode_path
 from .errors import OrgError, ReportingCycleError
 from .models import Employee, OrgUnit
@@ -125,7 +126,8 @@ def rebuild_paths(model):
     """
     Recompute every path of ``model`` from its parent links in memory: used after bulk imports.
 
-    Two queries to read, then batched updates of the rows whose path changed. Raises ``OrgError`` on a cycle.
+    Two queries to read, then batched updates (``core.bulk``) of the rows whose path changed. Raises ``OrgError``
+    on a cycle.
     """
     parent_field = "manager_id" if model is Employee else "parent_id"
     rows = dict(model.objects.values_list("pk", parent_field))
@@ -150,6 +152,6 @@ def rebuild_paths(model):
 
     for pk in rows:
         resolve(pk)
-    changed = [model(pk=pk, path=path) for pk, path in paths.items() if current.get(pk) != path]
-    model.objects.bulk_update(changed, ["path"], batch_size=1000)
+    changed = {pk: (path,) for pk, path in paths.items() if current.get(pk) != path}
+    bulk_set(model, ["path"], changed)
     return len(changed)

@@ -1,0 +1,1 @@
+"""Scale data generators and benchmark scripts (not shipped with the plugin; see benchmarks/README.md)."""
