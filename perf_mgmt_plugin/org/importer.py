@@ -12,6 +12,8 @@ Why it is shaped this way:
   ``history_user``), and reporting paths are recomputed once with ``services.rebuild_paths``.
 * Importing the same file twice changes nothing: each row is compared field by field with what is stored, and
   only real differences are written.
+* Codes, employee numbers, usernames and emails are told apart as MySQL/MariaDB's collation does (ignoring
+  letter case and accents): one that differs from another only in those is reported on its row, on every database.
 
 Kinds and columns (CSV header, or JSON object keys; names are case-insensitive). A column that is absent leaves
 the field as it is; a column that is present but blank clears it (except where noted):
@@ -36,6 +38,7 @@ import io
 import json
 import logging
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -447,6 +450,17 @@ class _Collector:
         )
 
 
+def _same(value):
+    """
+    The form in which the database tells identifiers apart. MySQL/MariaDB (what Open edX runs) compares them with a
+    ``*_ci`` collation that ignores letter case and accents, so ``plat`` and ``PLAT`` (or ``Jose`` and ``josé``) are
+    one value for its unique indexes: the import must see them as one too, on every database, or a file that passes
+    validation fails when written (a duplicate-key error instead of an error on the row).
+    """
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+
+
 def _chunks(items, size):
     items = list(items)
     for start in range(0, len(items), size):
@@ -606,15 +620,18 @@ class _PersonRow:
 
 
 def _find_users(user_model, usernames, emails):
-    """Users by lower-cased username and email, in a few ``IN`` queries (case-insensitive on MySQL's collation)."""
+    """
+    Users by username and email as :func:`_same` folds them, in a few ``IN`` queries (which MySQL's collation makes
+    case- and accent-insensitive; elsewhere emails are also looked up lower-cased).
+    """
     by_username, by_email = {}, defaultdict(dict)
     for chunk in _chunks(sorted(usernames), IN_BATCH):
         for user in user_model.objects.filter(username__in=chunk):
-            by_username.setdefault(user.username.lower(), user)
+            by_username.setdefault(_same(user.username), user)
     lookup = sorted(set(emails) | {email.lower() for email in emails})
     for chunk in _chunks(lookup, IN_BATCH):
         for user in user_model.objects.filter(email__in=chunk):
-            by_email[user.email.lower()][user.pk] = user
+            by_email[_same(user.email)][user.pk] = user
     return by_username, by_email
 
 
@@ -623,6 +640,7 @@ def _plan_employees(collector, create_users):
     user_model = get_user_model()
     employees = list(Employee.objects.select_related("user"))
     by_number = {e.employee_number: e for e in employees if e.employee_number}
+    stored_number = {_same(number): number for number in by_number}
     by_user = {e.user_id: e for e in employees}
     by_pk = {e.pk: e for e in employees}
     positions = dict(Position.objects.values_list("code", "pk"))
@@ -650,16 +668,16 @@ def _plan_employees(collector, create_users):
         number = collector.required(row, "employee_number")
         if not number:
             continue
-        if number in first_line_of_number:
+        if _same(number) in first_line_of_number:
             collector.error(
                 row.line,
                 "duplicate",
                 _("Employee number %(number)s is already on line %(line)s.")
-                % {"number": number, "line": first_line_of_number[number]},
+                % {"number": number, "line": first_line_of_number[_same(number)]},
                 "employee_number",
             )
             continue
-        first_line_of_number[number] = row.line
+        first_line_of_number[_same(number)] = row.line
         person = _PersonRow(row=row, number=number, node=("row", row.line))
         people.append(person)
         if not collector.max_length(row, "employee_number", 64):
@@ -674,9 +692,18 @@ def _plan_employees(collector, create_users):
                 )
                 continue
         employee = by_number.get(number)
+        if employee is None and _same(number) in stored_number:
+            collector.error(
+                row.line,
+                "near_duplicate",
+                _("Employee number %(number)s differs from the stored %(stored)s only in letter case or accents.")
+                % {"number": number, "stored": stored_number[_same(number)]},
+                "employee_number",
+            )
+            continue
         if employee is not None:
             user = employee.user
-            if username and username.lower() != user.username.lower():
+            if username and _same(username) != _same(user.username):
                 collector.error(
                     row.line,
                     "identity_conflict",
@@ -686,9 +713,9 @@ def _plan_employees(collector, create_users):
                 )
                 continue
         else:
-            user = by_username.get(username.lower()) if username else None
+            user = by_username.get(_same(username)) if username else None
             if user is None and email:
-                matches = by_email.get(email.lower(), {})
+                matches = by_email.get(_same(email), {})
                 if len(matches) > 1:
                     collector.error(
                         row.line,
@@ -750,17 +777,17 @@ def _plan_employees(collector, create_users):
                 )
                 continue
             for value, seen, column in ((username, new_usernames, "username"), (email, new_emails, "email")):
-                if value.lower() in seen:
+                if _same(value) in seen:
                     collector.error(
                         row.line,
                         "duplicate",
-                        _("'%(value)s' is already on line %(line)s.") % {"value": value, "line": seen[value.lower()]},
+                        _("'%(value)s' is already on line %(line)s.") % {"value": value, "line": seen[_same(value)]},
                         column,
                     )
             if row.line in collector.bad_lines:
                 continue
-            new_usernames[username.lower()] = row.line
-            new_emails[email.lower()] = row.line
+            new_usernames[_same(username)] = row.line
+            new_emails[_same(email)] = row.line
             person.new_user = user_model(
                 username=username,
                 email=email,
@@ -1046,25 +1073,35 @@ class _CodeRow:
 
 
 def _first_pass_codes(collector, existing):
-    """Required, unique codes; the stored object of each row (``None`` for a new one)."""
+    """Required, unique codes (as the database compares them: :func:`_same`); the stored object of each row."""
     items, first_line = [], {}
+    stored_code = {_same(code): code for code in existing}
     for done, row in enumerate(collector.rows, start=1):
         collector.progress("validating", done)
         code = collector.required(row, "code")
         if not code:
             continue
-        if code in first_line:
+        if _same(code) in first_line:
             collector.error(
                 row.line,
                 "duplicate",
-                _("Code %(code)s is already on line %(line)s.") % {"code": code, "line": first_line[code]},
+                _("Code %(code)s is already on line %(line)s.") % {"code": code, "line": first_line[_same(code)]},
                 "code",
             )
             continue
-        first_line[code] = row.line
+        first_line[_same(code)] = row.line
         if not collector.max_length(row, "code", 64):
             continue
         obj = existing.get(code)
+        if obj is None and _same(code) in stored_code:
+            collector.error(
+                row.line,
+                "near_duplicate",
+                _("Code %(code)s differs from the stored %(stored)s only in letter case or accents.")
+                % {"code": code, "stored": stored_code[_same(code)]},
+                "code",
+            )
+            continue
         items.append(_CodeRow(row=row, code=code, obj=obj, node=obj.pk if obj else ("new", row.line)))
     return items
 
