@@ -182,7 +182,120 @@ def load_courses():
         CourseAccessRole.objects.get_or_create(user=jordan, course_id=course_key, org=course_key.org, role="staff")
 
 
-LOADERS = [load_org, load_courses]
+#: Competency frameworks of the demo, in the JSON format of ``perf_mgmt_plugin.competencies.transfer``.
+FIVE_LEVELS = {
+    "slug": "five-levels",
+    "name": "Five proficiency levels",
+    "levels": [
+        {"value": 1, "name": "Aware", "description": "<p>Knows what it is and why it matters.</p>"},
+        {"value": 2, "name": "Practising", "description": "<p>Applies it with guidance.</p>"},
+        {"value": 3, "name": "Skilled", "description": "<p>Applies it independently in usual situations.</p>"},
+        {"value": 4, "name": "Advanced", "description": "<p>Handles complex situations; coaches others.</p>"},
+        {"value": 5, "name": "Expert", "description": "<p>Shapes how the organisation does it.</p>"},
+    ],
+}
+FRAMEWORKS = [
+    {
+        "slug": "leadership",
+        "name": "Leadership",
+        "description": "<p>How we lead people and change at Northwind.</p>",
+        "scale": FIVE_LEVELS,
+        "clusters": [{"code": "PEOPLE", "name": "Leading people"}, {"code": "SELF", "name": "Leading self"}],
+        "competencies": [
+            {
+                "code": "COACH",
+                "name": "Coaching",
+                "cluster": "PEOPLE",
+                "indicators": [
+                    {"level": 2, "text": "Asks open questions in 1:1s"},
+                    {"level": 4, "text": "Coaches new managers"},
+                ],
+            },
+            {"code": "FEEDBACK", "name": "Giving feedback", "cluster": "PEOPLE"},
+            {"code": "DECIDE", "name": "Decision making", "cluster": "SELF"},
+        ],
+    },
+    {
+        "slug": "project-management",
+        "name": "Project Management",
+        "description": "<p>Delivering work on time, scope and budget.</p>",
+        "scale": FIVE_LEVELS,
+        "competencies": [
+            {
+                "code": "PLAN",
+                "name": "Planning and scheduling",
+                "indicators": [{"level": 3, "text": "Keeps a realistic plan"}],
+            },
+            {"code": "RISK", "name": "Risk management"},
+            {"code": "STAKE", "name": "Stakeholder management"},
+        ],
+    },
+]
+REQUIREMENTS = {
+    # position: [(framework, competency, level, criticality)]
+    "ENG-MGR": [
+        ("leadership", "COACH", 4, "high"),
+        ("leadership", "FEEDBACK", 4, "high"),
+        ("project-management", "PLAN", 3, "medium"),
+    ],
+    "SALES-MGR": [("leadership", "COACH", 3, "high"), ("leadership", "DECIDE", 3, "medium")],
+    "DATA-MGR": [("leadership", "COACH", 3, "medium"), ("project-management", "STAKE", 3, "high")],
+    "SWE": [("project-management", "PLAN", 2, "medium"), ("project-management", "RISK", 2, "low")],
+    "ANALYST": [("project-management", "STAKE", 2, "medium")],
+    "AE": [("project-management", "STAKE", 3, "high")],
+}
+COURSE_LINKS = [
+    ("course-v1:Northwind+LEAD101+2026", "leadership", "COACH", 4),
+    ("course-v1:Northwind+LEAD101+2026", "leadership", "FEEDBACK", 3),
+    ("course-v1:Northwind+PM201+2026", "project-management", "PLAN", 3),
+    ("course-v1:Northwind+PM201+2026", "project-management", "RISK", 3),
+    ("course-v1:Northwind+SELL150+2026", "project-management", "STAKE", 3),
+]
+ASSESSMENTS = [
+    # person, framework, competency, level, source, rater
+    ("priya", "leadership", "COACH", 3, "self", "priya"),
+    ("priya", "leadership", "COACH", 3, "manager", "tomas"),
+    ("priya", "leadership", "FEEDBACK", 4, "self", "priya"),
+    ("alex", "project-management", "PLAN", 1, "self", "alex"),
+    ("alex", "project-management", "PLAN", 2, "manager", "priya"),
+    ("bianca", "project-management", "PLAN", 3, "self", "bianca"),
+    ("bianca", "project-management", "RISK", 2, "peer", "alex"),
+    ("chen", "project-management", "RISK", 1, "self", "chen"),
+    ("sofia", "leadership", "COACH", 2, "self", "sofia"),
+    ("marcus", "leadership", "DECIDE", 4, "self", "marcus"),
+    ("karim", "project-management", "STAKE", 2, "self", "karim"),
+    ("lena", "project-management", "STAKE", 3, "manager", "sofia"),
+]
+
+
+def load_competencies():
+    """Two frameworks, requirements for the demo positions, course links, and a few assessments (once)."""
+    from perf_mgmt_plugin.competencies import services as competency_services
+    from perf_mgmt_plugin.competencies import transfer
+    from perf_mgmt_plugin.competencies.models import Assessment, Competency
+
+    for document in FRAMEWORKS:
+        result = transfer.import_framework(transfer.records_from_json(document), dry_run=False)
+        assert result.ok, result.errors
+    competencies = {(c.framework.slug, c.code): c for c in Competency.objects.select_related("framework")}
+    positions = {p.code: p for p in Position.objects.all()}
+    for position, items in REQUIREMENTS.items():
+        for framework, code, level, criticality in items:
+            competency_services.set_requirement(
+                positions[position], competencies[(framework, code)], level, criticality
+            )
+    for course_key, framework, code, level in COURSE_LINKS:
+        competency_services.set_course_link(course_key, competencies[(framework, code)], level)
+    if Assessment.objects.exists():
+        return  # assessments are append-only history: add the demo's only once
+    employees = {e.user.username: e for e in Employee.objects.select_related("user")}
+    for person, framework, code, level, source, rater in ASSESSMENTS:
+        competency_services.record_assessment(
+            employees[rater].user, employees[person], competencies[(framework, code)], level, source
+        )
+
+
+LOADERS = [load_org, load_courses, load_competencies]
 
 
 @transaction.atomic

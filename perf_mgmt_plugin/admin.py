@@ -423,3 +423,7 @@ class ImportJobAdmin(RuleAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in ImportJob._meta.fields if field.name != "payload"]
+
+
+# The competencies domain registers its own admin classes.
+from .competencies import admin as _competencies_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

@@ -199,11 +199,12 @@ def import_framework(records, *, dry_run=True):
                 record.line,
                 _("Unknown kind '%(kind)s' (one of %(kinds)s).") % {"kind": record.kind, "kinds": ", ".join(KINDS)},
             )
+    unknown_kinds = len(result.errors)
     for kind in ("framework", "scale"):
         if len(by_kind[kind]) != 1:
             line = by_kind[kind][1].line if len(by_kind[kind]) > 1 else 1
             result.error(line, _("The file must have exactly one '%(kind)s' record.") % {"kind": kind})
-    if result.errors:
+    if len(result.errors) > unknown_kinds:  # without one framework and one scale nothing else can be checked
         return result
     fw_rec, scale_rec = by_kind["framework"][0], by_kind["scale"][0]
     for rec in (fw_rec, scale_rec):

@@ -38,6 +38,9 @@ DEFAULTS = {
 ENUM_NAME_OVERRIDES = {
     "PerfMgmtOrgUnitKindEnum": "perf_mgmt_plugin.org.models.OrgUnit.KIND_CHOICES",
     "PerfMgmtImportKindEnum": "perf_mgmt_plugin.org.models.ImportJob.KIND_CHOICES",
+    "PerfMgmtGapStatusEnum": "perf_mgmt_plugin.competencies.models.CompetencyGap.STATUS_CHOICES",
+    "PerfMgmtAssessmentSourceEnum": "perf_mgmt_plugin.competencies.models.Assessment.SOURCE_CHOICES",
+    "PerfMgmtCriticalityEnum": "perf_mgmt_plugin.competencies.models.PositionRequirement.CRITICALITY_CHOICES",
 }
 
 

@@ -1,5 +1,6 @@
 """Serializers of v1 for the competencies domain: read shapes; writes go through the domain services."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ...competencies.models import (
@@ -34,6 +35,7 @@ class CompetencySerializer(serializers.ModelSerializer):
         model = Competency
         fields = ["id", "code", "name", "description", "cluster", "active", "indicators"]
 
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_indicators(self, obj):
         return [{"level": i.level, "text": i.text} for i in obj.indicators.all()]
 
@@ -46,6 +48,7 @@ class FrameworkDetailSerializer(FrameworkSerializer):
     class Meta(FrameworkSerializer.Meta):
         fields = [*FrameworkSerializer.Meta.fields, "levels", "clusters", "competencies"]
 
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_clusters(self, obj):
         return [{"code": c.code, "name": c.name} for c in obj.clusters.all()]
 
@@ -132,6 +135,7 @@ class GapSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_courses(self, obj):
         links = (self.context.get("links") or {}).get(obj.competency_id, ())
         return [
