@@ -65,6 +65,11 @@ class PerfMgmtConfig(AppConfig):
                         "sender_path": "perf_mgmt_plugin.org.models.Employee",
                         "dispatch_uid": "perf_mgmt.handlers.on_employee_saved",
                     },
+                    {
+                        "receiver_func_name": "on_employees_imported",
+                        "signal_path": "perf_mgmt_plugin.org.signals.employees_changed",
+                        "dispatch_uid": "perf_mgmt.handlers.on_employees_imported",
+                    },
                 ],
             }
             for project in (LMS, CMS)

@@ -44,13 +44,23 @@ def on_employee_saved(sender, instance, created=False, update_fields=None, raw=F
     A saved employee record (new, moved to another position, deactivated) gets its competency gaps recomputed.
 
     Saves that name only other fields (``update_fields``, e.g. a new manager) are skipped. Bulk imports send no
-    ``post_save``: the nightly ``recompute_gaps`` task covers them.
+    ``post_save``: ``on_employees_imported`` covers them.
     """
     if raw or (update_fields is not None and not _GAP_FIELDS.intersection(update_fields)):
         return
     from .competencies import gaps  # pylint: disable=import-outside-toplevel
 
     gaps.recompute_gaps(employee_ids=[instance.pk])
+
+
+def on_employees_imported(sender, user_ids=(), **kwargs):  # pylint: disable=unused-argument
+    """
+    A bulk org import created or moved people (it sends no ``post_save``): their competency gaps are recomputed
+    in a worker, after the import has committed.
+    """
+    from . import tasks  # pylint: disable=import-outside-toplevel
+
+    tasks.enqueue_gap_recompute_of_users(user_ids)
 
 
 def on_user_retired(sender, user=None, retired_username=None, retired_email=None, **kwargs):  # pylint: disable=unused-argument

@@ -31,7 +31,8 @@ def recompute_gaps(employee_ids=None, competency_ids=None, snapshot=True):
     """
     Recompute stored competency gaps (everyone, or the given people / competencies) and, for a full run, store
     today's snapshot for the trends. Safe to repeat: the recomputation writes only real differences and the
-    snapshot replaces the day's rows. Schedule it nightly (it also catches position changes made by bulk imports).
+    snapshot replaces the day's rows. Schedule it nightly: a safety net for changes made outside the plugin
+    (e.g. directly in the database).
     """
     from .competencies import gaps  # pylint: disable=import-outside-toplevel
 
@@ -39,3 +40,20 @@ def recompute_gaps(employee_ids=None, competency_ids=None, snapshot=True):
     if snapshot and employee_ids is None and competency_ids is None:
         gaps.create_snapshot()
     return result.__dict__
+
+
+@shared_task(name="perf_mgmt.recompute_gaps_of_users", ignore_result=True)
+def recompute_gaps_of_users(user_ids):
+    """Recompute the competency gaps of the people with these LMS user ids (after a bulk org import)."""
+    from .competencies import gaps  # pylint: disable=import-outside-toplevel
+    from .org.services import employee_ids_of_users  # pylint: disable=import-outside-toplevel
+
+    return gaps.recompute_gaps(employee_ids=employee_ids_of_users(user_ids)).__dict__
+
+
+def enqueue_gap_recompute_of_users(user_ids):
+    """Recompute these people's gaps in a worker once the current transaction commits."""
+    queue = settings.PERF_MGMT_CELERY_QUEUE
+    options = {"queue": queue} if queue else {}
+    user_ids = list(user_ids)
+    transaction.on_commit(lambda: recompute_gaps_of_users.apply_async((user_ids,), **options))

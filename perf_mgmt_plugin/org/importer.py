@@ -61,6 +61,7 @@ from ..openedx import get_backend
 from .errors import OrgError
 from .models import Employee, ImportJob, OrgUnit, Position
 from .services import rebuild_paths
+from .signals import WATCHED_FIELDS, employees_changed
 
 log = logging.getLogger(__name__)
 
@@ -1346,7 +1347,22 @@ def run_import(kind, rows, *, dry_run=True, create_users=False, user=None, progr
         if collector.errors:
             return collector.result(dry_run=False, applied=False)
         users_created = apply(user)
-    return collector.result(dry_run=False, applied=True, users_created=users_created)
+    result = collector.result(dry_run=False, applied=True, users_created=users_created)
+    if kind == EMPLOYEES:
+        _announce_changed_people(result)
+    return result
+
+
+def _announce_changed_people(result):
+    """Tell the domains above whose records the import created or moved (see ``org.signals``)."""
+    user_ids = [
+        change.user_id
+        for change in result.changed_rows
+        if change.user_id is not None
+        and (change.action == CREATED or WATCHED_FIELDS.intersection(field.field for field in change.changes))
+    ]
+    if user_ids:
+        employees_changed.send(sender=ImportJob, user_ids=user_ids)
 
 
 def import_employees(rows, **options):

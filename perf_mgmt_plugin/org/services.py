@@ -155,3 +155,13 @@ def rebuild_paths(model):
     changed = {pk: (path,) for pk, path in paths.items() if current.get(pk) != path}
     bulk_set(model, ["path"], changed)
     return len(changed)
+
+
+def employee_ids_of_users(user_ids, chunk=5000):
+    """The employee record ids of these LMS users, in a few queries however many (database parameter limits)."""
+    user_ids = list(user_ids)
+    ids = []
+    for start in range(0, len(user_ids), chunk):
+        part = user_ids[start : start + chunk]
+        ids.extend(Employee.objects.filter(user_id__in=part).values_list("pk", flat=True))
+    return ids

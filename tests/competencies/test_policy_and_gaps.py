@@ -193,3 +193,26 @@ def test_retirement_removes_self_assessments_and_evidence(org, fw):
         ("manager", "", org.manager.user.pk),
     ]
     assert not CompetencyGap.objects.filter(person=org.alice).exists()
+
+
+def test_an_org_import_that_moves_people_recomputes_their_gaps(org, fw, django_capture_on_commit_callbacks):
+    """Bulk imports send no post_save: the org signal makes a worker recompute the gaps of the people it moved."""
+    from perf_mgmt_plugin.org import importer  # pylint: disable=import-outside-toplevel
+
+    assert not CompetencyGap.objects.filter(person=org.seller).exists()
+    rows = importer.parse_csv(
+        "employee_number,position,active\n"
+        f"{org.seller.employee_number},DEV,\n"  # now a developer: gaps appear
+        f"{org.alice.employee_number},,false\n"  # leaves: her gaps go
+        f"{org.bob.employee_number},DEV,\n"  # unchanged: not recomputed
+    )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = importer.import_employees(rows, dry_run=False, user=org.hr)
+    assert result.applied and (result.updated, result.unchanged) == (2, 1)
+    assert len(callbacks) == 1  # one task for the whole import
+    assert set(CompetencyGap.objects.filter(person=org.seller).values_list("competency__code", flat=True)) == {
+        "COACH",
+        "PLAN",
+    }
+    assert not CompetencyGap.objects.filter(person=org.alice).exists()
+    assert CompetencyGap.objects.filter(person=org.bob).count() == 2
