@@ -7,6 +7,7 @@ Environment variables:
     PERF_MGMT_DB_NAME         database name (default ``perf_mgmt``)
     PERF_MGMT_SQLITE_PATH     SQLite file (default ``var/host.sqlite3``)
     CELERY_BROKER_URL         a real broker (e.g. redis://127.0.0.1:6379/0); tasks run eagerly when unset
+    PERF_MGMT_CELERY_QUEUE    the plugin's Celery queue (a worker consuming it, and what enqueues to it, must agree)
 """
 
 import importlib.util
@@ -158,6 +159,7 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = "CELERY_BROKER_URL" not in os.environ
 CELERY_TASK_EAGER_PROPAGATES = True
+PERF_MGMT_CELERY_QUEUE = os.environ.get("PERF_MGMT_CELERY_QUEUE") or None
 
 # xblock-sdk workbench, the XBlock runtime of this host.
 WORKBENCH = {
