@@ -7,9 +7,11 @@ running it twice changes nothing.
 """
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from opaque_keys.edx.keys import CourseKey
@@ -124,6 +126,12 @@ PERSONAS = {
 }
 
 
+@functools.cache
+def _demo_password_hash():
+    """One hash for every demo account: hashing each (PBKDF2) would make ``make demo`` wait ~15 s. Demo only."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(username, first="", last="", **extra):
     user_model = get_user_model()
     user, created = user_model.objects.get_or_create(
@@ -131,8 +139,8 @@ def _user(username, first="", last="", **extra):
         defaults={"first_name": first, "last_name": last, "email": f"{username}@northwind.example", **extra},
     )
     if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save()
+        user.password = _demo_password_hash()
+        user.save(update_fields=["password"])
     return user
 
 
