@@ -325,3 +325,78 @@ class GapSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.competency_id}: {self.open_gaps}/{self.people}"
+
+
+class CourseRecommendation(models.Model):
+    """
+    A linked course put in front of one person to close one competency gap: recommended (the person decides) or
+    assigned (enrolled for them). Written only by ``competencies.recommendations``.
+
+    Kept small on purpose: the development-plans domain will turn each live row into a plan item (person,
+    competency, course, who asked, when), so nothing here duplicates what a plan item will hold.
+
+    Lifecycle (``status``): ``open`` (recommended, waiting for the person) -> ``enrolled`` (they enrolled themselves,
+    or it was assigned, which enrolls at once) -> ``completed`` (set by the learning loop when the course is passed);
+    or ``open`` -> ``dismissed`` (the person declined). ``live`` is ``True`` while open or enrolled and ``NULL``
+    afterwards: with it, one unique index allows a single live row per person, course and competency on every
+    database (MySQL has no partial indexes; NULLs never collide), so re-running an action never duplicates, while
+    dismissed and completed rows stay as history.
+
+    .. pii: Who the course was recommended to and who asked (user id). The retirement step deletes the person's
+       recommendations and unlinks them as the one who asked.
+    .. pii_types: id
+    .. pii_retirement: local_api
+    """
+
+    RECOMMEND = "recommend"
+    ASSIGN = "assign"
+    KIND_CHOICES = [(RECOMMEND, _("Recommended")), (ASSIGN, _("Assigned"))]
+
+    OPEN = "open"
+    ENROLLED = "enrolled"
+    DISMISSED = "dismissed"
+    COMPLETED = "completed"
+    STATUS_CHOICES = [
+        (OPEN, _("Open")),
+        (ENROLLED, _("Enrolled")),
+        (DISMISSED, _("Dismissed")),
+        (COMPLETED, _("Completed")),
+    ]
+    LIVE_STATUSES = (OPEN, ENROLLED)
+
+    person = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="course_recommendations")
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="course_recommendations")
+    #: The gap it was made for; kept ``NULL`` when that gap is recomputed away (requirement dropped).
+    gap = models.ForeignKey(
+        CompetencyGap, null=True, blank=True, on_delete=models.SET_NULL, related_name="course_recommendations"
+    )
+    course_key = CourseKeyField(max_length=255)
+    kind = models.CharField(max_length=16, choices=KIND_CHOICES)
+    status = models.CharField(max_length=16, choices=STATUS_CHOICES, default=OPEN)
+    live = models.BooleanField(null=True, default=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="perf_course_recommendations_made",
+    )
+    created = models.DateTimeField(default=timezone.now)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "perf_mgmt"
+        ordering = ["-created", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "competency", "course_key", "live"], name="perf_courserec_one_live"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "status"], name="perf_courserec_person_status"),
+            models.Index(fields=["competency", "status"], name="perf_courserec_comp_status"),
+            models.Index(fields=["course_key", "status"], name="perf_courserec_course_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id}/{self.competency_id}: {self.course_key} ({self.kind}, {self.status})"

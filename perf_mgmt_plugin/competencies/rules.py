@@ -14,6 +14,11 @@ Permissions (the object, where there is one, is the assessed person's Employee r
     ``perf_mgmt.manage_frameworks``: unrestricted HR admins -- frameworks, requirements and course links are
         organisation-wide, like positions (``manage_structure``).
     ``perf_mgmt.view_gap_audit``: HR admins (their scope) and anyone with a team (their reports).
+    ``perf_mgmt.recommend_courses`` (Employee): recommend or assign linked courses to close the person's gaps --
+        their managers at any depth and delegates (who act for a manager), HR admins in scope. Not the person
+        themselves: they enrol from what was recommended to them, or from the course list on their page.
+    ``perf_mgmt.respond_to_course_recommendation`` (Employee): enrol in or dismiss what was recommended to the
+        person -- the person only.
 """
 
 import rules
@@ -81,3 +86,5 @@ add_rule(
 add_rule("perf_mgmt.view_frameworks", is_signed_in)
 add_rule("perf_mgmt.manage_frameworks", is_unrestricted_hr_admin)
 add_rule("perf_mgmt.view_gap_audit", is_hr_admin | has_team)
+add_rule("perf_mgmt.recommend_courses", (is_manager_of | has_grant_for | is_hr_admin_for) & ~is_self)
+add_rule("perf_mgmt.respond_to_course_recommendation", is_self)

@@ -41,6 +41,10 @@ ENUM_NAME_OVERRIDES = {
     "PerfMgmtGapStatusEnum": "perf_mgmt_plugin.competencies.models.CompetencyGap.STATUS_CHOICES",
     "PerfMgmtAssessmentSourceEnum": "perf_mgmt_plugin.competencies.models.Assessment.SOURCE_CHOICES",
     "PerfMgmtCriticalityEnum": "perf_mgmt_plugin.competencies.models.PositionRequirement.CRITICALITY_CHOICES",
+    "PerfMgmtCourseRecommendationKindEnum": "perf_mgmt_plugin.competencies.models.CourseRecommendation.KIND_CHOICES",
+    "PerfMgmtCourseRecommendationStatusEnum": (
+        "perf_mgmt_plugin.competencies.models.CourseRecommendation.STATUS_CHOICES"
+    ),
 }
 
 

@@ -17,4 +17,11 @@ urlpatterns = [
     path("gap-audit/", competency_views.gap_audit, name="gap-audit"),
     path("gap-audit/cell/", competency_views.gap_audit_cell, name="gap-audit-cell"),
     path("gap-audit/export.csv", competency_views.gap_audit_csv, name="gap-audit-csv"),
+    path("gap-audit/cell/courses/", competency_views.gap_audit_cell_courses, name="gap-audit-cell-courses"),
+    path("people/<int:pk>/competencies/", competency_views.person_competencies, name="person-competencies"),
+    path(
+        "competencies/recommendations/<int:pk>/",
+        competency_views.respond_to_recommendation,
+        name="respond-to-recommendation",
+    ),
 ]

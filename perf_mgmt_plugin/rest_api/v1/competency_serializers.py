@@ -7,6 +7,7 @@ from ...competencies.models import (
     Assessment,
     Competency,
     CompetencyGap,
+    CourseRecommendation,
     Framework,
     PositionRequirement,
     ScaleLevel,
@@ -168,3 +169,44 @@ class CellGapSerializer(serializers.ModelSerializer):
             "status",
         ]
         read_only_fields = fields
+
+
+class CourseRecommendationSerializer(serializers.ModelSerializer):
+    course_key = serializers.CharField(read_only=True)
+    competency_code = serializers.CharField(source="competency.code", read_only=True)
+    competency_name = serializers.CharField(source="competency.name", read_only=True)
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+
+    class Meta:
+        model = CourseRecommendation
+        fields = [
+            "id",
+            "person",
+            "competency",
+            "competency_code",
+            "competency_name",
+            "gap",
+            "course_key",
+            "kind",
+            "status",
+            "created_by",
+            "created",
+            "enrolled_at",
+        ]
+        read_only_fields = fields
+
+
+class CourseRecommendationWriteSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One person (``person``) or everyone behind a gap-audit cell (``by`` + ``row``), on one competency."""
+
+    kind = serializers.ChoiceField(choices=CourseRecommendation.KIND_CHOICES)
+    competency = serializers.IntegerField()
+    person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    by = serializers.ChoiceField(choices=["org_unit", "position"], required=False, default="org_unit")
+    row = serializers.IntegerField(required=False, allow_null=True, default=None)
+    framework = serializers.SlugField(required=False, allow_blank=True, default="")
+    course_keys = serializers.ListField(child=serializers.CharField(), required=False, allow_null=True, default=None)
+
+
+class CourseRecommendationRespondSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    action = serializers.ChoiceField(choices=["enrol", "dismiss"])

@@ -13,9 +13,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...competencies import gaps, services, transfer
+from ...competencies import gaps, recommendations, services, transfer
 from ...competencies.errors import CompetencyError
-from ...competencies.models import Competency, Framework, PositionRequirement
+from ...competencies.models import Competency, CourseRecommendation, Framework, PositionRequirement
 from ...core.access import AccessDenied, can
 from ...org.models import Employee, OrgUnit, Position
 from .base import ApiViewMixin
@@ -23,6 +23,9 @@ from .competency_serializers import (
     AssessmentSerializer,
     AssessmentWriteSerializer,
     CellGapSerializer,
+    CourseRecommendationRespondSerializer,
+    CourseRecommendationSerializer,
+    CourseRecommendationWriteSerializer,
     FrameworkDetailSerializer,
     FrameworkImportSerializer,
     FrameworkSerializer,
@@ -309,3 +312,87 @@ class GapAuditExportView(ApiViewMixin, APIView):
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="competency-gaps.csv"'
         return response
+
+
+class CourseRecommendationCreateView(ApiViewMixin, APIView):
+    """
+    The gap audit's action: recommend or assign (``kind``) the courses linked to ``competency`` (all of them above
+    the person's current level, or ``course_keys``) to one ``person``, or to everyone behind one heatmap cell
+    (``by`` + ``row``, empty ``row`` for people with no unit/position). Managers for their reports, HR admins in
+    scope; people outside the caller's reach are counted in ``denied``. Assigning enrolls through the platform and
+    marks the gaps in development. Idempotent: re-sending writes nothing new. Answers the counts.
+    """
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(request=CourseRecommendationWriteSerializer, responses={200: dict, 404: OpenApiResponse()})
+    def post(self, request):
+        serializer = CourseRecommendationWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        competency = Competency.objects.filter(pk=data["competency"]).first()
+        if competency is None:
+            raise ValidationError({"competency": ["Unknown competency."]})
+        try:
+            if data["person"] is not None:
+                person = _person(request, data["person"], recommendations.RECOMMEND_PERMISSION)
+                result = recommendations.act_on_person(
+                    request.user, person, data["kind"], competency=competency, course_keys=data["course_keys"]
+                )
+            else:
+                if not can(request.user, "perf_mgmt.view_gap_audit"):
+                    raise PermissionDenied()
+                framework = None
+                if data["framework"]:
+                    framework = Framework.objects.filter(slug=data["framework"]).first()
+                    if framework is None:
+                        raise ValidationError({"framework": ["Unknown framework."]})
+                result = recommendations.act_on_cell(
+                    request.user,
+                    data["by"],
+                    data["row"],
+                    competency.pk,
+                    data["kind"],
+                    course_keys=data["course_keys"],
+                    framework=framework,
+                )
+        except CompetencyError as exc:
+            raise ValidationError({"course_keys": [str(exc)]}) from exc
+        return Response(result.as_dict())
+
+
+class PersonCourseRecommendationsView(ApiViewMixin, generics.ListAPIView):
+    """
+    Courses recommended or assigned to a person, newest first (``status`` to filter; by default the live ones:
+    open and enrolled; ``status=all`` for the history). Visible to whoever may view the person's competencies.
+    """
+
+    serializer_class = CourseRecommendationSerializer
+    permission_classes = [rule_permission(None)]
+
+    def get_queryset(self):
+        person = _person(self.request, self.kwargs["pk"])
+        wanted = self.request.query_params.get("status")
+        qs = recommendations.recommendations_of(self.request.user, person, live_only=not wanted)
+        if wanted and wanted != "all":
+            qs = qs.filter(status=wanted)
+        return qs
+
+
+class CourseRecommendationRespondView(ApiViewMixin, APIView):
+    """The person enrols in (``enrol``) or dismisses (``dismiss``) a course recommended to them; 404 for others."""
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(request=CourseRecommendationRespondSerializer, responses={200: CourseRecommendationSerializer})
+    def post(self, request, pk):
+        rec = CourseRecommendation.objects.select_related("person", "competency", "created_by").filter(pk=pk).first()
+        if rec is None or not can(request.user, recommendations.RESPOND_PERMISSION, rec.person):
+            raise NotFound()
+        serializer = CourseRecommendationRespondSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            recommendations.respond(request.user, rec, serializer.validated_data["action"])
+        except (CompetencyError, ValueError) as exc:
+            raise ValidationError({"action": [str(exc)]}) from exc
+        return Response(CourseRecommendationSerializer(rec).data)

@@ -26,4 +26,19 @@ urlpatterns = [
     path("competencies/gap-audit/export/", cv.GapAuditExportView.as_view(), name="gap-audit-export"),
     path("people/<int:pk>/assessments/", cv.PersonAssessmentsView.as_view(), name="person-assessments"),
     path("people/<int:pk>/gaps/", cv.PersonGapsView.as_view(), name="person-gaps"),
+    path(
+        "people/<int:pk>/course-recommendations/",
+        cv.PersonCourseRecommendationsView.as_view(),
+        name="person-course-recommendations",
+    ),
+    path(
+        "competencies/course-recommendations/",
+        cv.CourseRecommendationCreateView.as_view(),
+        name="course-recommendations",
+    ),
+    path(
+        "competencies/course-recommendations/<int:pk>/respond/",
+        cv.CourseRecommendationRespondView.as_view(),
+        name="course-recommendation-respond",
+    ),
 ]
