@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "completion",
+    # openedx-core's content tagging (taxonomies, tags, object tags), as the LMS and Studio install it.
+    "openedx_tagging",
     "djpyfs",
     "workbench",
     "lms_host.courses",

@@ -1,14 +1,24 @@
 """The plugin's platform backend for this host: the same contract as the real one, over the host's models."""
 
 from django.urls import reverse
+from openedx_tagging import api as tagging_api
+from openedx_tagging.models import ObjectTag
 
-from perf_mgmt_plugin.openedx.backend import CourseInfo, PlatformBackend, parse_course_key
+from perf_mgmt_plugin.openedx.backend import (
+    CourseInfo,
+    PlatformBackend,
+    TaggedObject,
+    TagInfo,
+    TaxonomyInfo,
+    TaxonomyTree,
+    parse_course_key,
+)
 
 from .models import Course, CourseAccessRole, CourseEnrollment, UserProfile
 
 
 class HostPlatformBackend(PlatformBackend):
-    """Courses, enrollments and roles of the stand-in host."""
+    """Courses, enrollments and roles of the stand-in host; content tagging is openedx-core's, installed here."""
 
     def get_courses(self, course_keys):
         keys = [parse_course_key(key) for key in course_keys]
@@ -58,3 +68,48 @@ class HostPlatformBackend(PlatformBackend):
             [UserProfile(user=user, name=user.get_full_name() or user.username) for user in users if user.pk],
             ignore_conflicts=True,
         )
+
+    # The host has the real openedx_tagging installed (as the LMS does) and reads it through its public api where
+    # the api has a call for it; the platform backend reads the same models directly (see its ``compat`` notes).
+    # Both give the same answers in ``tests/contract``.
+
+    def list_taxonomies(self):
+        return [_taxonomy_info(taxonomy) for taxonomy in tagging_api.get_taxonomies(enabled=None)]
+
+    def get_taxonomy_tree(self, taxonomy_id):
+        taxonomy = tagging_api.get_taxonomy(taxonomy_id)
+        if taxonomy is None:
+            return None
+        info = _taxonomy_info(taxonomy)
+        if info.allow_free_text:  # get_tags would list the values in use, which are not tags
+            return TaxonomyTree(taxonomy=info)
+        rows = list(tagging_api.get_tags(taxonomy))  # one query, every level, parents named by value
+        ids = {row["value"]: row["_id"] for row in rows}
+        return TaxonomyTree(
+            taxonomy=info,
+            tags=tuple(
+                TagInfo(
+                    id=row["_id"],
+                    value=row["value"],
+                    external_id=row["external_id"] or "",
+                    parent_id=ids[row["parent_value"]] if row["parent_value"] is not None else None,
+                )
+                for row in rows
+            ),
+        )
+
+    def tagged_objects(self, taxonomy_id):
+        # openedx_tagging's api reads object tags one object at a time; like the platform's bulk reads, one query.
+        object_tags = ObjectTag.objects.filter(taxonomy_id=taxonomy_id, tag__isnull=False).select_related("tag")
+        return [TaggedObject(object_id=row.object_id, tag_id=row.tag_id, value=row.value) for row in object_tags]
+
+
+def _taxonomy_info(taxonomy):
+    return TaxonomyInfo(
+        id=taxonomy.pk,
+        name=taxonomy.name,
+        description=taxonomy.description or "",
+        export_id=taxonomy.export_id or "",
+        enabled=taxonomy.enabled,
+        allow_free_text=taxonomy.allow_free_text,
+    )

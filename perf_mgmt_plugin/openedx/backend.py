@@ -1,8 +1,8 @@
 """
 The contract between the plugin and the platform, and how the configured backend is chosen.
 
-Kept deliberately small: each method is something the platform owns (courses, enrollments, course roles) that the
-plugin needs to read or trigger. Batch methods exist so that pages keep a constant number of queries.
+Kept deliberately small: each method is something the platform owns (courses, enrollments, course roles, content
+tagging) that the plugin needs to read or trigger. Batch methods exist so that pages keep a constant number of queries.
 """
 
 import functools
@@ -24,6 +24,49 @@ class CourseInfo:
     display_name: str
     start: datetime | None = None
     end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TaxonomyInfo:
+    """A tagging taxonomy of the platform (``openedx_tagging``), as the plugin lists it."""
+
+    id: int
+    name: str
+    description: str = ""
+    export_id: str = ""
+    enabled: bool = True
+    #: Free-text taxonomies have no predefined tags (authors type values), so there is no tree to import.
+    allow_free_text: bool = False
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """One predefined tag; ``parent_id`` is ``None`` for a root tag. ``external_id`` is ``""`` when it has none."""
+
+    id: int
+    value: str
+    external_id: str = ""
+    parent_id: int | None = None
+
+
+@dataclass(frozen=True)
+class TaxonomyTree:
+    """A taxonomy and all its predefined tags (in no particular order; ``parent_id`` gives the hierarchy)."""
+
+    taxonomy: TaxonomyInfo
+    tags: tuple = ()
+
+
+@dataclass(frozen=True)
+class TaggedObject:
+    """
+    One object tag: the tagged object's id as the platform stores it (a course key or usage key string, or another
+    content key such as a library's) and the tag applied to it.
+    """
+
+    object_id: str
+    tag_id: int
+    value: str
 
 
 class PlatformBackend(ABC):
@@ -65,6 +108,24 @@ class PlatformBackend(ABC):
         Give new accounts what the platform expects every user to have (in the LMS: a ``UserProfile`` holding the
         full name, which its pages and APIs read). Called in one batch after the plugin creates users; users who
         already have one are left as they are.
+        """
+
+    @abstractmethod
+    def list_taxonomies(self):
+        """Every tagging taxonomy (enabled or not) as :class:`TaxonomyInfo`, by name then id, in one query."""
+
+    @abstractmethod
+    def get_taxonomy_tree(self, taxonomy_id):
+        """
+        The :class:`TaxonomyTree` of the taxonomy, or ``None`` if there is no such taxonomy. A constant number of
+        queries whatever the size of the taxonomy; a free-text taxonomy has no tags.
+        """
+
+    @abstractmethod
+    def tagged_objects(self, taxonomy_id):
+        """
+        Every object tagged with a predefined tag of the taxonomy, as :class:`TaggedObject` (one per object and tag),
+        in one query. Object tags whose tag was deleted, and free-text values, are left out.
         """
 
     def get_course(self, course_key):

@@ -34,7 +34,23 @@ Checked against openedx/openedx-platform (master, 2026) -- read, not copied:
 - openedx/openedx-events ``openedx_events/learning/signals.py``: ``COURSE_ENROLLMENT_CREATED`` carries
   ``enrollment: CourseEnrollmentData``; the platform sends it from ``CourseEnrollment.enroll``.
 
-``tests/contract/fake_platform.py`` fakes exactly these names and signatures for the contract tests.
+- openedx-core's content tagging (``openedx_tagging``; PyPI ``openedx-core``, formerly ``openedx-learning``), read in
+  openedx-core 0.36.0 and in openedx/openedx-learning's ``openedx_tagging/core/tagging``: the models module is
+  ``openedx_tagging.models`` in openedx-core (openedx-platform master imports ``openedx_tagging.api`` and
+  ``openedx_tagging.models``) and ``openedx_tagging.core.tagging.models`` in openedx-learning up to the 0.30 series
+  pinned by Teak and Ulmo; the app label is ``oel_tagging`` in both. ``Taxonomy`` (``id``, ``name``,
+  ``description``, ``enabled``, ``allow_free_text``, ``export_id`` since its migration 0015), ``Tag`` (``taxonomy``,
+  ``parent`` -> Tag or NULL for a root, ``value`` unique per taxonomy ignoring case, ``external_id`` nullable, at most
+  3 levels below a root: ``TAXONOMY_MAX_DEPTH``), ``ObjectTag`` (``object_id`` string -- a course key, usage key or
+  library key --, ``taxonomy``, ``tag`` -> Tag, NULL for free-text values and for deleted tags). These fields are the
+  same in every release read. The api's ``get_tags(taxonomy)`` changed its return type across releases (a list of
+  Tag, then a values queryset with per-tag child counts), and the platform itself reads ``ObjectTag`` through the
+  ORM for bulk reads (``content_tagging.api.get_all_object_tags``), so the backend reads these three models with
+  plain ``values_list`` queries. In the LMS the app is installed (``openedx_tagging`` in INSTALLED_APPS) and LMS and
+  Studio share the database, so tags applied in Studio are visible to the LMS.
+
+``tests/contract/fake_platform.py`` fakes the platform names and signatures above for the contract tests, except
+content tagging: there the tests install the real openedx-core in the host and this module imports it.
 """
 
 
@@ -93,6 +109,21 @@ def learning_mfe_home_url(course_key):
     except ImportError:
         _platform_import("The course home URL")
     return get_learning_mfe_home_url(course_key, url_fragment="home")
+
+
+def tagging_models():
+    """
+    ``(Taxonomy, Tag, ObjectTag)`` of ``openedx_tagging``: openedx-core's ``openedx_tagging.models``, or
+    ``openedx_tagging.core.tagging.models`` of the openedx-learning releases that Teak and Ulmo install.
+    """
+    try:
+        from openedx_tagging import models  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        try:
+            from openedx_tagging.core.tagging import models  # pylint: disable=import-outside-toplevel
+        except ImportError:
+            _platform_import("Content tagging (openedx_tagging)")
+    return models.Taxonomy, models.Tag, models.ObjectTag
 
 
 def retirement_signals():

@@ -6,11 +6,11 @@ was checked in the platform's code.
 """
 
 from . import compat
-from .backend import CourseInfo, PlatformBackend, parse_course_key
+from .backend import CourseInfo, PlatformBackend, TaggedObject, TagInfo, TaxonomyInfo, TaxonomyTree, parse_course_key
 
 
 class OpenedxPlatformBackend(PlatformBackend):
-    """Reads courses, enrollments and course roles from openedx-platform."""
+    """Reads courses, enrollments, course roles and content tags from openedx-platform."""
 
     def get_courses(self, course_keys):
         keys = [parse_course_key(key) for key in course_keys]
@@ -84,3 +84,52 @@ class OpenedxPlatformBackend(PlatformBackend):
         profiles.objects.bulk_create(
             [profiles(user=user, name=user.get_full_name() or user.username) for user in users if user.pk not in have]
         )
+
+    # --- content tagging (openedx_tagging) ------------------------------------------------------------------------
+    # Plain ``values_list`` reads of the three models, whose fields are the same in every release (see ``compat``):
+    # one query each, nothing cast or annotated per tag.
+
+    _TAXONOMY_FIELDS = ("id", "name", "description", "export_id", "enabled", "allow_free_text")
+
+    def list_taxonomies(self):
+        taxonomy_model, _tag, _object_tag = compat.tagging_models()
+        rows = taxonomy_model.objects.order_by("name", "id").values_list(*self._TAXONOMY_FIELDS)
+        return [_taxonomy_info(row) for row in rows]
+
+    def get_taxonomy_tree(self, taxonomy_id):
+        taxonomy_model, tag_model, _object_tag = compat.tagging_models()
+        row = taxonomy_model.objects.filter(pk=taxonomy_id).values_list(*self._TAXONOMY_FIELDS).first()
+        if row is None:
+            return None
+        info = _taxonomy_info(row)
+        if info.allow_free_text:
+            return TaxonomyTree(taxonomy=info)
+        tags = tag_model.objects.filter(taxonomy_id=info.id).values_list("id", "value", "external_id", "parent_id")
+        return TaxonomyTree(
+            taxonomy=info,
+            tags=tuple(
+                TagInfo(id=pk, value=value, external_id=external_id or "", parent_id=parent_id)
+                for pk, value, external_id, parent_id in tags
+            ),
+        )
+
+    def tagged_objects(self, taxonomy_id):
+        _taxonomy, _tag, object_tag_model = compat.tagging_models()
+        # ``tag`` is NULL for free-text values and for tags deleted since; ``tag__value`` is the tag's current value
+        # (the object tag's own ``_value`` is only a cache of it).
+        rows = object_tag_model.objects.filter(taxonomy_id=taxonomy_id, tag__isnull=False).values_list(
+            "object_id", "tag_id", "tag__value"
+        )
+        return [TaggedObject(object_id=object_id, tag_id=tag_id, value=value) for object_id, tag_id, value in rows]
+
+
+def _taxonomy_info(row):
+    pk, name, description, export_id, enabled, allow_free_text = row
+    return TaxonomyInfo(
+        id=pk,
+        name=name,
+        description=description or "",
+        export_id=export_id or "",
+        enabled=enabled,
+        allow_free_text=allow_free_text,
+    )

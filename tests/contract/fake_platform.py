@@ -220,6 +220,22 @@ def installed_fake_modules(leaves):
                 sys.modules[name] = previous
 
 
+@contextlib.contextmanager
+def hidden_modules(*names):
+    """Make ``import`` of ``names`` fail with ImportError for the block, as if the package were not installed."""
+    missing = object()
+    saved = {name: sys.modules.get(name, missing) for name in names}
+    sys.modules.update(dict.fromkeys(names))  # a None entry makes the import system raise ImportError
+    try:
+        yield
+    finally:
+        for name, previous in saved.items():
+            if previous is missing:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = previous
+
+
 def installed_fake_platform():
     """The FAKE platform modules the platform backend imports, for the duration of a ``with`` block."""
     return installed_fake_modules(

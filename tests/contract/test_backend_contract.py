@@ -5,6 +5,9 @@ The host backend runs on the host's models. The openedx-platform backend cannot 
 runs against ``fake_platform`` -- FAKE platform modules with the names and signatures checked in the platform's code
 (``perf_mgmt_plugin/openedx/compat.py``). Each backend comes with a small "world" that seeds data through that
 backend's own models, so a test states the situation once and both backends must give the same answer.
+
+Content tagging is not faked: openedx-core's REAL ``openedx_tagging`` is installed in the host (as in the LMS), the
+host backend reads it through its api and the platform backend through ``compat``; both read the same tables.
 """
 
 from datetime import UTC, datetime
@@ -297,3 +300,141 @@ def test_platform_backend_outside_the_platform_fails_with_a_clear_message(db):
     user = factories.make_user()
     with pytest.raises(PlatformUnavailable, match="needs openedx-platform; set PERF_MGMT_PLATFORM_BACKEND"):
         OpenedxPlatformBackend().enrolled_course_keys(user)
+
+
+# --- content tagging (the REAL openedx_tagging, installed in the host; the platform backend imports it via compat) --
+
+
+@pytest.fixture
+def taxonomies(world):
+    from tests.tagging import make_taxonomy
+
+    skills = make_taxonomy(
+        "Skills",
+        [("Leadership", "LEAD", [("Coaching", "COACH", [("Feedback", None, [])])]), ("Planning", None, [])],
+        description="What we train",
+        export_id="skills",
+    )
+    archived = make_taxonomy("Archived", [("Old", None, [])], enabled=False, export_id="archived")
+    free = make_taxonomy("Keywords", allow_free_text=True, export_id="keywords")
+    return SimpleNamespace(world=world, backend=world.backend, skills=skills, archived=archived, free=free)
+
+
+def _tag_ids(taxonomy):
+    from openedx_tagging.models import Tag
+
+    return dict(Tag.objects.filter(taxonomy=taxonomy).values_list("value", "pk"))
+
+
+def test_list_taxonomies_in_one_query(taxonomies, django_assert_num_queries):
+    from perf_mgmt_plugin.openedx.backend import TaxonomyInfo
+
+    with django_assert_num_queries(1):
+        found = taxonomies.backend.list_taxonomies()
+    by_name = {info.name: info for info in found}
+    assert [info.name for info in found] == sorted(by_name)  # by name
+    assert by_name["Skills"] == TaxonomyInfo(
+        id=taxonomies.skills.pk,
+        name="Skills",
+        description="What we train",
+        export_id="skills",
+        enabled=True,
+        allow_free_text=False,
+    )
+    assert by_name["Archived"].enabled is False  # disabled taxonomies are listed too
+    assert by_name["Keywords"].allow_free_text is True
+
+
+def test_get_taxonomy_tree_has_every_level_with_parents(taxonomies, django_assert_max_num_queries):
+    from perf_mgmt_plugin.openedx.backend import TagInfo
+
+    ids = _tag_ids(taxonomies.skills)
+    with django_assert_max_num_queries(2):
+        tree = taxonomies.backend.get_taxonomy_tree(taxonomies.skills.pk)
+    assert tree.taxonomy.name == "Skills" and tree.taxonomy.export_id == "skills"
+    assert set(tree.tags) == {
+        TagInfo(id=ids["Leadership"], value="Leadership", external_id="LEAD", parent_id=None),
+        TagInfo(id=ids["Coaching"], value="Coaching", external_id="COACH", parent_id=ids["Leadership"]),
+        TagInfo(id=ids["Feedback"], value="Feedback", external_id="", parent_id=ids["Coaching"]),
+        TagInfo(id=ids["Planning"], value="Planning", external_id="", parent_id=None),
+    }
+
+
+def test_get_taxonomy_tree_queries_do_not_grow_with_the_taxonomy(taxonomies, django_assert_max_num_queries):
+    from tests.tagging import add_tags
+
+    add_tags(taxonomies.skills, [(f"Skill {n}", None, [(f"Sub {n}", None, [])]) for n in range(15)], "Planning")
+    with django_assert_max_num_queries(2):
+        tree = taxonomies.backend.get_taxonomy_tree(taxonomies.skills.pk)
+    assert len(tree.tags) == 4 + 30
+
+
+def test_get_taxonomy_tree_of_unknown_and_free_text_taxonomies(taxonomies):
+    from tests.tagging import tag
+
+    tag("course-v1:ContractOrg+A101+2026", taxonomies.free, "whatever")  # a value in use is not a predefined tag
+    assert taxonomies.backend.get_taxonomy_tree(999999) is None
+    free = taxonomies.backend.get_taxonomy_tree(taxonomies.free.pk)
+    assert free.taxonomy.allow_free_text and free.tags == ()
+    archived = taxonomies.backend.get_taxonomy_tree(taxonomies.archived.pk)
+    assert [t.value for t in archived.tags] == ["Old"]
+
+
+def test_tagged_objects_in_one_query(taxonomies, django_assert_num_queries):
+    from openedx_tagging import api as tagging_api
+
+    from perf_mgmt_plugin.openedx.backend import TaggedObject
+    from tests.tagging import tag
+
+    block = "block-v1:ContractOrg+A101+2026+type@vertical+block@unit1"
+    library_block = "lb:ContractOrg:lib1:html:intro"
+    tag(KEY_A, taxonomies.skills, "Coaching", "Planning")
+    tag(block, taxonomies.skills, "Feedback")
+    tag(library_block, taxonomies.skills, "Leadership")
+    tag(KEY_B, taxonomies.archived, "Old")  # another taxonomy
+    tag(KEY_B, taxonomies.free, "anything")  # free text: no tag
+    tagging_api.add_tag_to_taxonomy(taxonomies.skills, "Gone")
+    tag(KEY_C, taxonomies.skills, "Gone")
+    tagging_api.delete_tags_from_taxonomy(taxonomies.skills, ["Gone"], with_subtags=False)  # object tag stays, tag NULL
+    tagging_api.update_tag_in_taxonomy(taxonomies.skills, "Planning", "Planning work")  # renamed: current value
+    ids = _tag_ids(taxonomies.skills)
+    with django_assert_num_queries(1):
+        found = taxonomies.backend.tagged_objects(taxonomies.skills.pk)
+    assert set(found) == {
+        TaggedObject(str(KEY_A), ids["Coaching"], "Coaching"),
+        TaggedObject(str(KEY_A), ids["Planning work"], "Planning work"),
+        TaggedObject(block, ids["Feedback"], "Feedback"),
+        TaggedObject(library_block, ids["Leadership"], "Leadership"),
+    }
+    assert len(found) == 4
+    assert taxonomies.backend.tagged_objects(taxonomies.free.pk) == []
+    assert taxonomies.backend.tagged_objects(999999) == []
+
+
+def test_platform_backend_reads_tagging_through_compat(db):
+    """compat finds openedx-core's ``openedx_tagging.models`` (the older ``openedx_tagging.core.tagging`` is absent)."""
+    from openedx_tagging import models as tagging_models
+
+    from perf_mgmt_plugin.openedx import compat
+
+    assert compat.tagging_models() == (tagging_models.Taxonomy, tagging_models.Tag, tagging_models.ObjectTag)
+
+
+def test_platform_backend_falls_back_to_the_older_tagging_module_path(db):
+    """Teak and Ulmo install openedx-learning, whose tagging models live in ``openedx_tagging.core.tagging.models``."""
+    from openedx_tagging import models as tagging_models
+
+    from perf_mgmt_plugin.openedx import compat
+
+    older = {
+        "openedx_tagging.core.tagging.models": {
+            name: getattr(tagging_models, name) for name in ("Taxonomy", "Tag", "ObjectTag")
+        }
+    }
+    with fake.installed_fake_modules(older), fake.hidden_modules("openedx_tagging.models"):
+        assert compat.tagging_models() == (tagging_models.Taxonomy, tagging_models.Tag, tagging_models.ObjectTag)
+
+
+def test_platform_backend_without_tagging_fails_with_a_clear_message(db):
+    with fake.hidden_modules("openedx_tagging"), pytest.raises(PlatformUnavailable, match="Content tagging"):
+        OpenedxPlatformBackend().list_taxonomies()
