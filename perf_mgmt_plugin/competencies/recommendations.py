@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..core.access import AccessDenied, can, require
 from ..openedx import get_backend
@@ -54,11 +55,17 @@ class RecommendationResult:
 
     def summary(self):
         """A sentence for the person who clicked."""
+        made = self.created + self.upgraded
         if self.kind == CourseRecommendation.ASSIGN:
-            text = _("%(created)s course assignments made (%(enrolled)s enrollments), %(unchanged)s already there.")
+            text = ngettext(
+                "%(made)s course assignment made (%(enrolled)s enrollments)",
+                "%(made)s course assignments made (%(enrolled)s enrollments)",
+                made,
+            )
         else:
-            text = _("%(created)s course recommendations made, %(unchanged)s already there.")
-        text = text % {"created": self.created + self.upgraded, "enrolled": self.enrolled, "unchanged": self.unchanged}
+            text = ngettext("%(made)s course recommendation made", "%(made)s course recommendations made", made)
+        text = text % {"made": made, "enrolled": self.enrolled}
+        text += ", " + _("%(n)s already there.") % {"n": self.unchanged}
         if self.denied:
             text += " " + _("%(n)s people are outside your scope and were left out.") % {"n": self.denied}
         if self.without_course:
