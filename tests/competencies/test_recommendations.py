@@ -181,6 +181,10 @@ def test_a_cell_acts_only_within_the_actors_scope(org, linked):
         == 0
     )
     assert not recs(person=org.seller).exists()
+    # Whatever selection a caller passes, people outside the actor's reach are counted and left alone.
+    result = recommendations.act_on_gaps(org.manager.user, CompetencyGap.objects.all(), "assign")
+    assert result.denied == 1 and not recs(person=org.seller).exists()
+    assert not enrolled(org.seller.user, org.course_key)
 
 
 def test_retirement_removes_their_recommendations_and_unlinks_the_author(org, linked):
@@ -468,3 +472,42 @@ def test_recommending_to_a_cell_is_constant_and_assigning_costs_one_platform_cal
     with count_queries() as one_enrollment:
         get_backend().enroll(newcomer, org.course_key)  # what one platform enrollment costs
     assert assign_large - assign_small == len(one_enrollment) * 2 * len(people)
+
+
+def test_write_query_counts_do_not_grow_with_the_data(org, linked, count_queries):
+    """The drill-down and person-page actions, and the learner's enrol/dismiss, are pinned against 10 more people."""
+
+    def measure():
+        CourseRecommendation.objects.all().delete()
+        hr, manager, bob = client_for(org.hr), client_for(org.manager.user), client_for(org.bob.user)
+        cell = {"by": "org_unit", "row": org.platform.pk, "competency": linked.coach.pk, "kind": "recommend"}
+        counts = [_count(count_queries, hr, "post", reverse("perf_mgmt:gap-audit-cell-courses"), cell)]
+        person_page = reverse("perf_mgmt:person-competencies", kwargs={"pk": org.bob.pk})
+        person = {"competency": linked.plan.pk, "kind": "recommend"}
+        counts.append(_count(count_queries, manager, "post", person_page, person))
+        leading = recs(person=org.bob, course_key=org.course_key).get()
+        planning = recs(person=org.bob, course_key=PLANNING_KEY, competency=linked.plan).get()
+        respond = api_url("course-recommendation-respond", pk=leading.pk)
+        # The first enrol changes things, the second (measured) is the idempotent one; then the same for the page.
+        counts.append(_count(count_queries, bob, "post", respond, {"action": "enrol"}))
+        dismiss = reverse("perf_mgmt:respond-to-recommendation", kwargs={"pk": planning.pk})
+        counts.append(_count(count_queries, bob, "post", dismiss, {"action": "dismiss"}))
+        return counts
+
+    before = measure()
+    _grow(org, linked, 10)
+    services.set_course_link(PLANNING_KEY, linked.plan, 4)
+    assert measure() == before
+
+
+def test_drill_down_pages_keep_their_filters(org, linked, settings):
+    settings.PERF_MGMT_PAGE_SIZE = 1
+    page = client_for(org.hr).get(
+        reverse("perf_mgmt:gap-audit-cell"), {"by": "org_unit", "row": org.platform.pk, "competency": linked.coach.pk}
+    )
+    html = page.content.decode()
+    assert "Page 1 of 2" in html
+    next_link = html.split("Next")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert f"competency={linked.coach.pk}" in next_link and f"row={org.platform.pk}" in next_link
+    follow = client_for(org.hr).get(reverse("perf_mgmt:gap-audit-cell") + next_link.replace("&amp;", "&"))
+    assert follow.status_code == 200 and b"Page 2 of 2" in follow.content
