@@ -42,10 +42,11 @@ def my_competencies(request):
         try:
             if competency is None:
                 raise CompetencyError(_("Choose a competency."))
-            api.record_self_assessment(
-                request.user, competency.pk, int(request.POST.get("level", "0")), evidence=request.POST.get("evidence")
-            )
-        except (CompetencyError, ValueError) as exc:
+            level = request.POST.get("level", "")
+            if not level.isdigit():
+                raise CompetencyError(_("Choose your level in %(name)s.") % {"name": competency.name})
+            api.record_self_assessment(request.user, competency.pk, int(level), evidence=request.POST.get("evidence"))
+        except CompetencyError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Your self-assessment of %(name)s is saved.") % {"name": competency.name})

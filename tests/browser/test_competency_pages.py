@@ -69,7 +69,9 @@ def test_learner_self_assesses_by_keyboard_and_sees_their_gaps(org, competencies
     # evidence field and to Save, and Enter submits.
     level = page.get_by_label("Your level in Coaching")
     level.focus()
-    page.keyboard.press("ArrowDown")  # 1. Aware -> 2. Practising
+    assert level.input_value() == ""  # nothing is rated until she chooses
+    page.keyboard.press("ArrowDown")  # Choose a level -> 1. Aware
+    page.keyboard.press("ArrowDown")  # -> 2. Practising
     assert level.input_value() == "2"
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == page.get_by_label("Evidence for Coaching").get_attribute("id")

@@ -202,6 +202,19 @@ def test_my_competencies_page_self_assesses(org, rated):
     assert no_record.status_code == 200 and b"no employee record" in no_record.content
 
 
+def test_my_competencies_page_refuses_a_missing_level_clearly(org, rated):
+    client = client_for(org.bob.user)
+    page = client.get(reverse("perf_mgmt:my-competencies"))
+    assert b'<option value="" selected>Choose a level</option>' in page.content  # nothing rated by default
+    before = Assessment.objects.count()
+    for level in ("", "x", "-1"):
+        response = client.post(
+            reverse("perf_mgmt:my-competencies"), {"competency": rated.coach.pk, "level": level}, follow=True
+        )
+        assert b"Choose your level in Coaching." in response.content
+    assert Assessment.objects.count() == before
+
+
 def test_framework_list_detail_and_manage_permissions(org, rated):
     learner = client_for(org.alice.user)
     assert learner.get(api_url("frameworks")).json()["results"][0]["slug"] == "leadership"
