@@ -19,6 +19,7 @@ from .models import (
     Competency,
     CompetencyGap,
     CourseCompetencyLink,
+    CourseRecommendation,
     Framework,
     PositionRequirement,
     Scale,
@@ -161,3 +162,15 @@ class CompetencyGapAdmin(ManageFrameworksMixin, admin.ModelAdmin):
     list_display = ["person", "competency", "required_level", "current_level", "gap", "status", "computed_at"]
     list_filter = ["status"]
     list_select_related = ["person__user", "competency"]
+
+
+@admin.register(CourseRecommendation)
+class CourseRecommendationAdmin(ManageFrameworksMixin, admin.ModelAdmin):
+    """Read-only: recommendations are made from the gap audit and answered by the person (pages, REST API)."""
+
+    read_only = True
+    list_display = ["person", "competency", "course_key", "kind", "status", "created_by", "created", "enrolled_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["person__user", "competency", "created_by"]
+    search_fields = ["course_key", "person__user__username", "person__employee_number"]
+    date_hierarchy = "created"

@@ -9,7 +9,8 @@ from perf_mgmt_plugin.competencies.models import Assessment, CompetencyGap, Fram
 
 
 @pytest.mark.parametrize(
-    "model", ["framework", "scale", "competency", "positionrequirement", "assessment", "competencygap"]
+    "model",
+    ["framework", "scale", "competency", "positionrequirement", "assessment", "competencygap", "courserecommendation"],
 )
 def test_admin_follows_the_rules(org, fw, model):
     url = reverse(f"admin:perf_mgmt_{model}_changelist")
@@ -27,6 +28,7 @@ def test_assessments_are_read_only_in_admin(org, fw):
     client = Client()
     client.force_login(org.hr)
     assert client.get(reverse("admin:perf_mgmt_assessment_add")).status_code == 403
+    assert client.get(reverse("admin:perf_mgmt_courserecommendation_add")).status_code == 403
 
 
 def test_demo_data_is_idempotent(db):
