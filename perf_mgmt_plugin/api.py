@@ -55,3 +55,29 @@ get_scale_for = _competencies.get_scale_for
 record_self_assessment = _competencies.record_self_assessment
 get_self_result = _competencies.get_self_result
 course_self_assessment_summary = _competencies.course_self_assessment_summary
+
+# Self-assessment inside a course (the self-assessment XBlock): batched scales, one all-or-nothing submission,
+# and the staff report with small groups hidden (competencies/course_self_assessment.py).
+from .competencies import course_self_assessment as _course_self_assessment  # noqa: E402
+
+get_competencies_by_codes = _course_self_assessment.competencies_by_codes
+get_scales_for = _course_self_assessment.scales_for
+record_self_assessments = _course_self_assessment.record_self_assessments
+course_self_assessment_report = _course_self_assessment.course_report
+SELF_ASSESSMENT_PHASES = _course_self_assessment.PHASES
+anonymity_min_group = _course_self_assessment.anonymity_min_group
+
+
+def get_user_by_id(user_id):
+    """
+    The active Django user with primary key ``user_id``, or ``None``: how XBlocks turn the user id the runtime's
+    ``user`` service reports (``opt_attrs['edx-platform.user_id']``) into the user the api functions take.
+    """
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    if user_id in (None, ""):
+        return None
+    try:
+        return get_user_model().objects.filter(pk=int(user_id), is_active=True).first()
+    except (TypeError, ValueError):
+        return None

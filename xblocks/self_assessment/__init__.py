@@ -1,0 +1,1 @@
+"""The competency self-assessment XBlock (``perf_mgmt_self_assessment``)."""
