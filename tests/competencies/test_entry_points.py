@@ -1,6 +1,7 @@
 """REST endpoints and pages of competencies: the permission matrix per role, import errors, query-count pins."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -260,3 +261,15 @@ def test_import_round_trip_and_errors(org, rated):
     assert Framework.objects.get(slug="leadership").competencies.count() == 2
     assert hr.post(url, {"file": SimpleUploadedFile("x.json", b"{nope")}).status_code == 400
     assert json.loads(json.dumps(transfer.export_json(copy)))["competencies"][2]["indicators"][0]["level"] == 2
+
+
+@pytest.mark.parametrize(("viewer", "page"), [("manager", "perf_mgmt:my-team"), ("hr", "perf_mgmt:people")])
+def test_people_lists_link_each_person_to_their_competencies(org, rated, viewer, page):
+    """Every name on My team and People opens that person's competencies, which the viewer may see."""
+    person = getattr(org, viewer)
+    client = client_for(getattr(person, "user", person))
+    content = client.get(reverse(page)).content.decode()
+    links = re.findall(r'<th scope="row"><a href="([^"]+)"', content)
+    assert links
+    for link in links:
+        assert client.get(link).status_code == 200, link
