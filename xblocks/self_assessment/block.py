@@ -520,6 +520,7 @@ class SelfAssessmentXBlock(XBlock):
             error(self._("Choose a competency framework."))
         elif data.framework not in {slug for slug, _name in api.list_frameworks()}:
             error(self._("There is no active framework '%(slug)s'.") % {"slug": data.framework})
+            return  # which codes it has cannot be told
         if not data.competencies:
             error(self._("Choose at least one competency for learners to rate."))
         elif data.framework:
