@@ -189,8 +189,14 @@ def _int(value):
         return None
 
 
-def import_framework(records, *, dry_run=True):
-    """Check ``records`` (from :func:`parse_upload`) and, unless ``dry_run`` or any error, write them atomically."""
+def import_framework(records, *, dry_run=True, keep_details=False):
+    """
+    Check ``records`` (from :func:`parse_upload`) and, unless ``dry_run`` or any error, write them atomically.
+
+    ``keep_details`` is for sources that carry no descriptions or indicators (a tagging taxonomy): a competency
+    record without a description keeps the stored one, and stored indicators are left alone instead of being
+    replaced by the (absent) ones of the source, so a re-import never wipes what HR wrote in the plugin.
+    """
     result = ImportResult(dry_run=dry_run)
     by_kind = {kind: [r for r in records if r.kind == kind] for kind in KINDS}
     for record in records:
@@ -288,13 +294,15 @@ def import_framework(records, *, dry_run=True):
     }
     if result.errors or dry_run:
         return result
-    _write(fw_rec, scale_rec, framework, scale, file_levels, file_clusters, file_competencies, indicators)
+    _write(fw_rec, scale_rec, framework, scale, file_levels, file_clusters, file_competencies, indicators, keep_details)
     result.applied = True
     return result
 
 
 @transaction.atomic
-def _write(fw_rec, scale_rec, framework, scale, file_levels, file_clusters, file_competencies, indicators):
+def _write(  # pylint: disable=too-many-positional-arguments
+    fw_rec, scale_rec, framework, scale, file_levels, file_clusters, file_competencies, indicators, keep_details
+):
     if scale is None:
         scale = Scale.objects.create(
             slug=scale_rec.code, name=scale_rec.name, description=sanitize_html(scale_rec.description)
@@ -338,13 +346,16 @@ def _write(fw_rec, scale_rec, framework, scale, file_levels, file_clusters, file
     for order, (code, rec) in enumerate(file_competencies.items()):
         competency = stored_competencies.get(code) or Competency(framework=framework, code=code)
         competency.name = rec.name or competency.name
-        competency.description = sanitize_html(rec.description)
+        if rec.description or not keep_details:
+            competency.description = sanitize_html(rec.description)
         competency.cluster_id = cluster_ids.get(rec.parent) if rec.parent else None
         competency.order = order
         (changed if competency.pk else new).append(competency)
     Competency.objects.bulk_create(new)
     if changed:
         Competency.objects.bulk_update(changed, ["name", "description", "cluster", "order"])
+    if keep_details:
+        return framework
     ids = dict(
         Competency.objects.filter(framework=framework, code__in=list(file_competencies)).values_list("code", "pk")
     )

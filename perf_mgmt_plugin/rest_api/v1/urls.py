@@ -3,7 +3,7 @@
 from django.urls import path
 
 from . import competency_views as cv
-from . import views, views_import
+from . import taxonomy_views, views, views_import
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -17,6 +17,12 @@ urlpatterns = [
     path("org-import/<int:pk>/", views_import.OrgImportJobView.as_view(), name="org-import-job"),
     path("competencies/frameworks/", cv.FrameworkListView.as_view(), name="frameworks"),
     path("competencies/frameworks/import/", cv.FrameworkImportView.as_view(), name="framework-import"),
+    path(
+        "competencies/frameworks/import-taxonomy/",
+        taxonomy_views.TaxonomyImportView.as_view(),
+        name="framework-import-taxonomy",
+    ),
+    path("competencies/taxonomies/", taxonomy_views.TaxonomyListView.as_view(), name="taxonomies"),
     path("competencies/frameworks/<slug:slug>/", cv.FrameworkDetailView.as_view(), name="framework"),
     path("competencies/frameworks/<slug:slug>/export/", cv.FrameworkExportView.as_view(), name="framework-export"),
     path("competencies/requirements/", cv.RequirementListView.as_view(), name="requirements"),
