@@ -16,7 +16,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from opaque_keys.edx.keys import CourseKey
 
-from lms_host.courses.models import Course, CourseAccessRole, CourseEnrollment
+from lms_host.courses.models import Course, CourseAccessRole, CourseBlock, CourseEnrollment
 from perf_mgmt_plugin.org import services
 from perf_mgmt_plugin.org.models import Employee, OrgUnit, Position
 
@@ -303,7 +303,22 @@ def load_competencies():
         )
 
 
-LOADERS = [load_org, load_courses, load_competencies]
+SELF_ASSESSMENT_OLX = (
+    '<perf_mgmt_self_assessment display_name="Where do you stand?" framework="leadership" '
+    """competencies='["COACH", "FEEDBACK"]' mode="before"/>"""
+)
+
+
+def load_self_assessment_block():
+    """The self-assessment XBlock at the start of LEAD101's course page (once; an edited block is left alone)."""
+    course_key = CourseKey.from_string("course-v1:Northwind+LEAD101+2026")
+    if not CourseBlock.objects.filter(course_id=course_key, olx__contains="<perf_mgmt_self_assessment").exists():
+        CourseBlock.objects.create(
+            course_id=course_key, order=0, display_name="Before you start: rate yourself", olx=SELF_ASSESSMENT_OLX
+        )
+
+
+LOADERS = [load_org, load_courses, load_competencies, load_self_assessment_block]
 
 
 @transaction.atomic

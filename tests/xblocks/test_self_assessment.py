@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 from lxml import etree
 
@@ -524,3 +525,22 @@ def test_block_is_installed_under_its_entry_point():
     assert XBlock.load_class("perf_mgmt_self_assessment") is SelfAssessmentXBlock
     scenarios = SelfAssessmentXBlock.workbench_scenarios()
     assert all("<perf_mgmt_self_assessment" in olx for _title, olx in scenarios)
+
+
+def test_demo_course_has_a_working_self_assessment(client):
+    from lms_host import demo
+    from lms_host.courses.models import CourseBlock
+
+    demo.load_demo_data()
+    demo.load_demo_data()
+    [course_block] = CourseBlock.objects.filter(olx__contains="perf_mgmt_self_assessment")
+    assert str(course_block.course_id) == "course-v1:Northwind+LEAD101+2026"
+    priya = get_user_model().objects.get(username="priya")  # an engineering manager enrolled in LEAD101
+    client.force_login(priya)
+
+    response = client.get(f"/courses/{course_block.course_id}/")
+
+    page = response.content.decode()
+    assert re.findall(r'<fieldset class="psa-competency" data-code="(\w+)"', page) == ["COACH", "FEEDBACK"]
+    assert "Before the module" in page
+    assert "This component cannot be shown" not in page
