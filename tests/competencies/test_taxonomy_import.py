@@ -159,12 +159,10 @@ def test_import_writes_the_framework_and_course_links(backend, scale, courses):
         (COURSE_2, "Planning", None, 3),
     }
     # The links are what the gap audit and recommendations use.
-    assert [
-        link.course_key
-        for link in services.linked_courses([framework.competencies.get(code="LEAD-FB").pk])[
-            framework.competencies.get(code="LEAD-FB").pk
-        ]
-    ] == [COURSE_1]
+    feedback = framework.competencies.get(code="LEAD-FB").pk
+    assert [link.course_key for link in services.linked_courses([feedback], above={feedback: 2})[feedback]] == [
+        COURSE_1
+    ]
 
 
 def test_target_level_and_framework_slug_can_be_chosen(scale, courses):
