@@ -2,8 +2,9 @@
 Gaps: computing them (for one person or everyone, set-based), snapshots for trends, and the gap audit.
 
 The recomputation works in batches of people: per batch a fixed number of queries (people, their positions'
-requirements, their counting assessments, their stored gaps, then one insert, one update and one delete),
-whatever the number of competencies or assessments, so recomputing 50,000 people is a few hundred queries.
+requirements, their counting assessments, their stored gaps, then an insert per 10,000 new gaps, an update per batch
+of changed ones and one delete), whatever the number of competencies or assessments, so recomputing 50,000 people
+is a few hundred queries (``benchmarks/bench_competencies.py``).
 """
 
 import csv
@@ -15,12 +16,15 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
+from ..core.bulk import bulk_insert, bulk_set
 from ..org.access import access_context, team_q, visible_employees_q
 from ..org.models import Employee, OrgUnit, Position
 from .models import Assessment, Competency, CompetencyGap, GapSnapshot, PositionRequirement
 from .policy import Rating, current_level, get_policy
 
 BATCH_SIZE = 1000
+#: Columns written by the recomputation, in the order of its insert rows (the update sets the last five).
+GAP_FIELDS = ("person", "competency", "required_level", "current_level", "gap", "status", "computed_at")
 BY_CHOICES = ("org_unit", "position")
 
 
@@ -87,12 +91,15 @@ def _recompute_batch(people, competency_ids, policy, now):
     stored = CompetencyGap.objects.filter(person_id__in=person_ids)
     if competency_ids is not None:
         stored = stored.filter(competency_id__in=competency_ids)
+    # Plain tuples, not model instances: a full recomputation compares hundreds of thousands of stored gaps.
     existing = {
-        (gap.person_id, gap.competency_id): gap
-        for gap in stored.only("pk", "person_id", "competency_id", "required_level", "current_level", "gap", "status")
+        (person_id, competency_id): (pk, required, current, gap, status)
+        for pk, person_id, competency_id, required, current, gap, status in stored.values_list(
+            "pk", "person_id", "competency_id", "required_level", "current_level", "gap", "status"
+        )
     }
 
-    to_create, to_update, seen = [], [], set()
+    to_create, to_update, seen = [], {}, set()
     for person_id in person_ids:
         for competency_id, required in required_by_position.get(position_of[person_id], {}).items():
             key = (person_id, competency_id)
@@ -100,30 +107,16 @@ def _recompute_batch(people, competency_ids, policy, now):
             current = current_level(ratings.get(key, ()), policy, now)
             gap = _gap_value(required, current)
             old = existing.get(key)
-            status = _status(gap, old.status if old else None)
+            status = _status(gap, old[4] if old else None)
             if old is None:
-                to_create.append(
-                    CompetencyGap(
-                        person_id=person_id,
-                        competency_id=competency_id,
-                        required_level=required,
-                        current_level=current,
-                        gap=gap,
-                        status=status,
-                        computed_at=now,
-                    )
-                )
-            elif (old.required_level, old.current_level, old.gap, old.status) != (required, current, gap, status):
-                old.required_level, old.current_level, old.gap, old.status = required, current, gap, status
-                old.computed_at = now
-                to_update.append(old)
-    obsolete = [gap.pk for key, gap in existing.items() if key not in seen]
-    if to_create:
-        CompetencyGap.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
-    if to_update:
-        CompetencyGap.objects.bulk_update(
-            to_update, ["required_level", "current_level", "gap", "status", "computed_at"], batch_size=BATCH_SIZE
-        )
+                to_create.append((person_id, competency_id, required, current, gap, status, now))
+            elif old[1:] != (required, current, gap, status):
+                to_update[old[0]] = (required, current, gap, status, now)
+    obsolete = [old[0] for key, old in existing.items() if key not in seen]
+    # Raw batched writes (``core.bulk``): ``bulk_create``/``bulk_update`` spend most of a full recomputation
+    # building model instances and SQL expressions per row (measured by ``benchmarks/bench_competencies.py``).
+    bulk_insert(CompetencyGap, GAP_FIELDS, to_create)
+    bulk_set(CompetencyGap, GAP_FIELDS[2:], to_update)
     if obsolete:
         CompetencyGap.objects.filter(pk__in=obsolete).delete()
     result.created, result.updated, result.deleted = len(to_create), len(to_update), len(obsolete)
