@@ -45,7 +45,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # edx-completion and the waffle switch that turns its tracking on (on in the host: see courses migration 0004).
+    "waffle",
     "completion",
+    # The LMS's event tracker (edx-completion and others emit tracking events through it); here to a logger.
+    "eventtracking.django.apps.EventTrackingConfig",
     # openedx-core's content tagging (taxonomies, tags, object tags), as the LMS and Studio install it.
     "openedx_tagging",
     "djpyfs",
@@ -54,6 +58,11 @@ INSTALLED_APPS = [
 ]
 # As in lms/envs/common.py:
 INSTALLED_APPS.extend(get_plugin_apps("lms.djangoapp"))
+
+EVENT_TRACKING_ENABLED = True
+EVENT_TRACKING_BACKENDS = {
+    "logger": {"ENGINE": "eventtracking.backends.logger.LoggerBackend", "OPTIONS": {"name": "tracking"}},
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -73,6 +73,8 @@ class HostEchoBlock(XBlock):
     def record(self, data, suffix=""):  # pylint: disable=unused-argument
         """Store ``data['value']`` for the current user; answer with who the runtime says that is."""
         self.recorded = str(data.get("value", ""))
+        if data.get("complete"):
+            self.runtime.publish(self, "completion", {"completion": 1.0})
         attrs = _user_attrs(self)
         return {
             "recorded": self.recorded,

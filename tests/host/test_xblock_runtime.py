@@ -11,6 +11,7 @@ import re
 
 import crum
 import pytest
+from completion.models import BlockCompletion
 from django.test import Client
 from workbench.runtime import WorkbenchRuntime
 from xblock.exceptions import NoSuchUsage
@@ -103,6 +104,24 @@ def test_handler_records_for_the_signed_in_user_and_needs_csrf(org, add_block, e
     assert response.status_code == 200
     assert response.json() == {"recorded": "applied it at work", "user_id": alice.pk, "username": "alice"}
     assert spans(get_page(client, org.course_key), "echo-recorded") == ["applied it at work"]
+
+
+@with_echo_block
+def test_a_completion_event_is_stored_as_the_users_block_completion(org, add_block, enroll):
+    """As in the LMS, a block's ``completion`` event becomes an edx-completion ``BlockCompletion`` row."""
+    alice = org.alice.user
+    enroll(alice)
+    add_block("<host_echo/>")
+    client = Client()
+    client.force_login(alice)
+    (handler_url,) = spans(get_page(client, org.course_key), "echo-handler-url")
+    assert post_json(client, handler_url, {"value": "x"}).status_code == 200
+    assert not BlockCompletion.objects.exists()
+    for _ in range(2):  # repeated events update the one row
+        assert post_json(client, handler_url, {"value": "x", "complete": True}).status_code == 200
+    (row,) = BlockCompletion.objects.all()
+    assert (row.user, row.context_key, row.block_type, row.completion) == (alice, org.course_key, "host_echo", 1.0)
+    assert row.block_key.course_key == org.course_key and row.block_key.block_id.endswith(".u0")
 
 
 @with_echo_block
