@@ -13,4 +13,13 @@ from .competencies.models import (  # noqa: F401,E402
     Scale,
     ScaleLevel,
 )
+from .development.models import (  # noqa: F401,E402
+    Plan,
+    PlanComment,
+    PlanItem,
+    PlanTemplate,
+    ProcessedEvent,
+    TemplateItem,
+    UnmatchedEvent,
+)
 from .org.models import AccessGrant, Employee, HRAdminScope, OrgUnit, Position  # noqa: F401
