@@ -23,3 +23,17 @@ from .development.models import (  # noqa: F401,E402
     UnmatchedEvent,
 )
 from .org.models import AccessGrant, Employee, HRAdminScope, OrgUnit, Position  # noqa: F401
+from .strategy.models import (  # noqa: F401,E402
+    CheckIn,
+    CheckInNote,
+    CheckInObjective,
+    CheckInSeries,
+    HelpRequest,
+    Impediment,
+    Level,
+    Milestone,
+    Notification,
+    Objective,
+    Period,
+    ProgressUpdate,
+)
