@@ -129,6 +129,13 @@ class Objective(models.Model):
     unit = models.CharField(max_length=32, blank=True, default="")
     done = models.BooleanField(default=False)
     weight = models.FloatField(default=1)
+    course_key = models.CharField(
+        max_length=255,
+        blank=True,
+        default="",
+        db_index=True,
+        help_text=_("A course that supports this objective: check-ins recorded in that course are linked to it."),
+    )
     template = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cascaded_copies"
     )
