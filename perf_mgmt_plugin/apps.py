@@ -17,6 +17,35 @@ LMS = "lms.djangoapp"
 CMS = "cms.djangoapp"
 
 
+_EVENTS = "openedx_events.learning.signals."
+#: openedx-events signals and edx-completion's BlockCompletion saves that move development plan items.
+LEARNING_RECEIVERS = [
+    *(
+        {
+            "receiver_func_name": receiver,
+            "signal_path": _EVENTS + signal,
+            "dispatch_uid": f"perf_mgmt.handlers.{receiver}.{signal}",
+        }
+        for receiver, signal in (
+            ("on_course_enrollment", "COURSE_ENROLLMENT_CREATED"),
+            ("on_course_enrollment", "COURSE_ENROLLMENT_CHANGED"),
+            ("on_course_enrollment", "COURSE_UNENROLLMENT_COMPLETED"),
+            ("on_course_passing_status", "COURSE_PASSING_STATUS_UPDATED"),
+            ("on_persistent_grade", "PERSISTENT_GRADE_SUMMARY_CHANGED"),
+            ("on_certificate", "CERTIFICATE_CREATED"),
+            ("on_certificate", "CERTIFICATE_CHANGED"),
+            ("on_certificate", "CERTIFICATE_REVOKED"),
+        )
+    ),
+    {
+        "receiver_func_name": "on_block_completion_saved",
+        "signal_path": "django.db.models.signals.post_save",
+        "sender_path": "completion.models.BlockCompletion",
+        "dispatch_uid": "perf_mgmt.handlers.on_block_completion_saved",
+    },
+]
+
+
 class PerfMgmtConfig(AppConfig):
     """Plugin app for performance management and strategy execution."""
 
@@ -70,6 +99,13 @@ class PerfMgmtConfig(AppConfig):
                         "signal_path": "perf_mgmt_plugin.org.signals.employees_changed",
                         "dispatch_uid": "perf_mgmt.handlers.on_employees_imported",
                     },
+                    {
+                        "receiver_func_name": "on_course_recommendations_changed",
+                        "signal_path": "perf_mgmt_plugin.competencies.signals.course_recommendations_changed",
+                        "dispatch_uid": "perf_mgmt.handlers.on_course_recommendations_changed",
+                    },
+                    # The learning loop (LMS only: the learner's progress happens there).
+                    *(LEARNING_RECEIVERS if project == LMS else []),
                 ],
             }
             for project in (LMS, CMS)

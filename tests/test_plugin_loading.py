@@ -23,7 +23,7 @@ from edx_django_utils.plugins import add_plugins, get_plugin_apps, get_plugin_ur
 from edx_django_utils.plugins.plugin_manager import PluginManager
 
 from lms_host.plugins import HOST_PLUGIN_PACKAGES
-from perf_mgmt_plugin.apps import CMS, LMS, PerfMgmtConfig
+from perf_mgmt_plugin.apps import CMS, LEARNING_RECEIVERS, LMS, PerfMgmtConfig
 from perf_mgmt_plugin.org.models import Employee
 from perf_mgmt_plugin.settings.common import DEFAULTS
 
@@ -93,7 +93,11 @@ def test_add_plugins_applies_settings_for_each_project_and_type(project, setting
 def test_lms_and_cms_share_settings_and_signals_config():
     plugin_app = PerfMgmtConfig.plugin_app
     assert plugin_app["settings_config"][LMS] == plugin_app["settings_config"][CMS]
-    assert plugin_app["signals_config"][LMS] == plugin_app["signals_config"][CMS]
+    # The learning loop's receivers (openedx-events learning signals, edx-completion) are the LMS's only: the
+    # learner's progress happens there, and edx-completion's models are not an installed app of every CMS.
+    lms_receivers = plugin_app["signals_config"][LMS]["receivers"]
+    assert [r for r in lms_receivers if r not in LEARNING_RECEIVERS] == plugin_app["signals_config"][CMS]["receivers"]
+    assert all(r in lms_receivers for r in LEARNING_RECEIVERS)
 
 
 def _dispatch_uids(signal):

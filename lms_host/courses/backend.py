@@ -1,5 +1,6 @@
 """The plugin's platform backend for this host: the same contract as the real one, over the host's models."""
 
+from django.db.models import Count
 from django.urls import reverse
 from openedx_tagging import api as tagging_api
 from openedx_tagging.models import ObjectTag
@@ -14,7 +15,7 @@ from perf_mgmt_plugin.openedx.backend import (
     parse_course_key,
 )
 
-from .models import Course, CourseAccessRole, CourseEnrollment, UserProfile
+from .models import Course, CourseAccessRole, CourseBlock, CourseEnrollment, UserProfile
 
 
 class HostPlatformBackend(PlatformBackend):
@@ -58,6 +59,14 @@ class HostPlatformBackend(PlatformBackend):
         if course_keys is not None:
             rows = rows.filter(course_id__in=[parse_course_key(key) for key in course_keys])
         return set(rows.values_list("course_id", flat=True))
+
+    def completable_block_counts(self, course_keys):
+        # The host's course content is its top-level blocks, each of which records one completion.
+        keys = [parse_course_key(key) for key in course_keys]
+        if not keys:
+            return {}
+        rows = CourseBlock.objects.filter(course_id__in=keys).values_list("course_id").annotate(n=Count("id"))
+        return dict(rows)
 
     def course_url(self, course_key):
         return reverse("host_course", kwargs={"course_id": str(parse_course_key(course_key))})

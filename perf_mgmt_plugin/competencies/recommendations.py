@@ -24,6 +24,7 @@ from . import gaps as gap_queries
 from .errors import CompetencyError
 from .models import CompetencyGap, CourseRecommendation
 from .services import linked_courses
+from .signals import course_recommendations_changed
 
 RECOMMEND_PERMISSION = "perf_mgmt.recommend_courses"
 RESPOND_PERMISSION = "perf_mgmt.respond_to_course_recommendation"
@@ -183,6 +184,10 @@ def act_on_gaps(actor, gap_qs, kind, course_keys=None):
     for user, key in to_enroll:
         backend.enroll(user, key)  # idempotent on the platform's side
         result.enrolled += 1
+    if to_create or to_upgrade:
+        course_recommendations_changed.send(
+            sender=CourseRecommendation, person_ids=sorted({gap.person_id for gap, _key in pairs})
+        )
     return result
 
 
@@ -238,9 +243,11 @@ def enrol(user, recommendation):
             CompetencyGap.objects.filter(pk=recommendation.gap_id, gap__gt=0, status=CompetencyGap.OPEN).update(
                 status=CompetencyGap.IN_DEVELOPMENT
             )
+        course_recommendations_changed.send(sender=CourseRecommendation, person_ids=[recommendation.person_id])
     return recommendation
 
 
+@transaction.atomic
 def dismiss(user, recommendation):
     """
     The person declines a recommendation; it stays as history and may be recommended again later. An assigned or
@@ -253,6 +260,7 @@ def dismiss(user, recommendation):
         raise CompetencyError(_("Only an open recommendation can be dismissed."))
     recommendation.status, recommendation.live = CourseRecommendation.DISMISSED, None
     recommendation.save(update_fields=["status", "live"])
+    course_recommendations_changed.send(sender=CourseRecommendation, person_ids=[recommendation.person_id])
     return recommendation
 
 
@@ -274,3 +282,20 @@ def live_by_gap(person_ids, competency_ids):
     for rec in rows:
         result.setdefault((rec.person_id, rec.competency_id), []).append(rec)
     return result
+
+
+def follow_plan_items(enrolled_ids=(), completed_ids=()):
+    """
+    The development domain's hook: a plan item made from a recommendation was enrolled in or completed, so the
+    recommendation follows (``enrolled``; ``completed``, no longer live). Open rows only move forward; idempotent.
+    Two queries at most.
+    """
+    now = timezone.now()
+    if enrolled_ids:
+        CourseRecommendation.objects.filter(pk__in=list(enrolled_ids), status=CourseRecommendation.OPEN).update(
+            status=CourseRecommendation.ENROLLED, enrolled_at=now
+        )
+    if completed_ids:
+        CourseRecommendation.objects.filter(
+            pk__in=list(completed_ids), status__in=CourseRecommendation.LIVE_STATUSES
+        ).update(status=CourseRecommendation.COMPLETED, live=None)
