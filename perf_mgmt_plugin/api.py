@@ -81,3 +81,54 @@ def get_user_by_id(user_id):
         return get_user_model().objects.filter(pk=int(user_id), is_active=True).first()
     except (TypeError, ValueError):
         return None
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Strategy execution: check-ins (used by the check-in XBlock) and the cascade
+# ------------------------------------------------------------------------------------------------------------------
+
+from .strategy import checkins as _checkins  # noqa: E402
+from .strategy import retirement as _strategy_retirement  # noqa: E402,F401  registers the retirement step
+from .strategy import rules as _strategy_rules  # noqa: E402,F401  registers the strategy rules
+from .strategy.errors import NoEmployeeRecordForStrategy, StrategyError  # noqa: E402,F401
+
+
+def record_course_checkin(user, course_key, usage_key, steps_done="", reflection="", impediments="", help_request=""):
+    """
+    Record a learner's on-the-job check-in from inside a course (the check-in XBlock): steps done, a reflection,
+    an impediment and a request for help (routed to their manager, shown on the manager's dashboard until
+    resolved). Linked to the learner's objective that names this course, or serves one that does, where one exists.
+    Returns the CheckIn. Raises ``NoEmployeeRecord`` (users without an employee record) and ``StrategyError``
+    (nothing written).
+    """
+    return _checkins.record_course_checkin(
+        user,
+        course_key,
+        usage_key,
+        steps_done=steps_done,
+        reflection=reflection,
+        impediments=impediments,
+        help_request=help_request,
+    )
+
+
+def course_checkins_of(user, course_key, usage_key=None):
+    """The user's own check-ins recorded in this course (and block), newest first."""
+    return list(_checkins.course_checkins_of(user, course_key, usage_key)[:20])
+
+
+def course_checkin_summary(course_key, user=None, usage_key=None):
+    """
+    Staff aggregates of the check-ins recorded in a course (counts only, no names or text): check-ins, learners,
+    with an impediment, with a help request, open help requests, linked to an objective. With ``user``, the user
+    must be the course's staff (else ``AccessDenied``); without, the caller has checked access itself.
+    """
+    if user is not None:
+        require(user, "perf_mgmt.view_course_data", course_key)
+    return _checkins.course_checkin_summary(course_key, usage_key)
+
+
+def related_objective_of(user, course_key):
+    """The learner's objective a check-in in this course is linked to (or ``None``)."""
+    employee = get_employee(user)
+    return _checkins.related_objective(employee, course_key) if employee else None

@@ -29,6 +29,12 @@ DEFAULTS = {
         "recency_days": 730,
         "weights": {"self": 1.0, "manager": 3.0, "peer": 1.0, "direct_report": 1.0, "course": 2.0},
     },
+    # First month (1-12) of the organisation's financial year: quarters, halves and years of strategy periods follow it.
+    "PERF_MGMT_FISCAL_YEAR_START_MONTH": 1,
+    # How objective forecasts are made (docs/decisions/0006-strategy-forecasts.rst): pace is measured over the last
+    # ``window_days`` of progress history; before ``min_history_days`` of work nothing is forecast; actual pace /
+    # required pace below ``at_risk_below`` is at risk, below ``off_track_below`` off track.
+    "PERF_MGMT_FORECAST": {"window_days": 28, "min_history_days": 7, "at_risk_below": 0.9, "off_track_below": 0.6},
     # Celery queue for the plugin's tasks; None uses the platform's default routing.
     "PERF_MGMT_CELERY_QUEUE": None,
 }

@@ -285,9 +285,7 @@ class CheckIn(models.Model):
     ASYNC = "async"
     MODE_CHOICES = [(FACE_TO_FACE, _("Face to face")), (VIDEO, _("Video")), (ASYNC, _("Written update"))]
 
-    series = models.ForeignKey(
-        CheckInSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="check_ins"
-    )
+    series = models.ForeignKey(CheckInSeries, null=True, blank=True, on_delete=models.CASCADE, related_name="check_ins")
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="perf_check_ins")
     manager = models.ForeignKey(
         Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="perf_led_check_ins"
@@ -412,9 +410,7 @@ class HelpRequest(models.Model):
     routed_to = models.ForeignKey(
         Employee, null=True, blank=True, on_delete=models.SET_NULL, related_name="perf_help_requests_received"
     )
-    check_in = models.ForeignKey(
-        CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="help_requests"
-    )
+    check_in = models.ForeignKey(CheckIn, null=True, blank=True, on_delete=models.CASCADE, related_name="help_requests")
     objective = models.ForeignKey(
         Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="help_requests"
     )

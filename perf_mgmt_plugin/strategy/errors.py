@@ -1,0 +1,14 @@
+"""Errors of the strategy domain, each with a message fit to show to the person who caused it."""
+
+from ..competencies.errors import NoEmployeeRecord
+
+
+class StrategyError(ValueError):
+    """A change to the cascade or a check-in that cannot be made."""
+
+
+class NoEmployeeRecordForStrategy(StrategyError, NoEmployeeRecord):
+    """
+    The user has no active employee record, so there is nobody to check in as (the LMS still works for them).
+    Also an ``api.NoEmployeeRecord``, so callers handle it the same way in every domain.
+    """
