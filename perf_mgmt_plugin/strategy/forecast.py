@@ -132,5 +132,5 @@ def rollup_forecast(children, start_date, due_date, today, thresholds):
 
 
 def worsened(old, new):
-    """Whether the status got worse (on track -> at risk -> off track)."""
-    return SEVERITY.get(new, 0) > SEVERITY.get(old, 0)
+    """Whether the status got worse (on track -> at risk -> off track); ``old`` None: no status before."""
+    return old is not None and SEVERITY.get(new, 0) > SEVERITY.get(old, 0)

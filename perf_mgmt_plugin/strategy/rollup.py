@@ -43,6 +43,7 @@ NODE_FIELDS = (
     "owner_id",
     "owner__user_id",
     "owner__manager__user_id",
+    "computed_at",
 )
 
 
@@ -114,7 +115,8 @@ def _apply(node, result, now):
         "forecast_date": result.forecast_date,
     }
     changed = any(node[key] != value for key, value in new.items())
-    node["old_status"] = node["status"]
+    # A node never computed before has no status to get worse from (a new objective notifies nobody).
+    node["old_status"] = node["status"] if node.get("computed_at") else None
     node.update(new)
     node["computed_at"] = now
     return changed
