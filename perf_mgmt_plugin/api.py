@@ -132,3 +132,6 @@ def related_objective_of(user, course_key):
     """The learner's objective a check-in in this course is linked to (or ``None``)."""
     employee = get_employee(user)
     return _checkins.related_objective(employee, course_key) if employee else None
+
+# Development plans.
+from .development import retirement as _development_retirement  # noqa: E402,F401  registers the retirement step

@@ -57,3 +57,14 @@ def enqueue_gap_recompute_of_users(user_ids):
     options = {"queue": queue} if queue else {}
     user_ids = list(user_ids)
     transaction.on_commit(lambda: recompute_gaps_of_users.apply_async((user_ids,), **options))
+
+
+@shared_task(name="perf_mgmt.send_plan_reminders", ignore_result=True)
+def send_plan_reminders(interval_days=7):
+    """
+    Email people (manager in copy) about their overdue development plan items. Schedule it daily; each item is
+    reminded at most once per ``interval_days``, so a retried or duplicated run sends nothing twice.
+    """
+    from .development import reminders  # pylint: disable=import-outside-toplevel
+
+    return reminders.send_overdue_reminders(interval_days=interval_days).__dict__

@@ -10,7 +10,9 @@ NAV = [
     # (persona, url name, label)
     ("learner", "perf_mgmt:home", _("My performance")),
     ("learner", "perf_mgmt:my-competencies", _("My competencies")),
+    ("learner", "perf_mgmt:my-plan", _("My development plan")),
     ("manager", "perf_mgmt:my-team", _("My team")),
+    ("manager", "perf_mgmt:team-plans", _("Team plans")),
     ("hr_admin", "perf_mgmt:people", _("People")),
     ("hr_admin", "perf_mgmt:org-chart", _("Org chart")),
     ("hr_admin", "perf_mgmt:org-import", _("Import")),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import competency_views, import_views, views
+from . import competency_views, development_views, import_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,4 +24,9 @@ urlpatterns = [
         competency_views.respond_to_recommendation,
         name="respond-to-recommendation",
     ),
+    path("plan/", development_views.my_plan, name="my-plan"),
+    path("team/plans/", development_views.team_plans, name="team-plans"),
+    path("plans/<int:pk>/", development_views.plan_review, name="plan-review"),
+    path("courses/<str:course_id>/learners/", development_views.course_learners, name="course-learners"),
+    path("courses/<str:course_id>/learners.csv", development_views.course_learners_csv, name="course-learners-csv"),
 ]

@@ -1,0 +1,185 @@
+"""
+Development plan pages: "My development plan" (next steps, links into the courses, propose, enrol, comment), the
+team's plans for managers (progress, overdue, awaiting approval), a plan's review page (comment, approve, send
+back) and, for course staff, the learners who have their course in a plan (with CSV).
+
+Thin adapters over ``development.services``; permissions from the development rules; constant query counts.
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .. import api
+from ..core.access import AccessDenied, can
+from ..development import services
+from ..development.errors import DevelopmentError
+from ..development.models import Plan, PlanItem
+from ..openedx import get_backend
+from ..openedx.backend import parse_course_key
+from .access import page_requires
+from .views import _page, _render
+
+
+def _act(request, func, *args, success=""):
+    try:
+        func(*args)
+    except (DevelopmentError, AccessDenied) as exc:
+        messages.error(request, str(exc) if isinstance(exc, DevelopmentError) else _("You may not do that."))
+    else:
+        if success:
+            messages.success(request, success)
+
+
+@page_requires()
+def my_plan(request):
+    """The person's current plan: what to do next, every item with its progress and course link, comments."""
+    employee = api.get_employee(request.user)
+    plan = None
+    if employee is not None:
+        plan = (
+            Plan.objects.filter(owner=employee, status__in=Plan.OPEN_STATUSES).order_by("-period_start", "-pk").first()
+        )
+    if request.method == "POST" and employee is not None:
+        action = request.POST.get("action")
+        if action == "create" and plan is None:
+            _act(request, services.create_plan, request.user, employee, success=_("Your draft plan is ready."))
+        elif plan is not None:
+            item = plan.items.filter(pk=request.POST.get("item") or 0).first()
+            if action == "propose":
+                _act(request, services.propose_plan, request.user, plan, success=_("Sent to your manager."))
+            elif action == "add":
+                fields = {k: request.POST.get(k, "") for k in ("kind", "title", "course_key")}
+                fields["course_key"] = fields["course_key"] or None
+                _act(request, lambda: services.add_item(request.user, plan, **fields), success=_("Item proposed."))
+            elif action == "enrol" and item is not None:
+                _act(request, services.enrol_in_item, request.user, item, success=_("You are enrolled."))
+            elif action == "done" and item is not None:
+                _act(request, services.complete_item, request.user, item, success=_("Marked done."))
+            elif action == "comment":
+                _act(request, services.add_comment, request.user, plan, request.POST.get("body", ""))
+        return redirect(reverse("perf_mgmt:my-plan"))
+    items = services.items_of_plan(plan) if plan else []
+    context = {
+        "employee": employee,
+        "plan": plan,
+        "items": items,
+        "next_steps": services.next_steps(items),
+        "comments": list(plan.comments.select_related("author")) if plan else [],
+    }
+    return _render(request, "perf_mgmt/my_plan.html", context, _("My development plan"))
+
+
+@page_requires("perf_mgmt.view_team_plans")
+def team_plans(request):
+    """The team's open plans with progress, overdue items and items awaiting approval."""
+    qs = services.team_plans(request.user)
+    if request.GET.get("filter") == "awaiting":
+        qs = qs.filter(awaiting_count__gt=0) | qs.filter(status=Plan.PROPOSED)
+    elif request.GET.get("filter") == "overdue":
+        qs = qs.filter(overdue_count__gt=0)
+    page = _page(request, qs)
+    return _render(
+        request,
+        "perf_mgmt/team_plans.html",
+        {"page": page, "filter": request.GET.get("filter", "")},
+        _("Team development plans"),
+    )
+
+
+@page_requires()
+def plan_review(request, pk):
+    """A plan for its managers (and its owner, read-only here): comment, approve items or the plan, send back."""
+    plan = Plan.objects.select_related("owner__user", "owner__manager__user").filter(pk=pk).first()
+    if plan is None or not can(request.user, "perf_mgmt.view_plan", plan.owner):
+        raise Http404
+    may_manage = can(request.user, "perf_mgmt.manage_plan", plan.owner)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        comment = request.POST.get("comment", "")
+        if action == "approve":
+            _act(request, services.approve_plan, request.user, plan, comment, success=_("Plan approved."))
+        elif action == "return":
+            _act(request, services.return_plan, request.user, plan, comment, success=_("Sent back."))
+        elif action == "approve_item":
+            items = plan.items.filter(pk=request.POST.get("item") or 0)
+            _act(request, services.approve_items, request.user, items, success=_("Item approved."))
+        elif action == "comment":
+            _act(request, services.add_comment, request.user, plan, comment, success=_("Comment added."))
+        return redirect(reverse("perf_mgmt:plan-review", kwargs={"pk": plan.pk}))
+    items = services.items_of_plan(plan)
+    context = {
+        "plan": plan,
+        "items": items,
+        "may_manage": may_manage,
+        "comments": list(plan.comments.select_related("author")),
+    }
+    return _render(
+        request,
+        "perf_mgmt/plan_review.html",
+        context,
+        _("Development plan of %(name)s") % {"name": plan.owner.display_name},
+    )
+
+
+def _course_rows(request, course_id):
+    try:
+        key = parse_course_key(course_id)
+    except ValueError as exc:
+        raise Http404 from exc
+    if not can(request.user, "perf_mgmt.view_course_data", key):
+        raise PermissionDenied
+    return key, list(services.course_learners(request.user, key))
+
+
+@page_requires()  # the course rule (view_course_data) is checked per course below
+def course_learners(request, course_id):
+    """The learners who have this course in a plan, their progress and completion, for the course's staff."""
+    key, items = _course_rows(request, course_id)
+    info = get_backend().get_course(key)
+    context = {
+        "course_key": key,
+        "course": info,
+        "items": items,
+        "summary": services.course_summary(items),
+        "self_assessment": api.course_self_assessment_summary(request.user, key),
+    }
+    return _render(request, "perf_mgmt/course_learners.html", context, info.display_name if info else str(key))
+
+
+@page_requires()  # the course rule (view_course_data) is checked per course below
+def course_learners_csv(request, course_id):
+    """The same list as CSV."""
+    key, items = _course_rows(request, course_id)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["username", "name", "unit", "item", "status", "progress", "enrolled", "completed_at", "due_date"])
+    for item in items:
+        owner = item.owner
+        writer.writerow(
+            [
+                owner.user.username,
+                owner.display_name,
+                owner.org_unit.name if owner.org_unit else "",
+                item.title,
+                item.status,
+                item.progress,
+                item.enrolled,
+                item.completed_at.isoformat() if item.completed_at else "",
+                item.due_date.isoformat() if item.due_date else "",
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="plan-learners-{key.course}.csv"'
+    return response
+
+
+PLAN_ITEM_STATUSES = dict(PlanItem.STATUS_CHOICES)
