@@ -23,6 +23,18 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     re_path(r"^courses/(?P<course_id>[^/]+)/$", course_views.course_home, name="host_course"),
     re_path(r"^courses/(?P<course_id>[^/]+)/enroll/$", course_views.enroll, name="host_course_enroll"),
+    # The course team's stand-in for Studio: components with their editors, OLX export and import.
+    re_path(r"^courses/(?P<course_id>[^/]+)/studio/$", course_views.course_studio, name="host_course_studio"),
+    re_path(
+        r"^courses/(?P<course_id>[^/]+)/studio/(?P<block_id>\d+)/$",
+        course_views.block_editor,
+        name="host_course_block_editor",
+    ),
+    re_path(
+        r"^courses/(?P<course_id>[^/]+)/studio/(?P<block_id>\d+)/olx/$",
+        course_views.block_olx,
+        name="host_course_block_olx",
+    ),
     # XBlock handlers of a course page; the workbench JS runtime calls {handlerBaseUrl}{usage}/{handler}/{suffix}.
     re_path(
         r"^courses/(?P<course_id>[^/]+)/xblock/(?P<usage_id>[^/]+)/(?P<handler>[^/]+)/(?P<suffix>.*)$",

@@ -22,11 +22,15 @@ jQuery and workbench JS runtime, and Playwright or the test client see the block
 """
 
 import hashlib
+import io
 import re
 
 from completion.models import BlockCompletion
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from lxml import etree
 from web_fragments.fragment import Fragment
 from workbench.models import XBlockState
 from workbench.runtime import WorkbenchDjangoKeyValueStore, WorkbenchRuntime
@@ -277,3 +281,82 @@ def course_block_for_usage(course_blocks, usage_id):
     """The course block whose tree holds ``usage_id``, or ``None`` (ids start with the block's scenario)."""
     scenario = str(usage_id).split(".", 1)[0]
     return next((cb for cb in course_blocks if scenario_of(cb) == scenario), None)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# The course team's side (the host's stand-in for Studio): a block's editor, OLX export and import.
+# ----------------------------------------------------------------------------------------------------------------
+
+#: Largest OLX file the host imports: one component's OLX is a few kilobytes.
+MAX_OLX_BYTES = 1_000_000
+#: Entities are not expanded and nothing is fetched: an imported file is untrusted input.
+OLX_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
+class OlxError(ValueError):
+    """The OLX cannot become a course block; the message says why, for the person importing it."""
+
+
+def render_editor(course_block, user, course_key):
+    """
+    What Studio shows the course team for ``course_block``: its editor (``studio_view``) and its preview
+    (``author_view`` when the block has one, as Studio does, else ``student_view``), rendered for ``user``.
+
+    Returns ``(editor_html, preview_html, resources)``; ``editor_html`` is ``None`` for a block with no editor.
+    """
+    runtime = HostRuntime(course_key, user)
+    block = runtime.get_block(ensure_parsed(course_block))
+    resources = Fragment()
+    editor_html = None
+    if callable(getattr(block, "studio_view", None)):  # not a ``fallback_view`` that shows any view alike
+        editor = block.render("studio_view", {})
+        resources.add_fragment_resources(editor)
+        editor_html = editor.body_html()
+    preview = block.render("author_view" if getattr(block, "has_author_view", False) else "student_view", {})
+    resources.add_fragment_resources(preview)
+    return editor_html, preview.body_html(), resources
+
+
+def export_olx(course_block):
+    """
+    The OLX of ``course_block`` as it is now, exported by the runtime from the field store -- so it carries what
+    the course team saved in the editor, not only the OLX the block was created from (as Studio's export does).
+    """
+    runtime = HostRuntime(course_block.course_id)
+    out = io.BytesIO()
+    runtime.export_to_xml(runtime.get_block(ensure_parsed(course_block)), out)
+    return out.getvalue().decode("utf-8")
+
+
+def import_course_block(course_key, olx, display_name=""):
+    """
+    A new course block at the end of ``course_key`` from ``olx`` (bytes or text, e.g. a file :func:`export_olx`
+    gave), parsed at once so that a file that cannot work is refused whole (:class:`OlxError`) rather than stored.
+
+    The unit heading is ``display_name``, else the OLX's own ``display_name``.
+    """
+    from lms_host.courses.models import CourseBlock  # pylint: disable=import-outside-toplevel
+
+    data = olx.encode("utf-8") if isinstance(olx, str) else olx
+    if len(data) > MAX_OLX_BYTES:
+        raise OlxError(_("The file is larger than %(max)s bytes.") % {"max": f"{MAX_OLX_BYTES:,}"})
+    try:
+        root = etree.fromstring(data, OLX_PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise OlxError(_("The file is not well-formed XML: %(error)s") % {"error": exc}) from exc
+    if root is None:
+        raise OlxError(_("The file holds no XML element."))
+    text = etree.tostring(root, encoding="unicode")  # stored as text, without the XML declaration
+    heading = (display_name or root.get("display_name") or "").strip()[:255]
+    try:
+        with transaction.atomic():
+            last = CourseBlock.objects.filter(course_id=course_key).aggregate(last=Max("order"))["last"]
+            course_block = CourseBlock.objects.create(
+                course_id=course_key, order=0 if last is None else last + 1, display_name=heading, olx=text
+            )
+            ensure_parsed(course_block)
+    except PluginMissingError as exc:
+        raise OlxError(_("This LMS has no XBlock of type '%(type)s'.") % {"type": root.tag}) from exc
+    except (ValueError, TypeError, etree.XMLSyntaxError) as exc:  # a field value its XBlock cannot read
+        raise OlxError(_("The OLX cannot be read: %(error)s") % {"error": exc}) from exc
+    return course_block

@@ -1,15 +1,20 @@
 """
-The host's course pages: a course home that renders the course's XBlocks, their handler endpoint, enrollment.
+The host's course pages: a course home that renders the course's XBlocks, their handler endpoint, enrollment;
+and the course team's stand-in for Studio: each block's editor (``studio_view``) with its preview, OLX export of a
+block and OLX import as a new block.
 
 Access follows the LMS: signed-in users only; the course content and its handlers for enrolled learners and
-course staff; others get the course home with an enroll button.
+course staff; others get the course home with an enroll button. The editor pages are for course staff only, as
+Studio is; the editor saves through the same handler view, where the block checks the user's course role again.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.decorators.http import require_POST
 from opaque_keys import InvalidKeyError
@@ -41,6 +46,27 @@ def _access(user, course):
     return enrolled, staff
 
 
+def _staff_course_or_403(user, course_id):
+    """The course, for its staff only (the editor pages are Studio's, which learners never reach)."""
+    course = _course_or_404(course_id)
+    if not HostPlatformBackend().is_course_staff(user, course.id):
+        raise PermissionDenied
+    return course
+
+
+def _page_context(course, resources=None, **extra):
+    """What every course page's template (``host_courses/base.html``) needs, with the workbench JS globals."""
+    return {
+        "course": course,
+        "head_html": resources.head_html() if resources else "",
+        "foot_html": resources.foot_html() if resources else "",
+        "handler_base_url": xblock_runtime.handler_base_url(course.id),
+        "perf_mgmt_url": "/perf-mgmt/",
+        "logout_url": getattr(settings, "PERF_MGMT_LOGOUT_URL", "/logout/"),
+        **extra,
+    }
+
+
 @login_required
 @ensure_csrf_cookie
 def course_home(request, course_id):
@@ -56,17 +82,7 @@ def course_home(request, course_id):
     if enrolled or staff:
         blocks = list(CourseBlock.objects.filter(course_id=course.id).order_by("order", "id"))
         units, resources = xblock_runtime.render_course_blocks(blocks, request.user, course.id)
-    context = {
-        "course": course,
-        "enrolled": enrolled,
-        "is_course_staff": staff,
-        "units": units,
-        "head_html": resources.head_html() if resources else "",
-        "foot_html": resources.foot_html() if resources else "",
-        "handler_base_url": xblock_runtime.handler_base_url(course.id),
-        "perf_mgmt_url": "/perf-mgmt/",
-        "logout_url": getattr(settings, "PERF_MGMT_LOGOUT_URL", "/logout/"),
-    }
+    context = _page_context(course, resources, enrolled=enrolled, is_course_staff=staff, units=units)
     return render(request, "host_courses/course_home.html", context)
 
 
@@ -101,3 +117,69 @@ def enroll(request, course_id):
     course = _course_or_404(course_id)
     HostPlatformBackend().enroll(request.user, course.id)
     return redirect("host_course", course_id=str(course.id))
+
+
+class ImportOlxForm(forms.Form):
+    """One component's OLX file (what the export gives) and the heading of its unit."""
+
+    olx = forms.FileField(label=_("OLX file"), help_text=_("An .xml file with one component, as the export gives."))
+    display_name = forms.CharField(
+        label=_("Unit heading"),
+        required=False,
+        max_length=255,
+        help_text=_("Shown above the component on the course page; the component's own name if left empty."),
+    )
+
+
+@login_required
+@ensure_csrf_cookie
+def course_studio(request, course_id):
+    """
+    The course team's list of the course's components, each with its editor and OLX export, and an OLX import
+    that adds a component at the end of the course (Studio's course outline and import, for one component).
+    """
+    course = _staff_course_or_403(request.user, course_id)
+    form = ImportOlxForm()
+    if request.method == "POST":
+        form = ImportOlxForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                course_block = xblock_runtime.import_course_block(
+                    course.id,
+                    form.cleaned_data["olx"].read(xblock_runtime.MAX_OLX_BYTES + 1),
+                    form.cleaned_data["display_name"],
+                )
+            except xblock_runtime.OlxError as exc:
+                form.add_error("olx", str(exc))
+            else:
+                return redirect("host_course_block_editor", course_id=str(course.id), block_id=course_block.pk)
+    blocks = CourseBlock.objects.filter(course_id=course.id).order_by("order", "id")
+    return render(request, "host_courses/course_studio.html", _page_context(course, blocks=blocks, form=form))
+
+
+@login_required
+@ensure_csrf_cookie
+def block_editor(request, course_id, block_id):
+    """
+    A component's editor (its ``studio_view``) and preview, for the course team, with the workbench JS runtime
+    as on the course page; the editor saves through the course's handler view.
+    """
+    course = _staff_course_or_403(request.user, course_id)
+    course_block = get_object_or_404(CourseBlock, pk=block_id, course_id=course.id)
+    editor_html, preview_html, resources = xblock_runtime.render_editor(course_block, request.user, course.id)
+    context = _page_context(
+        course, resources, course_block=course_block, editor_html=editor_html, preview_html=preview_html
+    )
+    return render(request, "host_courses/block_editor.html", context)
+
+
+@login_required
+def block_olx(request, course_id, block_id):
+    """A component's OLX as it is now (with the editor's changes), as a file to download, for the course team."""
+    course = _staff_course_or_403(request.user, course_id)
+    course_block = get_object_or_404(CourseBlock, pk=block_id, course_id=course.id)
+    olx = xblock_runtime.export_olx(course_block)
+    response = HttpResponse(olx, content_type="application/xml; charset=utf-8")
+    block_type = str(course_block.usage_id).split(".")[1]
+    response["Content-Disposition"] = f'attachment; filename="{block_type}-{course_block.pk}.xml"'
+    return response

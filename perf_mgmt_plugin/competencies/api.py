@@ -142,6 +142,7 @@ def get_self_result(user, competency_ids):
     links = services.linked_courses(list(competencies), above={pk: currents[pk] or 0 for pk in competencies})
     backend = get_backend()
     infos = backend.get_courses({link.course_key for group in links.values() for link in group})
+    criticality_names = dict(PositionRequirement.CRITICALITY_CHOICES)
     results = []
     for pk in ids:
         competency = competencies.get(pk)
@@ -170,6 +171,7 @@ def get_self_result(user, competency_ids):
                 criticality=criticality,
                 gap=gap,
                 suggested_courses=suggestions,
+                criticality_display=str(criticality_names.get(criticality, criticality)),
             )
         )
     return results

@@ -62,3 +62,5 @@ class SelfResult:
     criticality: str
     gap: float | None
     suggested_courses: tuple = field(default_factory=tuple)
+    #: ``criticality`` as people read it ("Critical", ...), translated in the active language; "" with no requirement.
+    criticality_display: str = ""

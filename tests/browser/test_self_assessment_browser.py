@@ -50,7 +50,7 @@ def test_keyboard_only_self_assessment(org, framework, add_block, page, sign_in,
     result.get_by_text("Your result").wait_for()
     assert page.evaluate("document.activeElement.classList.contains('psa-result')")
     assert block.get_by_role("status").inner_text() == "Your self-assessment is saved."
-    assert "3 Skilled (criticality: high)" in result.inner_text()
+    assert "3 Skilled (criticality: Critical)" in result.inner_text()
     assert result.get_by_role("link", name="Leading Teams").count() == 1
     saved = {a.competency.code: (a.level, a.evidence) for a in Assessment.objects.select_related("competency")}
     assert saved == {"COACH": (3, "I run 1:1s with each of my reports"), "PLAN": (2, "")}

@@ -172,6 +172,13 @@ def test_public_api_self_assessment(org, fw):
     assert (coach.self_level, coach.current_level, coach.required_level, coach.gap) == (2, 2.0, 3, 1.0)
     assert [c.course_key for c in coach.suggested_courses] == [str(org.course_key)]
     assert (plan.current_level, plan.gap) == (None, 2.0)
+    # The code for programs, its name (translated in the active language) for people.
+    assert [(r.criticality, r.criticality_display) for r in (coach, plan)] == [
+        ("high", "Critical"),
+        ("medium", "Important"),
+    ]
+    [unrequired] = api.get_self_result(org.manager.user, [fw.coach.pk])  # the manager's position requires nothing
+    assert (unrequired.required_level, unrequired.criticality, unrequired.criticality_display) == (None, "", "")
     assert api.course_self_assessment_summary(org.staff, org.course_key) == {
         (fw.coach.pk, "before"): {"levels": {2: 1}, "people": 1}
     }

@@ -137,7 +137,7 @@ def test_submit_saves_self_assessments_through_the_api_and_shows_the_result(
     # The result: own rating vs the Developer position's requirement, the gap, the linked course as a next step.
     result = html.unescape(data["result_html"])
     assert "2 Practising" in result
-    assert "3 Skilled (criticality: high)" in result
+    assert "3 Skilled (criticality: Critical)" in result
     assert f'<a href="/courses/{org.course_key}/">Leading Teams</a>' in result
     assert api.get_self_result(alice, [framework.coach.pk])[0].self_level == 2
     assert published == []

@@ -287,7 +287,11 @@ class SelfAssessmentXBlock(XBlock):
         return frag
 
     def studio_view(self, context=None):
-        """The editor: name, framework, the framework's competencies to rate, mode, prompt, evidence."""
+        """
+        The editor: name, framework, the framework's competencies to rate, mode, prompt, evidence -- each control
+        with its label and its help text tied to it, in an order a keyboard user can Tab through (the chosen
+        framework's competencies come right after the framework's list).
+        """
         api = _api()
         frameworks = api.list_frameworks()
         competencies = api.list_competencies()
@@ -312,6 +316,7 @@ class SelfAssessmentXBlock(XBlock):
             "modes": [(value["value"], self._(value["display_name"])) for value in self.fields["mode"].values],
             "prompt": self.prompt,
             "allow_evidence": self.allow_evidence,
+            "help": {name: self._(self.fields[name].help) for name in self.editable_fields},
         }
         frag = Fragment(self._render("templates/studio.html", context))
         frag.add_css(loader.load_unicode("static/css/self_assessment.css"))
