@@ -68,3 +68,26 @@ def send_plan_reminders(interval_days=7):
     from .development import reminders  # pylint: disable=import-outside-toplevel
 
     return reminders.send_overdue_reminders(interval_days=interval_days).__dict__
+
+
+@shared_task(name="perf_mgmt.recompute_strategy", ignore_result=True)
+def recompute_strategy(period_ids=None, notify=True):
+    """
+    Recompute progress, pace, status and forecast of every active objective (or those of ``period_ids``), notifying
+    owners' managers of worse statuses. Schedule it nightly: forecasts move with the calendar even when nobody
+    records progress. Safe to repeat: unchanged objectives are not written and an unchanged status notifies nobody.
+    """
+    from .strategy import rollup  # pylint: disable=import-outside-toplevel
+
+    return rollup.recompute_all(period_ids=period_ids, notify=notify).as_dict()
+
+
+@shared_task(name="perf_mgmt.schedule_check_ins", ignore_result=True)
+def schedule_check_ins():
+    """
+    Create the due meetings of every check-in series and mark past unheld meetings as missed. Schedule it daily;
+    idempotent for a given day.
+    """
+    from .strategy import checkins  # pylint: disable=import-outside-toplevel
+
+    return checkins.schedule_due()

@@ -48,6 +48,12 @@ ENUM_NAME_OVERRIDES = {
     "PerfMgmtAssessmentSourceEnum": "perf_mgmt_plugin.competencies.models.Assessment.SOURCE_CHOICES",
     "PerfMgmtCriticalityEnum": "perf_mgmt_plugin.competencies.models.PositionRequirement.CRITICALITY_CHOICES",
     "PerfMgmtCourseRecommendationKindEnum": "perf_mgmt_plugin.competencies.models.CourseRecommendation.KIND_CHOICES",
+    "PerfMgmtObjectiveStatusEnum": "perf_mgmt_plugin.strategy.models.Objective.STATUS_CHOICES",
+    "PerfMgmtObjectiveMeasureEnum": "perf_mgmt_plugin.strategy.models.Objective.MEASURE_CHOICES",
+    "PerfMgmtCheckInStatusEnum": "perf_mgmt_plugin.strategy.models.CheckIn.STATUS_CHOICES",
+    "PerfMgmtCheckInModeEnum": "perf_mgmt_plugin.strategy.models.CheckIn.MODE_CHOICES",
+    "PerfMgmtCadenceEnum": "perf_mgmt_plugin.strategy.models.CheckInSeries.CADENCE_CHOICES",
+    "PerfMgmtImpedimentSeverityEnum": "perf_mgmt_plugin.strategy.models.Impediment.SEVERITY_CHOICES",
     "PerfMgmtCourseRecommendationStatusEnum": (
         "perf_mgmt_plugin.competencies.models.CourseRecommendation.STATUS_CHOICES"
     ),

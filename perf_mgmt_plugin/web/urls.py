@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import competency_views, development_views, import_views, views
+from . import competency_views, development_views, import_views, strategy_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,4 +29,11 @@ urlpatterns = [
     path("plans/<int:pk>/", development_views.plan_review, name="plan-review"),
     path("courses/<str:course_id>/learners/", development_views.course_learners, name="course-learners"),
     path("courses/<str:course_id>/learners.csv", development_views.course_learners_csv, name="course-learners-csv"),
+    path("objectives/", strategy_views.my_objectives, name="my-objectives"),
+    path("objectives/<int:pk>/", strategy_views.objective_detail, name="objective"),
+    path("strategy/team/", strategy_views.manager_dashboard, name="strategy-dashboard"),
+    path("strategy/cascade/", strategy_views.cascade, name="cascade"),
+    path("strategy/cascade.csv", strategy_views.cascade_csv, name="cascade-csv"),
+    path("check-ins/<int:pk>/", strategy_views.check_in_detail, name="check-in"),
+    path("strategy/<str:kind>/<int:pk>/resolve/", strategy_views.resolve_item, name="resolve-item"),
 ]

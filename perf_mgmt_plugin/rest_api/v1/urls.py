@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import competency_views as cv
+from . import strategy_views as sv
 from . import taxonomy_views, views, views_import
 
 urlpatterns = [
@@ -47,4 +48,18 @@ urlpatterns = [
         cv.CourseRecommendationRespondView.as_view(),
         name="course-recommendation-respond",
     ),
+    path("strategy/objectives/", sv.ObjectiveListView.as_view(), name="objectives"),
+    path("strategy/objectives/<int:pk>/", sv.ObjectiveDetailView.as_view(), name="objective"),
+    path("strategy/objectives/<int:pk>/line-of-sight/", sv.LineOfSightView.as_view(), name="objective-sight"),
+    path("strategy/objectives/<int:pk>/progress/", sv.ProgressView.as_view(), name="objective-progress"),
+    path("strategy/objectives/<int:pk>/cascade/", sv.BulkCascadeView.as_view(), name="objective-cascade"),
+    path("strategy/dashboard/", sv.DashboardView.as_view(), name="strategy-dashboard"),
+    path("strategy/cascade/", sv.CascadeView.as_view(), name="cascade"),
+    path("strategy/cascade/export/", sv.CascadeExportView.as_view(), name="cascade-export"),
+    path("strategy/check-ins/", sv.CheckInListView.as_view(), name="check-ins"),
+    path("strategy/check-ins/<int:pk>/", sv.CheckInDetailView.as_view(), name="check-in"),
+    path("strategy/check-in-series/", sv.SeriesCreateView.as_view(), name="check-in-series"),
+    path("strategy/help-requests/", sv.HelpRequestListView.as_view(), name="help-requests"),
+    path("strategy/<str:kind>/<int:pk>/resolve/", sv.ResolveView.as_view(), name="strategy-resolve"),
+    path("strategy/notifications/", sv.NotificationListView.as_view(), name="notifications"),
 ]

@@ -1,0 +1,45 @@
+"""
+List scoping of the strategy domain: the same facts as ``strategy/rules.py`` turned into queryset filters, so lists
+are scoped in the database in a constant number of queries (never object by object).
+"""
+
+from django.db.models import Q
+
+from ..core.paths import decode_path
+from ..org.access import access_context, hr_units_q, team_q, visible_employees_q
+from ..org.models import Employee
+from .rules import strategy_context
+
+
+def visible_objectives_q(user):
+    """
+    A ``Q`` on Objective matching what ``user`` may view (``perf_mgmt.view_objective``): objectives of people they
+    may view (themselves, reports, HR scope, grants), of units on their unit's line, those their own objectives
+    serve, and those below their own objectives.
+    """
+    context = access_context(user)
+    if context.hr_unrestricted:
+        return Q()
+    unit_path, own_paths = strategy_context(user)
+    condition = Q(owner__in=Employee.objects.filter(visible_employees_q(user)))
+    if unit_path:
+        prefixes = [unit_path[:i] for i in range(6, len(unit_path) + 1, 6)]
+        condition |= Q(owner_unit__path__startswith=unit_path) | Q(owner_unit__path__in=prefixes)
+    if context.is_hr_admin:
+        condition |= Q(owner_unit__isnull=False) & hr_units_q(user, prefix="owner_unit__")
+    sight = {pk for path in own_paths for pk in decode_path(path)}
+    if sight:
+        condition |= Q(pk__in=sight)
+    for path in own_paths:
+        condition |= Q(path__startswith=path)
+    return condition
+
+
+def team_objectives_q(user):
+    """A ``Q`` on Objective for the objectives owned by the user's team (reports at any depth, grants)."""
+    return Q(owner__in=Employee.objects.filter(team_q(user)))
+
+
+def team_employees_q(user, prefix=""):
+    """The user's team as a filter on a model pointing at an Employee (``prefix`` e.g. ``"employee__"``)."""
+    return Q(**{f"{prefix}in": Employee.objects.filter(team_q(user))}) if prefix else team_q(user)

@@ -1,0 +1,221 @@
+"""
+Strategy pages: "My objectives" (own objectives with their line of sight, progress, check-ins), an objective, a
+check-in (prepare, hold, notes), the manager's dashboard, the cascade tree (senior managers from their level, at-risk
+branches highlighted) and its CSV export.
+
+Thin adapters over ``strategy`` services and dashboards; permissions from the strategy rules (an objective or
+check-in the user may not view is a 404, so ids reveal nothing); constant query counts.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ..core.access import AccessDenied, can
+from ..strategy import checkins, dashboards, services
+from ..strategy.errors import StrategyError
+from ..strategy.models import CheckIn, HelpRequest, Impediment, Objective, Period
+from .access import page_requires
+from .views import _render
+
+
+def _objective(request, pk):
+    objective = (
+        Objective.objects.select_related("level", "owner__user", "owner_unit", "period", "parent")
+        .filter(pk=pk, active=True)
+        .first()
+    )
+    if objective is None or not can(request.user, "perf_mgmt.view_objective", objective):
+        raise Http404
+    return objective
+
+
+def _record_progress(request, objective):
+    """The progress form: a value, done, or the milestones ticked."""
+    try:
+        services.record_progress(
+            request.user,
+            objective,
+            value=request.POST.get("value") or None,
+            done=request.POST.get("done") == "1",
+            milestones_done=request.POST.getlist("milestone"),
+            note=request.POST.get("note", ""),
+        )
+    except (StrategyError, ValueError) as exc:
+        messages.error(request, str(exc))
+    except AccessDenied as exc:
+        raise Http404 from exc
+    else:
+        messages.success(request, _("Progress on %(title)s is saved.") % {"title": objective.title})
+
+
+@page_requires()
+def my_objectives(request):
+    """The signed-in person's objectives, each with the line of sight up to the strategic objective."""
+    objectives = list(dashboards.my_objectives(request.user))
+    sight = dashboards.lines_of_sight(objectives)
+    rows = [{"objective": o, "sight": sight.get(o.pk, [])} for o in objectives]
+    upcoming = list(dashboards.check_ins_of(request.user)[:10])
+    context = {"rows": rows, "check_ins": upcoming}
+    return _render(request, "perf_mgmt/strategy_my_objectives.html", context, _("My objectives"))
+
+
+@page_requires()
+def objective_detail(request, pk):
+    """One objective: line of sight, what serves it, its progress history; record progress where allowed."""
+    objective = _objective(request, pk)
+    if request.method == "POST":
+        _record_progress(request, objective)
+        return redirect(reverse("perf_mgmt:objective", kwargs={"pk": pk}))
+    context = {
+        "objective": objective,
+        "sight": services.line_of_sight(objective)[:-1],
+        "children": [o for o in services.subtree(objective, include_self=False) if o.parent_id == objective.pk],
+        "history": list(objective.updates.select_related("recorded_by").order_by("-created", "-pk")[:50]),
+        "milestones": list(objective.milestones.all()),
+        "can_update": can(request.user, "perf_mgmt.update_progress", objective),
+    }
+    return _render(request, "perf_mgmt/strategy_objective.html", context, objective.title)
+
+
+@page_requires("perf_mgmt.view_strategy_dashboard")
+def manager_dashboard(request):
+    """A manager's team: objectives with status and forecast, overdue check-ins, open impediments and help."""
+    board = dashboards.manager_dashboard(request.user)
+    return _render(request, "perf_mgmt/strategy_dashboard.html", {"board": board}, _("Team objectives"))
+
+
+def _cascade_rows(request):
+    period = None
+    if request.GET.get("period"):
+        period = Period.objects.filter(pk=request.GET["period"]).first()
+    depth = request.GET.get("depth")
+    roots = dashboards.cascade_roots(request.user, period)
+    rows = dashboards.cascade(request.user, roots, max_depth=int(depth) if depth and depth.isdigit() else None)
+    return period, rows
+
+
+@page_requires()
+def cascade(request):
+    """The cascade from the user's level down as a tree; branches with something at risk are highlighted."""
+    period, rows = _cascade_rows(request)
+    context = {"rows": rows, "period": period, "periods": Period.objects.filter(active=True)}
+    return _render(request, "perf_mgmt/strategy_cascade.html", context, _("Strategy cascade"))
+
+
+@page_requires()
+def cascade_csv(request):
+    """The same rows as the cascade page, as CSV."""
+    _period, rows = _cascade_rows(request)
+    response = HttpResponse(dashboards.cascade_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cascade-{datetime.date.today():%Y%m%d}.csv"'
+    return response
+
+
+def _check_in(request, pk):
+    check_in = CheckIn.objects.select_related("employee__user", "manager__user", "series").filter(pk=pk).first()
+    if check_in is None or not can(request.user, "perf_mgmt.view_check_in", check_in):
+        raise Http404
+    return check_in
+
+
+def _entries_from(post, objectives):
+    entries = []
+    for objective in objectives:
+        prefix = f"obj-{objective.pk}-"
+        if any(post.get(prefix + key) for key in ("status", "confidence", "comment")):
+            entries.append(
+                {
+                    "objective": objective.pk,
+                    "status": post.get(prefix + "status", ""),
+                    "confidence": post.get(prefix + "confidence") or None,
+                    "comment": post.get(prefix + "comment", ""),
+                }
+            )
+    return entries
+
+
+@page_requires()
+def check_in_detail(request, pk):
+    """A check-in: the employee prepares it, the manager records it as held; either adds notes (private or not)."""
+    check_in = _check_in(request, pk)
+    objectives = list(
+        Objective.objects.filter(owner=check_in.employee, active=True).select_related("level").order_by("due_date")
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        post = request.POST
+        try:
+            entries = _entries_from(post, objectives)
+            impediments = (
+                [{"description": post["impediment"], "severity": post.get("severity", "medium")}]
+                if post.get("impediment", "").strip()
+                else []
+            )
+            help_requests = [post["help"]] if post.get("help", "").strip() else []
+            notes = (
+                [{"body": post["note"], "private": post.get("private") == "1"}] if post.get("note", "").strip() else []
+            )
+            if action == "prepare":
+                checkins.prepare(
+                    request.user,
+                    check_in,
+                    entries=entries,
+                    impediments=impediments,
+                    help_requests=help_requests,
+                    notes=notes,
+                )
+            elif action == "hold":
+                checkins.hold(
+                    request.user,
+                    check_in,
+                    mode=post.get("mode", ""),
+                    entries=entries,
+                    next_actions=post.get("next_actions", ""),
+                    notes=notes,
+                    impediments=impediments,
+                    help_requests=help_requests,
+                )
+            elif action == "note" and notes:
+                checkins.add_note(request.user, check_in, **notes[0])
+            else:
+                raise StrategyError(_("Nothing to save."))
+        except StrategyError as exc:
+            messages.error(request, str(exc))
+        except AccessDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("The check-in is saved."))
+        return redirect(reverse("perf_mgmt:check-in", kwargs={"pk": pk}))
+    context = {
+        "check_in": check_in,
+        "objectives": objectives,
+        "entries": list(check_in.objective_entries.select_related("objective")),
+        "notes": list(checkins.visible_notes(request.user, [check_in.pk]).select_related("author")),
+        "impediments": list(check_in.impediments.all()),
+        "help_requests": list(check_in.help_requests.all()),
+        "can_prepare": can(request.user, "perf_mgmt.prepare_check_in", check_in)
+        and check_in.status in checkins.OPEN_STATUSES,
+        "can_hold": can(request.user, "perf_mgmt.run_check_in", check_in.employee) and check_in.status != CheckIn.HELD,
+        "statuses": Objective.STATUS_CHOICES,
+        "severities": Impediment.SEVERITY_CHOICES,
+    }
+    return _render(request, "perf_mgmt/strategy_check_in.html", context, _("Check-in"))
+
+
+@require_POST
+@page_requires()
+def resolve_item(request, kind, pk):
+    """A manager (or delegate, or HR in scope) resolves an impediment or a help request."""
+    model = {"help": HelpRequest, "impediment": Impediment}.get(kind)
+    item = model.objects.select_related("employee").filter(pk=pk).first() if model else None
+    if item is None or not can(request.user, "perf_mgmt.resolve_for", item.employee):
+        raise Http404
+    checkins.resolve(request.user, item, request.POST.get("resolution", ""))
+    messages.success(request, _("Marked as resolved."))
+    return redirect(reverse("perf_mgmt:strategy-dashboard"))
