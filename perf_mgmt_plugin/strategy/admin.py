@@ -108,7 +108,9 @@ class _ReadOnlyScoped(StrategyAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).filter(employee__in=Employee.objects.filter(visible_employees_q(request.user)))
+            super()
+            .get_queryset(request)
+            .filter(employee__in=Employee.objects.filter(visible_employees_q(request.user)))
         )
 
     def get_readonly_fields(self, request, obj=None):

@@ -22,6 +22,8 @@ from .models import CheckIn, CheckInNote, CheckInObjective, CheckInSeries, HelpR
 
 CADENCE_DAYS = {CheckInSeries.WEEKLY: 7, CheckInSeries.FORTNIGHTLY: 14}
 OPEN_STATUSES = (CheckIn.SCHEDULED, CheckIn.PREPARED)
+#: At most this many past meetings of one series are created in one scheduling run.
+MAX_CATCH_UP = 12
 
 
 def employee_of(user):
@@ -121,19 +123,23 @@ def schedule_due(today=None, series_ids=None):
     members = _series_members(due)
     rows = []
     for series in due:
-        for employee_id in members[series.pk]:
-            rows.append(
-                CheckIn(
-                    series=series,
-                    employee_id=employee_id,
-                    manager_id=series.manager_id,
-                    scheduled_for=series.next_due,
-                    agenda=series.agenda,
-                )
-            )
-        day = series.next_due
+        # Every meeting date up to today gets its check-in (a run that was skipped leaves no hole in the history,
+        # so missed meetings stay visible), capped so a long-dormant series does not flood the dashboard.
+        day, dates = series.next_due, []
         while day <= today:
+            dates.append(day)
             day = next_date(day, series.cadence)
+        for when in dates[-MAX_CATCH_UP:]:
+            for employee_id in members[series.pk]:
+                rows.append(
+                    CheckIn(
+                        series=series,
+                        employee_id=employee_id,
+                        manager_id=series.manager_id,
+                        scheduled_for=when,
+                        agenda=series.agenda,
+                    )
+                )
         series.next_due = day
     CheckIn.objects.bulk_create(rows)
     if due:

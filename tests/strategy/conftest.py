@@ -18,7 +18,9 @@ def today():
 @pytest.fixture
 def strategy(org, today):
     period = Period.objects.create(
-        name="Test quarter", kind=Period.QUARTER, start=today - datetime.timedelta(days=60),
+        name="Test quarter",
+        kind=Period.QUARTER,
+        start=today - datetime.timedelta(days=60),
         end=today + datetime.timedelta(days=30),
     )
     levels = {level.rank: level for level in Level.objects.all()}
@@ -31,18 +33,46 @@ def strategy(org, today):
         hr, title="Team: migrate services", period=period, parent=dept, owner=org.manager, level=levels[4]
     )
     alice_task = services.create_objective(
-        org.manager.user, title="Migrate billing", period=period, parent=team, owner=org.alice,
-        measure=Objective.NUMERIC, start_value=0, target_value=10, unit="services", course_key=str(org.course_key),
+        org.manager.user,
+        title="Migrate billing",
+        period=period,
+        parent=team,
+        owner=org.alice,
+        measure=Objective.NUMERIC,
+        start_value=0,
+        target_value=10,
+        unit="services",
+        course_key=str(org.course_key),
     )
     bob_task = services.create_objective(
-        org.manager.user, title="Write runbook", period=period, parent=team, owner=org.bob, measure=Objective.BINARY,
+        org.manager.user,
+        title="Write runbook",
+        period=period,
+        parent=team,
+        owner=org.bob,
+        measure=Objective.BINARY,
     )
     seller_goal = services.create_objective(
-        hr, title="Close deals", period=period, parent=top, owner=org.seller, measure=Objective.NUMERIC,
-        start_value=0, target_value=100,
+        hr,
+        title="Close deals",
+        period=period,
+        parent=top,
+        owner=org.seller,
+        measure=Objective.NUMERIC,
+        start_value=0,
+        target_value=100,
     )
     return type(
-        "Strategy", (),
-        {"period": period, "levels": levels, "top": top, "dept": dept, "team": team, "alice_task": alice_task,
-         "bob_task": bob_task, "seller_goal": seller_goal},
+        "Strategy",
+        (),
+        {
+            "period": period,
+            "levels": levels,
+            "top": top,
+            "dept": dept,
+            "team": team,
+            "alice_task": alice_task,
+            "bob_task": bob_task,
+            "seller_goal": seller_goal,
+        },
     )

@@ -8,8 +8,13 @@ from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Impediment
 
 def test_course_checkin_links_objective_and_routes_help(org, strategy):
     check_in = api.record_course_checkin(
-        org.alice.user, org.course_key, "block-v1:x", steps_done="Ran a 1:1", reflection="Went well",
-        impediments="No time", help_request="Can you review my plan?",
+        org.alice.user,
+        org.course_key,
+        "block-v1:x",
+        steps_done="Ran a 1:1",
+        reflection="Went well",
+        impediments="No time",
+        help_request="Can you review my plan?",
     )
     assert check_in.employee == org.alice and check_in.mode == CheckIn.ASYNC and check_in.status == CheckIn.HELD
     assert list(check_in.objective_entries.values_list("objective_id", flat=True)) == [strategy.alice_task.pk]
@@ -36,7 +41,11 @@ def test_course_summary_for_staff_only(org, strategy):
     api.record_course_checkin(org.bob.user, org.course_key, "u", reflection="fine")
     summary = api.course_checkin_summary(org.course_key, user=org.staff)
     assert summary == {
-        "check_ins": 2, "learners": 2, "with_impediment": 0, "with_help_request": 1, "open_help_requests": 1,
+        "check_ins": 2,
+        "learners": 2,
+        "with_impediment": 0,
+        "with_help_request": 1,
+        "open_help_requests": 1,
         "linked_to_objective": 1,
     }
     with pytest.raises(api.AccessDenied):

@@ -42,7 +42,11 @@ def test_node_with_own_measure_keeps_it(org, strategy):
 def test_milestones_measure(org, strategy):
     s = strategy
     goal = services.create_objective(
-        org.manager.user, title="Plan", period=s.period, parent=s.team, owner=org.alice,
+        org.manager.user,
+        title="Plan",
+        period=s.period,
+        parent=s.team,
+        owner=org.alice,
         milestones=[{"title": "Draft", "weight": 1}, {"title": "Review", "weight": 3}],
     )
     draft = Milestone.objects.get(objective=goal, title="Draft")
@@ -55,7 +59,9 @@ def _history(objective, points, today):
     ProgressUpdate.objects.filter(objective=objective).delete()
     for days_ago, progress in points:
         ProgressUpdate.objects.create(
-            objective=objective, progress=progress, value=progress * 10,
+            objective=objective,
+            progress=progress,
+            value=progress * 10,
             created=timezone.now() - datetime.timedelta(days=days_ago),
         )
     Objective.objects.filter(pk=objective.pk).update(current_value=points[-1][1] * 10)
@@ -174,11 +180,14 @@ def test_incremental_update_touches_only_the_path(org, strategy, count_queries):
 def test_fiscal_periods(settings):
     settings.PERF_MGMT_FISCAL_YEAR_START_MONTH = 4
     assert services.fiscal_bounds(Period.QUARTER, datetime.date(2026, 5, 10)) == (
-        datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)
+        datetime.date(2026, 4, 1),
+        datetime.date(2026, 6, 30),
     )
     assert services.fiscal_bounds(Period.YEAR, datetime.date(2026, 2, 1)) == (
-        datetime.date(2025, 4, 1), datetime.date(2026, 3, 31)
+        datetime.date(2025, 4, 1),
+        datetime.date(2026, 3, 31),
     )
     assert services.fiscal_bounds(Period.HALF, datetime.date(2026, 11, 1)) == (
-        datetime.date(2026, 10, 1), datetime.date(2027, 3, 31)
+        datetime.date(2026, 10, 1),
+        datetime.date(2027, 3, 31),
     )
