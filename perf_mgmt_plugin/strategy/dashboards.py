@@ -58,7 +58,7 @@ def manager_dashboard(user, limit=200):
         .order_by("severity", "due_date", "pk")
     )
     team_check_ins = CheckIn.objects.filter(team_employees_q(user, "employee__"), series__isnull=False).select_related(
-        "employee__user"
+        "employee__user", "manager__user"
     )
     overdue = team_check_ins.filter(
         Q(status=CheckIn.MISSED) | Q(status__in=checkins.OPEN_STATUSES, scheduled_for__lt=today)
