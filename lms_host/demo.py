@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from opaque_keys.edx.keys import CourseKey
 
 from lms_host.courses.models import Course, CourseAccessRole, CourseBlock, CourseEnrollment
@@ -318,7 +319,187 @@ def load_self_assessment_block():
         )
 
 
-LOADERS = [load_org, load_courses, load_competencies, load_self_assessment_block]
+#: The demo strategy: (title, level rank, owner username or unit code, parent title, measure, target, unit).
+STRATEGY = [
+    ("Grow recurring revenue by 30%", 1, "NW", None, "rollup", None, ""),
+    ("Run a platform customers can rely on", 1, "NW", None, "rollup", None, ""),
+    ("Win new enterprise customers", 2, "amara", "Grow recurring revenue by 30%", "rollup", None, ""),
+    ("Modernise the core platform", 2, "tomas", "Run a platform customers can rely on", "rollup", None, ""),
+    ("EMEA pipeline", 3, "SALES-EMEA", "Win new enterprise customers", "rollup", None, ""),
+    ("North America pipeline", 3, "SALES-NA", "Win new enterprise customers", "rollup", None, ""),
+    ("Core services on the new stack", 3, "PLAT-CORE", "Modernise the core platform", "rollup", None, ""),
+    ("Reliability dashboards", 3, "DATA", "Modernise the core platform", "rollup", None, ""),
+    ("EMEA: close 12 enterprise deals", 4, "sofia", "EMEA pipeline", "rollup", None, ""),
+    ("NA: close 10 enterprise deals", 4, "marcus", "North America pipeline", "rollup", None, ""),
+    ("Migrate the core services", 4, "priya", "Core services on the new stack", "rollup", None, ""),
+    ("Ops dashboards live", 4, "kenji", "Reliability dashboards", "rollup", None, ""),
+]
+#: Bulk-cascaded individual tasks: (team goal, title, measure, target, unit, course key, owners).
+STRATEGY_TASKS = [
+    (
+        "EMEA: close 12 enterprise deals",
+        "Close enterprise deals",
+        "numeric",
+        3,
+        "deals",
+        "course-v1:Northwind+SELL150+2026",
+        ["karim", "lena", "mateo", "nora"],
+    ),
+    (
+        "NA: close 10 enterprise deals",
+        "Close enterprise deals",
+        "numeric",
+        2,
+        "deals",
+        "course-v1:Northwind+SELL150+2026",
+        ["paula", "quinn", "rosa", "samir", "tara"],
+    ),
+    (
+        "Migrate the core services",
+        "Migrate my services",
+        "numeric",
+        100,
+        "%",
+        "course-v1:Northwind+PM201+2026",
+        ["alex", "bianca", "chen", "dara", "farah", "zoe"],
+    ),
+    (
+        "Ops dashboards live",
+        "Build my dashboards",
+        "numeric",
+        4,
+        "dashboards",
+        "course-v1:Northwind+DATA110+2026",
+        ["gustavo", "hana", "ivan", "ben"],
+    ),
+]
+#: How each person's work goes (share of the work done per week, oldest week first); the last value repeats.
+STRATEGY_PACES = {
+    "on_track": [0.09],
+    "slipping": [0.12, 0.12, 0.1, 0.02, 0.0],
+    "recovered": [0.08, 0.0, 0.0, 0.15, 0.16],
+    "ahead": [0.14],
+}
+STRATEGY_PROFILE = {
+    "alex": "slipping",
+    "bianca": "on_track",
+    "chen": "recovered",
+    "dara": "ahead",
+    "farah": "on_track",
+    "zoe": "slipping",
+    "karim": "on_track",
+    "lena": "ahead",
+    "mateo": "slipping",
+    "nora": "on_track",
+    "paula": "on_track",
+    "quinn": "recovered",
+    "rosa": "slipping",
+    "samir": "on_track",
+    "tara": "ahead",
+    "gustavo": "on_track",
+    "hana": "recovered",
+    "ivan": "on_track",
+    "ben": "slipping",
+}
+
+
+def load_strategy():
+    """
+    A strategy for the current fiscal quarter cascaded through the demo organisation, with weekly progress since the
+    quarter started (some people on track, some slipping, some recovered, so forecasts and at-risk branches show),
+    weekly check-ins of Priya's team (held, missed, one prepared), and a check-in with a help request from a course.
+    Once: skipped when the quarter already has the demo's strategic objective.
+    """
+    from perf_mgmt_plugin import api
+    from perf_mgmt_plugin.strategy import checkins, rollup
+    from perf_mgmt_plugin.strategy import services as strategy_services
+    from perf_mgmt_plugin.strategy.models import CheckIn, Level, Objective, Period
+
+    today = datetime.date.today()
+    period = strategy_services.fiscal_period(Period.QUARTER, today)
+    if Objective.objects.filter(period=period, title=STRATEGY[0][0]).exists():
+        return
+    hr = get_user_model().objects.get(username="helen")
+    employees = {e.user.username: e for e in Employee.objects.select_related("user", "manager__user")}
+    units = {u.code: u for u in OrgUnit.objects.all()}
+    levels = {level.rank: level for level in Level.objects.all()}
+    objectives = {}
+    for title, rank, owner, parent, measure, target, unit in STRATEGY:
+        owner_fields = {"owner": employees[owner]} if owner in employees else {"owner_unit": units[owner]}
+        extra = {"target_value": target, "unit": unit} if target else {}
+        objectives[title] = strategy_services.create_objective(
+            hr,
+            title=title,
+            period=period,
+            parent=objectives.get(parent),
+            level=levels[rank],
+            measure=measure,
+            **owner_fields,
+            **extra,
+        )
+    start = period.start
+    weeks = max((today - start).days // 7, 0)
+    for parent, title, measure, target, unit, course_key, owners in STRATEGY_TASKS:
+        template = strategy_services.bulk_cascade(
+            hr,
+            objectives[parent],
+            title=title,
+            owners=[employees[u] for u in owners],
+            measure=measure,
+            target_value=target,
+            unit=unit,
+            course_key=course_key,
+        )
+        for task in strategy_services.cascaded_copies(template):
+            paces = STRATEGY_PACES[STRATEGY_PROFILE[task.owner.user.username]]
+            done = 0.0
+            for week in range(1, weeks + 1):
+                done = min(1.0, done + paces[min(week - 1, len(paces) - 1)])
+                at = timezone.make_aware(
+                    datetime.datetime.combine(start + datetime.timedelta(weeks=week), datetime.time(10))
+                )
+                strategy_services.record_progress(task.owner.user, task, value=round(done * target, 2), at=at)
+    rollup.recompute_all(notify=False)
+    # Weekly check-ins of Priya with her engineers since the quarter started: held, except a few missed.
+    priya = employees["priya"]
+    for username in STRATEGY_TASKS[2][6]:
+        checkins.create_series(
+            priya.user, manager=priya, employee=employees[username], start=start + datetime.timedelta(days=3)
+        )
+    checkins.schedule_due(today)
+    for number, check_in in enumerate(
+        CheckIn.objects.filter(manager=priya, scheduled_for__lt=today).select_related("employee__user")
+    ):
+        if number % 5 == 4:
+            continue  # missed
+        task = Objective.objects.filter(owner=check_in.employee, period=period).first()
+        confidence = 4 if STRATEGY_PROFILE[check_in.employee.user.username] == "slipping" else 8
+        checkins.hold(
+            priya.user,
+            check_in,
+            mode=CheckIn.VIDEO if number % 2 else CheckIn.FACE_TO_FACE,
+            entries=[{"objective": task.pk, "status": task.status, "confidence": confidence}],
+            next_actions="Keep the migration checklist up to date.",
+        )
+    upcoming = CheckIn.objects.filter(employee=employees["alex"], status=CheckIn.SCHEDULED).first()
+    if upcoming is not None:
+        checkins.prepare(
+            employees["alex"].user,
+            upcoming,
+            impediments=[{"description": "Staging database is unstable", "severity": "high"}],
+            notes=[{"body": "I want to talk about the on-call rota.", "private": False}],
+        )
+    api.record_course_checkin(
+        employees["alex"].user,
+        "course-v1:Northwind+PM201+2026",
+        "demo-checkin",
+        steps_done="Wrote a migration plan with milestones",
+        reflection="Estimating is harder than it looks",
+        help_request="Could we review my estimates together this week?",
+    )
+
+
+LOADERS = [load_org, load_courses, load_competencies, load_self_assessment_block, load_strategy]
 
 
 @transaction.atomic

@@ -116,8 +116,8 @@ def leaf_forecast(progress, baseline_progress, baseline_at, start_date, due_date
 def rollup_forecast(children, start_date, due_date, today, thresholds):
     """
     The forecast of an objective without its own measure from its active children's ``(weight, progress, pace,
-    status)``: weighted means of progress and pace, and at least "at risk" when a child is off track (so a delay
-    deep in the cascade is seen at the top even when the averages still look fine).
+    status)``: weighted means of progress and pace, and at least "at risk" when a child is at risk or off track (so
+    a delay deep in the cascade is seen all the way up even when the averages still look fine).
     """
     total = sum(weight for weight, _p, _v, _s in children if weight > 0)
     if total <= 0:
@@ -126,7 +126,9 @@ def rollup_forecast(children, start_date, due_date, today, thresholds):
     progress = sum(weight * p for weight, p, _v, _s in children if weight > 0) / total
     pace = sum(weight * v for weight, _p, v, _s in children if weight > 0) / total
     status, forecast_date = status_of(progress, pace, start_date, due_date, today, thresholds)
-    if status in (ON_TRACK, NOT_STARTED) and any(s == OFF_TRACK for weight, _p, _v, s in children if weight > 0):
+    if status in (ON_TRACK, NOT_STARTED) and any(
+        s in (AT_RISK, OFF_TRACK) for weight, _p, _v, s in children if weight > 0
+    ):
         status = AT_RISK
     return Forecast(progress, pace, status, forecast_date)
 
