@@ -97,3 +97,18 @@ def test_recompute_statements_grow_by_batch_of_people_not_by_person(db):
     # followed by one more (empty) people query.
     assert counts[120] == (1, 1 + 4 + 1)
     assert counts[40] == (3, 1 + 3 * 4 + 1)
+
+
+def test_scoped_heatmap_reads_subtrees_with_a_like_mysql_can_range_scan(db):
+    """Django's ``startswith`` is ``LIKE BINARY`` on MySQL, which scans the whole path index (see ``org.access``)."""
+    built = org_data.build_org(org_data.plan_org(30, 3, prefix="M"))
+    data = competency_data.build_competencies(built, competencies=COMPETENCIES, assessments=60, per_position=2)
+    gaps.recompute_gaps()
+    subjects = competency_scenarios.Subjects.create(built, data)
+    for name in ("mid manager", "division HR"):
+        user = subjects.viewers[name].user
+        with count_queries() as queries:
+            gaps.heatmap(user)
+        subtree_reads = [sql for sql in queries.statements if "LIKE" in sql.upper()]
+        assert subtree_reads, name
+        assert not any("LIKE BINARY" in sql.upper() for sql in subtree_reads), subtree_reads
