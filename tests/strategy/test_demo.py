@@ -1,8 +1,8 @@
 """The demo's strategy: forecasts and dashboards have something to show, and loading twice changes nothing."""
 
+from lms_host import demo
 from perf_mgmt_plugin.strategy import dashboards
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Objective
-from lms_host import demo
 
 
 def test_demo_strategy(db, django_user_model):
