@@ -38,6 +38,8 @@ from xblock.exceptions import NoSuchDefinition, NoSuchUsage
 from xblock.plugin import PluginMissingError
 from xblock.runtime import IdGenerator, IdReader, KvsFieldData
 
+from lms_host.courses.models import CourseBlock
+
 _NAME = r"[A-Za-z0-9_-]+"
 DEFINITION_RE = re.compile(rf"^(?P<scenario>{_NAME})\.(?P<block_type>{_NAME})\.d(?P<n>\d+)$")
 USAGE_RE = re.compile(rf"^(?P<definition>{_NAME}\.{_NAME}\.d\d+)\.u\d+$")
@@ -335,8 +337,6 @@ def import_course_block(course_key, olx, display_name=""):
 
     The unit heading is ``display_name``, else the OLX's own ``display_name``.
     """
-    from lms_host.courses.models import CourseBlock  # pylint: disable=import-outside-toplevel
-
     data = olx.encode("utf-8") if isinstance(olx, str) else olx
     if len(data) > MAX_OLX_BYTES:
         raise OlxError(_("The file is larger than %(max)s bytes.") % {"max": f"{MAX_OLX_BYTES:,}"})

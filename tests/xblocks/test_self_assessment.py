@@ -306,6 +306,31 @@ def test_studio_editor_lists_frameworks_and_saves_validated_edits(client, org, f
     )
 
 
+def test_every_editor_control_has_a_label_and_a_described_help(org, framework, add_block):
+    from lxml import html as lxml_html
+
+    block = block_for(org, add_block(competencies=["COACH"]), org.staff)
+    doc = lxml_html.fromstring(block.render("studio_view", {}).body_html())
+
+    controls = doc.xpath("//input | //select | //textarea")
+    labelled = set(doc.xpath("//label/@for"))
+    assert len(controls) == 9  # name, framework, 2 competencies, 3 modes, prompt, evidence
+    assert [c.get("id") for c in controls if c.get("id") not in labelled] == []
+    helps = {element.get("id"): element.text_content().strip() for element in doc.xpath("//*[@id]")}
+    described = doc.xpath("//*[@aria-describedby]")
+    assert {element.get("name") or element.tag for element in described} == {
+        "display_name",
+        "framework",
+        "fieldset",
+        "prompt",
+        "allow_evidence",
+    }
+    for element in described:
+        for ref in element.get("aria-describedby").split():
+            assert helps.get(ref), ref
+    assert helps[doc.xpath("//select")[0].get("aria-describedby")] == "Its competencies to rate appear next."
+
+
 def _rate(client, org, course_block, people, levels):
     for person, level in zip(people, levels, strict=True):
         client.force_login(person.user)
