@@ -65,6 +65,8 @@ EVENT_TRACKING_BACKENDS = {
 }
 
 MIDDLEWARE = [
+    # As in the LMS (first in its list): the request cache (waffle switches, access contexts...) lives one request.
+    "edx_django_utils.cache.middleware.RequestCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

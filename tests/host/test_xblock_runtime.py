@@ -13,7 +13,7 @@ import crum
 import pytest
 from completion.models import BlockCompletion
 from django.test import Client
-from waffle.models import Switch
+from waffle.testutils import override_switch
 from workbench.runtime import WorkbenchRuntime
 from xblock.exceptions import NoSuchUsage
 from xblock.reference.user_service import XBlockUser
@@ -128,13 +128,13 @@ def test_a_completion_event_is_stored_as_the_users_block_completion(org, add_blo
 @with_echo_block
 def test_with_completion_tracking_off_a_completion_event_stores_nothing(org, add_block, enroll):
     """Like the LMS's handler, the host stores nothing (and does not fail) while edx-completion's switch is off."""
-    Switch.objects.filter(name="completion.enable_completion_tracking").delete()
     enroll(org.alice.user)
     add_block("<host_echo/>")
     client = Client()
     client.force_login(org.alice.user)
     (handler_url,) = spans(get_page(client, org.course_key), "echo-handler-url")
-    assert post_json(client, handler_url, {"value": "x", "complete": True}).status_code == 200
+    with override_switch("completion.enable_completion_tracking", active=False):
+        assert post_json(client, handler_url, {"value": "x", "complete": True}).status_code == 200
     assert not BlockCompletion.objects.exists()
 
 
