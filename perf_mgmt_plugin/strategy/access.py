@@ -5,7 +5,7 @@ are scoped in the database in a constant number of queries (never object by obje
 
 from django.db.models import Q
 
-from ..core.paths import decode_path
+from ..core.paths import decode_path, subtree_q
 from ..org.access import access_context, hr_units_q, team_q, visible_employees_q
 from ..org.models import Employee
 from .rules import strategy_context
@@ -24,14 +24,14 @@ def visible_objectives_q(user):
     condition = Q(owner__in=Employee.objects.filter(visible_employees_q(user)))
     if unit_path:
         prefixes = [unit_path[:i] for i in range(6, len(unit_path) + 1, 6)]
-        condition |= Q(owner_unit__path__startswith=unit_path) | Q(owner_unit__path__in=prefixes)
+        condition |= subtree_q("owner_unit__path", unit_path) | Q(owner_unit__path__in=prefixes)
     if context.is_hr_admin:
         condition |= Q(owner_unit__isnull=False) & hr_units_q(user, prefix="owner_unit__")
     sight = {pk for path in own_paths for pk in decode_path(path)}
     if sight:
         condition |= Q(pk__in=sight)
     for path in own_paths:
-        condition |= Q(path__startswith=path)
+        condition |= subtree_q("path", path)
     return condition
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core.access import can, require
+from ..core.paths import subtree_q
 from ..core.sanitize import sanitize_html
 from ..org.models import Employee
 from .errors import NoEmployeeRecordForStrategy, StrategyError
@@ -94,7 +95,7 @@ def _series_members(series_list):
     if team_paths:
         condition = Q(pk__in=[])
         for path in team_paths:
-            condition |= Q(org_unit__path__startswith=path)
+            condition |= subtree_q("org_unit__path", path)
         for pk, unit_path in Employee.objects.filter(condition, active=True).values_list("pk", "org_unit__path"):
             for path in team_paths:
                 if unit_path.startswith(path):
@@ -331,7 +332,7 @@ def related_objective(employee, course_key):
         return None
     condition = Q(pk__in=[])
     for path in linked_paths:
-        condition |= Q(path__startswith=path)
+        condition |= subtree_q("path", path)
     return own.filter(condition).order_by("due_date", "pk").first()
 
 

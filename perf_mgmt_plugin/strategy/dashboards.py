@@ -15,7 +15,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from ..core.access import require
-from ..core.paths import decode_path
+from ..core.paths import decode_path, subtree_q
 from ..org.access import access_context
 from . import checkins
 from .access import team_employees_q, team_objectives_q, visible_objectives_q
@@ -123,7 +123,7 @@ def cascade(user, roots, max_depth=None, limit=2000):
         return []
     condition = Q(pk__in=[])
     for root in roots:
-        condition |= Q(path__startswith=root.path)
+        condition |= subtree_q("path", root.path)
     qs = Objective.objects.filter(condition, active=True).filter(visible_objectives_q(user))
     if max_depth is not None:
         deepest = max(len(root.path) for root in roots) + 6 * max_depth

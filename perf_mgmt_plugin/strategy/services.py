@@ -15,10 +15,11 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..core.access import require
+from ..core.access import can, require
 from ..core.bulk import bulk_insert, bulk_set
-from ..core.paths import PathError, child_path, decode_path
+from ..core.paths import PathError, child_path, decode_path, subtree_q
 from ..core.sanitize import sanitize_html
+from ..org.access import visible_employees_q
 from ..org.models import Employee
 from . import rollup
 from .errors import StrategyError
@@ -114,6 +115,16 @@ def _check(objective):
         raise StrategyError(_("The target must differ from the start value."))
 
 
+def _check_owner(actor, objective):
+    """An objective can be given only to a person the actor may view, or a unit they administer or belong to."""
+    if objective.owner_id and not can(actor, "perf_mgmt.view_employee", objective.owner):
+        raise StrategyError(_("You cannot give objectives to this person."))
+    if objective.owner_unit_id and not (
+        can(actor, MANAGE_STRATEGY) or can(actor, "perf_mgmt.view_objective", objective)
+    ):
+        raise StrategyError(_("You cannot give objectives to this unit."))
+
+
 def _set_path(objective, parent):
     try:
         new = child_path(parent.path if parent else "", objective.pk)
@@ -121,7 +132,7 @@ def _set_path(objective, parent):
         raise StrategyError(str(exc)) from exc
     old = objective.path
     if old and old != new:
-        Objective.objects.filter(path__startswith=old).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
+        Objective.objects.filter(subtree_q("path", old)).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
     elif not old:
         Objective.objects.filter(pk=objective.pk).update(path=new)
     objective.path = new
@@ -149,6 +160,7 @@ def create_objective(actor, *, title, period, parent=None, level=None, milestone
     if milestones:
         objective.measure = Objective.MILESTONES
     _check(objective)
+    _check_owner(actor, objective)
     objective.save()
     _set_path(objective, parent)
     if milestones:
@@ -176,6 +188,8 @@ def update_objective(actor, objective, refresh=True, **changes):
     for name, value in changes.items():
         setattr(objective, name, value)
     _check(objective)
+    if {"owner", "owner_unit"} & set(changes):
+        _check_owner(actor, objective)
     objective.save()
     if (new_parent.pk if new_parent else None) != objective.parent_id:
         move_objective(actor, objective, new_parent)
@@ -264,7 +278,7 @@ def line_of_sight(objective):
 
 def subtree(objective, include_self=True):
     """Everything that serves ``objective`` (one query), in tree order."""
-    qs = Objective.objects.filter(path__startswith=objective.path, active=True).select_related(
+    qs = Objective.objects.filter(subtree_q("path", objective.path), active=True).select_related(
         "level", "owner__user", "owner_unit"
     )
     if not include_self:
@@ -293,10 +307,13 @@ def bulk_cascade(actor, parent, *, title, owners=None, org_unit=None, level=None
     if owners is None:
         if org_unit is None:
             raise StrategyError(_("Choose the people or the team to assign the goal to."))
-        owners = Employee.objects.filter(org_unit__path__startswith=org_unit.path, active=True).only("pk")
+        owners = Employee.objects.filter(subtree_q("org_unit__path", org_unit.path), active=True).only("pk")
     owner_ids = sorted({o.pk for o in owners})
     if not owner_ids:
         raise StrategyError(_("Nobody to assign the goal to."))
+    visible = Employee.objects.filter(visible_employees_q(actor), pk__in=owner_ids, active=True).count()
+    if visible != len(owner_ids):
+        raise StrategyError(_("You cannot give objectives to some of these people."))
     level = level or level_below(parent.level)
     fields.setdefault("measure", Objective.BINARY)
     fields.setdefault("start_date", parent.start_date)

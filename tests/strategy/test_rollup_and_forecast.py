@@ -191,3 +191,15 @@ def test_fiscal_periods(settings):
         datetime.date(2026, 10, 1),
         datetime.date(2027, 3, 31),
     )
+
+
+def test_objectives_go_only_to_people_in_reach(org, strategy):
+    s = strategy
+    with pytest.raises(StrategyError):
+        services.create_objective(org.manager.user, title="X", period=s.period, parent=s.team, owner=org.seller)
+    with pytest.raises(StrategyError):
+        services.bulk_cascade(org.manager.user, s.team, title="Y", org_unit=org.company)  # the whole company
+    with pytest.raises(StrategyError):
+        services.update_objective(org.manager.user, s.alice_task, owner=org.seller)
+    assert not Objective.objects.filter(title__in=["X", "Y"]).exists()
+    assert Objective.objects.get(pk=s.alice_task.pk).owner == org.alice
