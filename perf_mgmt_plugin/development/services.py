@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from ..competencies.models import CourseCompetencyLink, CourseRecommendation
 from ..core.access import AccessDenied, can, require
+from ..core.paths import subtree_q
 from ..core.sanitize import sanitize_html
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
@@ -412,7 +413,7 @@ def _population(actor, position_ids=(), unit_ids=(), employee_ids=()):
     if employee_ids:
         condition |= Q(pk__in=list(employee_ids))
     for path in OrgUnit.objects.filter(pk__in=list(unit_ids)).values_list("path", flat=True):
-        condition |= Q(org_unit__path__startswith=path)
+        condition |= subtree_q("org_unit__path", path)
     selected = Employee.objects.filter(condition, active=True)
     allowed = selected.filter(hr_employees_q(actor))
     return selected, allowed

@@ -2,6 +2,7 @@
 
 from django.db.models import Q
 
+from ..core.paths import subtree_q
 from .models import OrgUnit
 
 
@@ -23,7 +24,7 @@ def filter_people(qs, params):
     unit_code = params.get("org_unit")
     if unit_code:
         unit_path = OrgUnit.objects.filter(code=unit_code).values_list("path", flat=True).first()
-        qs = qs.filter(org_unit__path__startswith=unit_path) if unit_path else qs.none()
+        qs = qs.filter(subtree_q("org_unit__path", unit_path)) if unit_path else qs.none()
     position = params.get("position")
     if position:
         qs = qs.filter(position__code=position)

@@ -9,7 +9,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
 from ..core.bulk import bulk_set
-from ..core.paths import PathError, child_path, decode_path
+from ..core.paths import PathError, child_path, decode_path, subtree_q
 from .errors import OrgError, ReportingCycleError
 from .models import Employee, OrgUnit
 
@@ -24,7 +24,7 @@ def _move_subtree(model, node, new_parent_path):
     if old == new:
         return
     if old:
-        model.objects.filter(path__startswith=old).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
+        model.objects.filter(subtree_q("path", old)).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
     else:
         model.objects.filter(pk=node.pk).update(path=new)
     node.path = new
@@ -103,7 +103,7 @@ def reports_of(employee, *, direct_only=False, include_inactive=False):
     qs = (
         Employee.objects.filter(manager=employee)
         if direct_only
-        else Employee.objects.filter(path__startswith=employee.path).exclude(pk=employee.pk)
+        else Employee.objects.filter(subtree_q("path", employee.path)).exclude(pk=employee.pk)
     )
     if not include_inactive:
         qs = qs.filter(active=True)
@@ -119,7 +119,7 @@ def chain_of(employee):
 
 def unit_subtree(unit):
     """``unit`` and all units under it."""
-    return OrgUnit.objects.filter(path__startswith=unit.path)
+    return OrgUnit.objects.filter(subtree_q("path", unit.path))
 
 
 def rebuild_paths(model):

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
+from ..core.paths import subtree_q
 from .models import OrgUnit
 
 
@@ -18,7 +19,7 @@ def build_unit_tree(root=None):
     """Nested :class:`UnitNode` lists for all active units (or ``root``'s subtree), ordered by path."""
     qs = OrgUnit.objects.filter(active=True)
     if root is not None:
-        qs = qs.filter(path__startswith=root.path)
+        qs = qs.filter(subtree_q("path", root.path))
     units = list(qs.annotate(head_count=Count("members", filter=Q(members__active=True))).order_by("path"))
     nodes = {unit.pk: UnitNode(unit, unit.head_count) for unit in units}
     roots = []
