@@ -75,7 +75,9 @@ def objective_detail(request, pk):
     context = {
         "objective": objective,
         "sight": services.line_of_sight(objective)[:-1],
-        "children": [o for o in services.subtree(objective, include_self=False) if o.parent_id == objective.pk],
+        "children": list(
+            Objective.objects.filter(parent=objective, active=True).select_related("level").order_by("path")[:500]
+        ),
         "history": list(objective.updates.select_related("recorded_by").order_by("-created", "-pk")[:50]),
         "milestones": list(objective.milestones.all()),
         "can_update": can(request.user, "perf_mgmt.update_progress", objective),

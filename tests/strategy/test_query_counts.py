@@ -67,3 +67,33 @@ def test_dashboard_query_count_pinned(org, strategy, count_queries):
         board = dashboards.manager_dashboard(user)
     assert len(queries) == 6  # has_team, objectives, overdue, upcoming, impediments, help requests
     assert len(board.help_requests) == 5 and len(board.impediments) == 5
+
+
+def test_objective_and_check_in_pages_constant(org, strategy, count_queries):
+    series = checkins.create_series(org.manager.user, manager=org.manager, employee=org.alice)
+    check_in = series.check_ins.get()
+    client = Client()
+    client.force_login(org.manager.user)
+    urls = [
+        reverse("perf_mgmt:objective", kwargs={"pk": strategy.team.pk}),
+        reverse("perf_mgmt:check-in", kwargs={"pk": check_in.pk}),
+        reverse("perf_mgmt:api-v1:check-in", kwargs={"pk": check_in.pk}),
+    ]
+    _grow(org, strategy, 2)
+    for url in urls:
+        client.get(url)
+    small = []
+    for url in urls:
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        small.append(len(queries))
+    _grow(org, strategy, 20)
+    for _ in range(10):
+        checkins.add_note(org.manager.user, check_in, "note")
+        services.record_progress(org.manager.user, strategy.alice_task, value=4)
+    large = []
+    for url in urls:
+        with count_queries() as queries:
+            assert client.get(url).status_code == 200
+        large.append(len(queries))
+    assert large == small
