@@ -6,7 +6,7 @@ are scoped in the database in a constant number of queries (never object by obje
 from django.db.models import Q
 
 from ..core.paths import decode_path, subtree_q
-from ..org.access import access_context, hr_units_q, team_q, visible_employees_q
+from ..org.access import access_context, hr_employees_q, hr_units_q, team_q, visible_employees_q
 from ..org.models import Employee
 from .rules import strategy_context
 
@@ -35,11 +35,26 @@ def visible_objectives_q(user):
     return condition
 
 
+def dashboard_people_q(user):
+    """
+    A ``Q`` on Employee for the people on the user's dashboard: their team (reports at any depth, grants) and, for
+    an HR admin, the people in their HR scope.
+    """
+    context = access_context(user)
+    if context.hr_unrestricted:
+        return Q()  # (an empty Q would vanish from an OR, so say "everyone" outright)
+    condition = team_q(user)
+    if context.is_hr_admin:
+        condition |= hr_employees_q(user)
+    return condition
+
+
 def team_objectives_q(user):
-    """A ``Q`` on Objective for the objectives owned by the user's team (reports at any depth, grants)."""
-    return Q(owner__in=Employee.objects.filter(team_q(user)))
+    """A ``Q`` on Objective for the objectives owned by the people on the user's dashboard."""
+    return Q(owner__in=Employee.objects.filter(dashboard_people_q(user)))
 
 
 def team_employees_q(user, prefix=""):
-    """The user's team as a filter on a model pointing at an Employee (``prefix`` e.g. ``"employee__"``)."""
-    return Q(**{f"{prefix}in": Employee.objects.filter(team_q(user))}) if prefix else team_q(user)
+    """The dashboard's people as a filter on a model pointing at an Employee (``prefix`` e.g. ``"employee__"``)."""
+    people = dashboard_people_q(user)
+    return Q(**{f"{prefix}in": Employee.objects.filter(people)}) if prefix else people

@@ -302,13 +302,16 @@ def resolve(actor, item, resolution=""):
 
 
 def open_help_requests_for(user):
-    """Unresolved help requests the user should act on: routed to them, or from anyone in their team."""
-    from ..org.access import team_q  # pylint: disable=import-outside-toplevel
+    """
+    Unresolved help requests the user should act on: routed to them, from anyone in their team, or (HR admins) from
+    anyone in their scope.
+    """
+    from .access import team_employees_q  # pylint: disable=import-outside-toplevel
 
     context_employee = Employee.objects.filter(user=user, active=True).values_list("pk", flat=True)
     return (
         HelpRequest.objects.filter(resolved_at__isnull=True)
-        .filter(Q(routed_to_id__in=context_employee) | Q(employee__in=Employee.objects.filter(team_q(user))))
+        .filter(Q(routed_to_id__in=context_employee) | team_employees_q(user, "employee__"))
         .select_related("employee__user", "objective")
     )
 

@@ -189,6 +189,11 @@ def test_help_request_routing_and_resolution(org, strategy):
 
     assert open_for("manager") == [pk] and open_for("director") == [pk]  # routed to manager; director's team
     assert open_for("alice") == [] and open_for("seller") == []
+    assert open_for("hr") == [pk] and open_for("hr_eng") == [pk]  # HR admins see their scope
+    seller_request = checkins.request_help(org.seller.user, org.seller, body="Need a demo account")
+    assert seller_request.routed_to == org.ceo
+    assert open_for("hr_eng") == [pk] and set(open_for("hr")) == {pk, seller_request.pk}
+    assert open_for("ceo") == [seller_request.pk, pk]  # routed to the ceo, and bob is in the ceo's team
     dashboard = client_for(org.manager.user).get(reverse("perf_mgmt:strategy-dashboard"))
     assert b"Blocked" in dashboard.content
     resolve = api("strategy-resolve", kind="help", pk=pk)
