@@ -255,3 +255,33 @@ def test_admin_objectives(org, strategy, role, rows, status, django_user_model):
         )
         delete = reverse("admin:perf_mgmt_objective_delete", args=[strategy.top.pk])
         assert client_for(user).get(delete).status_code in (403, 302)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_line_of_sight_history_and_notifications(org, strategy, role):
+    from perf_mgmt_plugin.strategy.models import Notification
+
+    client = client_for(user_of(org, role))
+    Notification.objects.create(recipient=org.manager.user, kind="k", subject="for the manager")
+    for name in OBJECTIVES:
+        objective = getattr(strategy, name)
+        for url in (api("objective-sight", pk=objective.pk), api("objective-progress", pk=objective.pk)):
+            status = client.get(url).status_code
+            if role == "anon":
+                assert status in (401, 403)
+            else:
+                assert status == (200 if name in VIEW[role] else 404), (name, url)
+    sight = client.get(api("objective-sight", pk=strategy.alice_task.pk))
+    if "alice_task" in VIEW[role]:
+        assert [o["title"] for o in sight.json()] == [
+            "Grow revenue",
+            "Ship platform v2",
+            "Team: migrate services",
+            "Migrate billing",
+        ]
+    notes = client.get(api("notifications"))
+    if role == "anon":
+        assert notes.status_code in (401, 403)
+    else:
+        subjects = [n["subject"] for n in notes.json()["results"]]
+        assert subjects == (["for the manager"] if role == "manager" else [])
