@@ -133,5 +133,6 @@ def related_objective_of(user, course_key):
     employee = get_employee(user)
     return _checkins.related_objective(employee, course_key) if employee else None
 
+
 # Development plans.
 from .development import retirement as _development_retirement  # noqa: E402,F401  registers the retirement step
