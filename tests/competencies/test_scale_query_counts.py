@@ -100,7 +100,7 @@ def test_recompute_statements_grow_by_batch_of_people_not_by_person(db):
 
 
 def test_scoped_heatmap_reads_subtrees_with_a_like_mysql_can_range_scan(db):
-    """Django's ``startswith`` is ``LIKE BINARY`` on MySQL, which scans the whole path index (``core.paths.subtree_q``)."""
+    """``startswith`` is ``LIKE BINARY`` on MySQL, which scans the whole path index (``core.paths.subtree_q``)."""
     built = org_data.build_org(org_data.plan_org(30, 3, prefix="M"))
     data = competency_data.build_competencies(built, competencies=COMPETENCIES, assessments=60, per_position=2)
     gaps.recompute_gaps()
