@@ -58,3 +58,50 @@ def team_employees_q(user, prefix=""):
     """The dashboard's people as a filter on a model pointing at an Employee (``prefix`` e.g. ``"employee__"``)."""
     people = dashboard_people_q(user)
     return Q(**{f"{prefix}in": Employee.objects.filter(people)}) if prefix else people
+
+
+def assignable_people_q(user):
+    """
+    A ``Q`` on Employee for the people ``user`` may give an objective to: those they may view, the same test as
+    ``services._check_owner`` and ``bulk_cascade`` (so a form offers exactly what the service accepts).
+    """
+    return visible_employees_q(user)
+
+
+def assignable_units_q(user):
+    """
+    A ``Q`` on OrgUnit for the units ``user`` may make the owner of an objective: every unit for an unrestricted HR
+    admin; else the units on their own unit's line (it, above it, below it) and the units of their HR scope -- the
+    units whose objectives they may view (``services._check_owner``).
+    """
+    context = access_context(user)
+    if context.hr_unrestricted:
+        return Q()
+    unit_path, _own = strategy_context(user)
+    condition = Q(pk__in=[])
+    if unit_path:
+        prefixes = [unit_path[:i] for i in range(6, len(unit_path) + 1, 6)]
+        condition |= subtree_q("path", unit_path) | Q(path__in=prefixes)
+    if context.is_hr_admin:
+        condition |= hr_units_q(user)
+    return condition
+
+
+def cascade_people_q(user):
+    """A ``Q`` on Employee for the people offered by "Cascade to my team": the user's dashboard people."""
+    return dashboard_people_q(user)
+
+
+def cascade_units_q(user):
+    """
+    A ``Q`` on OrgUnit for the teams offered by "Cascade to my team": the user's own unit and those below it, and
+    the units of their HR scope (the service still refuses a unit with someone the user may not view).
+    """
+    context = access_context(user)
+    if context.hr_unrestricted:
+        return Q()
+    unit_path, _own = strategy_context(user)
+    condition = subtree_q("path", unit_path) if unit_path else Q(pk__in=[])
+    if context.is_hr_admin:
+        condition |= hr_units_q(user)
+    return condition

@@ -53,7 +53,7 @@ def manager_dashboard(user, limit=200):
     today = timezone.localdate()
     objectives = (
         Objective.objects.filter(team_objectives_q(user), active=True)
-        .select_related(*OBJECTIVE_RELATED)
+        .select_related(*OBJECTIVE_RELATED, "owner__org_unit")  # (owner's unit: HR-scope checks of the rows' links)
         .annotate(severity=SEVERITY_ORDER)
         .order_by("severity", "due_date", "pk")
     )

@@ -7,6 +7,7 @@ Reads of the cascade (line of sight, subtree) take a constant number of queries 
 """
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -291,8 +292,22 @@ def subtree(objective, include_self=True):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@dataclass
+class CascadeResult:
+    """What one bulk cascade did: the group's template, and the owners given a new copy or skipped (had one)."""
+
+    template: Objective
+    created_owner_ids: list = field(default_factory=list)
+    skipped_owner_ids: list = field(default_factory=list)
+
+
 def bulk_cascade(actor, parent, *, title, owners=None, org_unit=None, level=None, **fields):
+    """:func:`cascade_goal`, returning only the group's template (the first copy)."""
+    return cascade_goal(actor, parent, title=title, owners=owners, org_unit=org_unit, level=level, **fields).template
+
+
+@transaction.atomic
+def cascade_goal(actor, parent, *, title, owners=None, org_unit=None, level=None, **fields):
     """
     Assign one goal to many people at once: a child of ``parent`` per person in ``owners`` (Employees) or per active
     member of ``org_unit`` and its sub-units. The copies form a group: each has ``template`` set to the first copy
@@ -301,7 +316,7 @@ def bulk_cascade(actor, parent, *, title, owners=None, org_unit=None, level=None
 
     Queries are constant in the number of people: the members, the existing copies, one ORM insert for the first
     copy, one multi-row insert for the rest, one ``CASE`` update of their paths, one roll-up of the parent's path.
-    Returns the group's template (the first copy).
+    Returns a :class:`CascadeResult` (so a page can say who got the goal and who already had it).
     """
     require(actor, "perf_mgmt.cascade_objective", parent)
     if owners is None:
@@ -331,8 +346,12 @@ def bulk_cascade(actor, parent, *, title, owners=None, org_unit=None, level=None
     template_id = existing[0][1] if existing else None
     have = {owner_id for owner_id, _t in existing}
     new_owner_ids = [pk for pk in owner_ids if pk not in have]
+    result = CascadeResult(
+        template=None, created_owner_ids=list(new_owner_ids), skipped_owner_ids=[pk for pk in owner_ids if pk in have]
+    )
     if not new_owner_ids:
-        return Objective.objects.get(pk=template_id)
+        result.template = Objective.objects.get(pk=template_id)
+        return result
     common = {"title": title, "period_id": parent.period_id, "level": level, "parent": parent, "created_by": actor}
     if template_id is None:
         first = Objective(owner_id=new_owner_ids.pop(0), **common, **fields)
@@ -387,7 +406,8 @@ def bulk_cascade(actor, parent, *, title, owners=None, org_unit=None, level=None
         created = Objective.objects.filter(template_id=template_id, path="").values_list("pk", flat=True)
         bulk_set(Objective, ["path"], {pk: (child_path(parent.path, pk),) for pk in created})
     rollup.refresh_path(parent)
-    return Objective.objects.get(pk=template_id)
+    result.template = Objective.objects.get(pk=template_id)
+    return result
 
 
 @transaction.atomic
@@ -407,6 +427,24 @@ def apply_template_edits(actor, template, **changes):
     if {"measure", "start_value", "target_value", "due_date", "start_date", "weight"} & set(changes):
         rollup.recompute_all(period_ids=[template.period_id])
     return count
+
+
+@transaction.atomic
+def edit_objective(actor, objective, *, apply_to_copies=False, **changes):
+    """
+    Edit ``objective``; with ``apply_to_copies``, the changes to cascaded fields (``CASCADED_FIELDS``) go to every
+    goal of its bulk-cascade group too, and the others (level, owner, ...) to this objective only. Returns the
+    number of other copies changed.
+    """
+    if not apply_to_copies or not objective.template_id:
+        update_objective(actor, objective, **changes)
+        return 0
+    update_objective(actor, objective, **changes)
+    shared = {name: value for name, value in changes.items() if name in CASCADED_FIELDS}
+    if not shared:
+        return 0
+    # One UPDATE of the whole group (this objective included, already changed: hence minus one).
+    return apply_template_edits(actor, objective, **shared) - 1
 
 
 def cascaded_copies(template):

@@ -1,7 +1,8 @@
 """
 Strategy pages: "My objectives" (own objectives with their line of sight, progress, check-ins), an objective, a
 check-in (prepare, hold, notes), the manager's dashboard, the cascade tree (senior managers from their level, at-risk
-branches highlighted) and its CSV export.
+branches highlighted) and its CSV export; the forms "New objective" / "Edit objective" (with "apply to the copies")
+and "Cascade to my team" (``strategy_forms``).
 
 Thin adapters over ``strategy`` services and dashboards; permissions from the strategy rules (an objective or
 check-in the user may not view is a 404, so ids reveal nothing); constant query counts.
@@ -10,6 +11,7 @@ check-in the user may not view is a 404, so ids reveal nothing); constant query 
 import datetime
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,10 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..core.access import AccessDenied, can
+from ..org.models import Employee
 from ..strategy import checkins, dashboards, services
 from ..strategy.errors import StrategyError
 from ..strategy.models import CheckIn, HelpRequest, Impediment, Objective, Period
 from .access import page_requires
+from .strategy_forms import CascadeForm, ObjectiveForm
 from .views import _render
 
 
@@ -59,9 +63,17 @@ def my_objectives(request):
     """The signed-in person's objectives, each with the line of sight up to the strategic objective."""
     objectives = list(dashboards.my_objectives(request.user))
     sight = dashboards.lines_of_sight(objectives)
-    rows = [{"objective": o, "sight": sight.get(o.pk, [])} for o in objectives]
+    team_pages = can(request.user, "perf_mgmt.view_strategy_dashboard")
+    rows = [
+        {"objective": o, "sight": sight.get(o.pk, []), "actions": objective_actions(request.user, o, team_pages)}
+        for o in objectives
+    ]
     upcoming = list(dashboards.check_ins_of(request.user)[:10])
-    context = {"rows": rows, "check_ins": upcoming}
+    context = {
+        "rows": rows,
+        "check_ins": upcoming,
+        "can_create_root": can(request.user, services.MANAGE_STRATEGY),
+    }
     return _render(request, "perf_mgmt/strategy_my_objectives.html", context, _("My objectives"))
 
 
@@ -81,6 +93,7 @@ def objective_detail(request, pk):
         "history": list(objective.updates.select_related("recorded_by").order_by("-created", "-pk")[:50]),
         "milestones": list(objective.milestones.all()),
         "can_update": can(request.user, "perf_mgmt.update_progress", objective),
+        "actions": objective_actions(request.user, objective),
     }
     return _render(request, "perf_mgmt/strategy_objective.html", context, objective.title)
 
@@ -89,7 +102,12 @@ def objective_detail(request, pk):
 def manager_dashboard(request):
     """A manager's team: objectives with status and forecast, overdue check-ins, open impediments and help."""
     board = dashboards.manager_dashboard(request.user)
-    return _render(request, "perf_mgmt/strategy_dashboard.html", {"board": board}, _("Team objectives"))
+    context = {
+        "board": board,
+        "rows": [{"objective": o, "actions": objective_actions(request.user, o, True)} for o in board.objectives],
+        "can_create_root": can(request.user, services.MANAGE_STRATEGY),
+    }
+    return _render(request, "perf_mgmt/strategy_dashboard.html", context, _("Team objectives"))
 
 
 def _cascade_rows(request):
@@ -221,3 +239,124 @@ def resolve_item(request, kind, pk):
     checkins.resolve(request.user, item, request.POST.get("resolution", ""))
     messages.success(request, _("Marked as resolved."))
     return redirect(reverse("perf_mgmt:strategy-dashboard"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Forms: new / edit objective, cascade to my team
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def objective_actions(user, objective, has_team_pages=None):
+    """
+    Which form pages ``user`` may open from ``objective`` (the same tests the pages make). For a list, pass
+    ``has_team_pages`` (``view_strategy_dashboard``, a query) once for all rows.
+    """
+    may_cascade = can(user, "perf_mgmt.cascade_objective", objective)
+    if has_team_pages is None:
+        has_team_pages = can(user, "perf_mgmt.view_strategy_dashboard")
+    return {
+        "add": may_cascade,
+        "edit": can(user, "perf_mgmt.change_objective", objective),
+        "cascade": may_cascade and has_team_pages,
+    }
+
+
+def _require(request, permission, objective=None):
+    if not can(request.user, permission, objective):
+        raise PermissionDenied
+
+
+def _form_page(request, form, title, **context):
+    return _render(request, "perf_mgmt/strategy_objective_form.html", {"form": form, **context}, title)
+
+
+@page_requires()
+def objective_new(request, pk=None):
+    """A new objective: under objective ``pk`` (who may cascade from it) or a root (who may manage the strategy)."""
+    parent = _objective(request, pk) if pk is not None else None
+    _require(request, "perf_mgmt.cascade_objective" if parent else services.MANAGE_STRATEGY, parent)
+    form = ObjectiveForm(request.user, request.POST or None, parent=parent)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objective = services.create_objective(request.user, **form.create_kwargs())
+        except StrategyError as exc:
+            form.add_error(None, str(exc))
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        else:
+            messages.success(request, _("%(title)s is created.") % {"title": objective.title})
+            return redirect(reverse("perf_mgmt:objective", kwargs={"pk": objective.pk}))
+    title = _("New objective under %(title)s") % {"title": parent.title} if parent else _("New strategic objective")
+    return _form_page(request, form, title, parent=parent, submit=_("Create the objective"))
+
+
+@page_requires()
+def objective_edit(request, pk):
+    """Edit an objective; a cascaded goal offers to apply the change to the other copies of its group."""
+    objective = _objective(request, pk)
+    _require(request, "perf_mgmt.change_objective", objective)
+    copies = 0
+    if objective.template_id:
+        copies = Objective.objects.filter(template_id=objective.template_id, active=True).exclude(pk=pk).count()
+    form = ObjectiveForm(request.user, request.POST or None, instance=objective, copies=copies)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.edit_objective(
+                request.user,
+                objective,
+                apply_to_copies=form.cleaned_data.get("apply_to_copies", False),
+                **form.changes(),
+            )
+        except StrategyError as exc:
+            form.add_error(None, str(exc))
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        else:
+            message = _("%(title)s is saved.") % {"title": objective.title}
+            if changed:
+                message += " " + _("%(count)s copies were changed too.") % {"count": changed}
+            messages.success(request, message)
+            return redirect(reverse("perf_mgmt:objective", kwargs={"pk": pk}))
+    return _form_page(
+        request,
+        form,
+        _("Edit %(title)s") % {"title": objective.title},
+        objective=objective,
+        submit=_("Save the changes"),
+    )
+
+
+@page_requires("perf_mgmt.view_strategy_dashboard")
+def objective_cascade(request, pk):
+    """
+    "Cascade to my team": one goal under objective ``pk`` for each chosen report, or for everyone in a team, in one
+    action (``services.cascade_goal``); the page then lists who got it and who already had it (repeating the
+    action only adds newcomers, so a reload does no harm).
+    """
+    parent = _objective(request, pk)
+    _require(request, "perf_mgmt.cascade_objective", parent)
+    form = CascadeForm(request.user, parent, request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = services.cascade_goal(request.user, parent, **form.cascade_kwargs())
+        except StrategyError as exc:
+            form.add_error(None, str(exc))
+        except AccessDenied as exc:
+            raise PermissionDenied from exc
+        else:
+            names = {
+                e.pk: e
+                for e in Employee.objects.filter(
+                    pk__in=[*outcome.created_owner_ids, *outcome.skipped_owner_ids]
+                ).select_related("user")
+            }
+            result = {
+                "template": outcome.template,
+                "created": [names[pk] for pk in outcome.created_owner_ids if pk in names],
+                "skipped": [names[pk] for pk in outcome.skipped_owner_ids if pk in names],
+            }
+            form = CascadeForm(request.user, parent)
+    context = {"form": form, "parent": parent, "result": result}
+    title = _("Cascade %(title)s to my team") % {"title": parent.title}
+    return _render(request, "perf_mgmt/strategy_cascade_form.html", context, title)
