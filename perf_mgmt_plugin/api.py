@@ -90,6 +90,7 @@ def get_user_by_id(user_id):
 from .strategy import checkins as _checkins  # noqa: E402
 from .strategy import retirement as _strategy_retirement  # noqa: E402,F401  registers the retirement step
 from .strategy import rules as _strategy_rules  # noqa: E402,F401  registers the strategy rules
+from .strategy import services as _strategy_services  # noqa: E402
 from .strategy.errors import NoEmployeeRecordForStrategy, StrategyError  # noqa: E402,F401
 
 
@@ -113,8 +114,12 @@ def record_course_checkin(user, course_key, usage_key, steps_done="", reflection
 
 
 def course_checkins_of(user, course_key, usage_key=None):
-    """The user's own check-ins recorded in this course (and block), newest first."""
-    return list(_checkins.course_checkins_of(user, course_key, usage_key)[:20])
+    """
+    The user's own check-ins recorded in this course (and block), newest first (the latest 20), with their
+    impediments and help requests fetched alongside (two queries however many check-ins there are).
+    """
+    qs = _checkins.course_checkins_of(user, course_key, usage_key)
+    return list(qs.prefetch_related("impediments", "help_requests")[:20])
 
 
 def course_checkin_summary(course_key, user=None, usage_key=None):
@@ -132,6 +137,15 @@ def related_objective_of(user, course_key):
     """The learner's objective a check-in in this course is linked to (or ``None``)."""
     employee = get_employee(user)
     return _checkins.related_objective(employee, course_key) if employee else None
+
+
+def line_of_sight(objective):
+    """
+    The objectives ``objective`` serves, from the strategic objective down to itself (one query): what the check-in
+    XBlock shows a learner above their related objective. Callers pass an objective the user may already see (their
+    own, from :func:`related_objective_of`).
+    """
+    return _strategy_services.line_of_sight(objective)
 
 
 # Development plans.

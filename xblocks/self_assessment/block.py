@@ -13,52 +13,24 @@ database id, so a course exported as OLX and imported into another instance with
 
 import logging
 
-from web_fragments.fragment import Fragment
 from xblock.core import XBlock
 from xblock.exceptions import JsonHandlerError
 from xblock.fields import Boolean, Dict, List, Scope, String
 from xblock.utils.resources import ResourceLoader
-from xblock.utils.studio_editable import FutureFields
-from xblock.validation import Validation, ValidationMessage
+from xblock.validation import ValidationMessage
+
+from xblocks.common.base import PerfMgmtXBlock, Viewer, _
+from xblocks.common.base import api as _api
 
 log = logging.getLogger(__name__)
 loader = ResourceLoader(__name__)
-
-ATTR_USER_ID = "edx-platform.user_id"
-ATTR_USER_IS_STAFF = "edx-platform.user_is_staff"
-ATTR_USER_IS_GLOBAL_STAFF = "edx-platform.user_is_global_staff"
 
 MODES = ("single", "before", "after")
 #: Longest evidence text kept per competency (the rest is refused rather than silently cut).
 MAX_EVIDENCE = 5000
 
 
-def _(text):
-    """Mark a string for extraction; it is translated at use through the runtime's i18n service (``self._``)."""
-    return text
-
-
-def _api():
-    from perf_mgmt_plugin import api  # pylint: disable=import-outside-toplevel
-
-    return api
-
-
-class Viewer:
-    """Who is looking, from one call to the runtime's ``user`` service (it may query course roles)."""
-
-    def __init__(self, user=None, is_staff=False):
-        self.user = user
-        self.is_staff = is_staff
-
-    @property
-    def is_real(self):
-        return self.user is not None
-
-
-@XBlock.needs("i18n")
-@XBlock.wants("user")
-class SelfAssessmentXBlock(XBlock):
+class SelfAssessmentXBlock(PerfMgmtXBlock):
     """Self-assessment on the competencies of one framework, once or before/after a module of the course."""
 
     display_name = String(
@@ -111,6 +83,7 @@ class SelfAssessmentXBlock(XBlock):
     rated = Dict(scope=Scope.user_state, default={})
 
     editable_fields = ("display_name", "framework", "competencies", "mode", "prompt", "allow_evidence")
+    loader = loader
     has_author_view = True
     has_custom_completion = True
     show_in_read_only_mode = True
@@ -119,32 +92,6 @@ class SelfAssessmentXBlock(XBlock):
     # ------------------------------------------------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------------------------------------------------
-
-    def _(self, text):
-        return self.runtime.service(self, "i18n").gettext(text)
-
-    def _viewer(self):
-        """The signed-in Django user (``None`` when anonymous or in a runtime without a real user) and staff flag."""
-        service = self.runtime.service(self, "user")
-        if service is None:
-            return Viewer()
-        attrs = service.get_current_user().opt_attrs
-        user = _api().get_user_by_id(attrs.get(ATTR_USER_ID))
-        is_staff = bool(attrs.get(ATTR_USER_IS_STAFF) or attrs.get(ATTR_USER_IS_GLOBAL_STAFF))
-        return Viewer(user, is_staff)
-
-    @property
-    def course_key(self):
-        """
-        The course of this block: the usage key's ``context_key`` (LMS, Studio and the host's course runtime), or a
-        real ``CourseKey`` in ``course_id``. ``None`` elsewhere -- the xblock-sdk workbench's own pages put a made-up
-        course id string in ``course_id``, and answers must not be filed under a course that does not exist.
-        """
-        key = getattr(self.scope_ids.usage_id, "context_key", None)
-        if key is not None:
-            return key
-        course_id = getattr(self, "course_id", None)
-        return None if course_id is None or isinstance(course_id, str) else course_id
 
     @property
     def phase(self):
@@ -168,9 +115,6 @@ class SelfAssessmentXBlock(XBlock):
             levels = scale.levels if scale else ()
             items.append({"competency": record, "levels": levels, "selected": self.rated.get(record.code)})
         return items
-
-    def _render(self, template, context):
-        return loader.render_django_template(template, context, i18n_service=self.runtime.service(self, "i18n"))
 
     def _level_name(self, items, competency_id, value):
         if value is None:
@@ -256,7 +200,7 @@ class SelfAssessmentXBlock(XBlock):
             result_html = self._result_html(viewer.user, items)
         report = self._report(viewer, records) if viewer.is_staff and records else None
         context = {
-            "block_id": str(self.scope_ids.usage_id).replace(".", "-"),
+            "block_id": self.dom_id,
             "display_name": self.display_name,
             "prompt": self.prompt,
             "phase_label": self._phase_label(),
@@ -266,15 +210,15 @@ class SelfAssessmentXBlock(XBlock):
             "allow_evidence": self.allow_evidence,
             "result_html": result_html,
             "not_configured": not records,
-            "validation": [message.text for message in self.validate().messages] if preview else [],
+            "validation": self._validation_texts() if preview else [],
             "staff_html": self._render("templates/staff.html", self._report_context(report, records))
             if report is not None
             else "",
         }
-        frag = Fragment(self._render("templates/student.html", context))
-        frag.add_css(loader.load_unicode("static/css/self_assessment.css"))
-        frag.add_javascript(loader.load_unicode("static/js/self_assessment.js"))
-        frag.initialize_js(
+        return self._fragment(
+            self._render("templates/student.html", context),
+            "static/css/self_assessment.css",
+            "static/js/self_assessment.js",
             "PerfMgmtSelfAssessment",
             {
                 "messages": {
@@ -284,7 +228,6 @@ class SelfAssessmentXBlock(XBlock):
                 }
             },
         )
-        return frag
 
     def studio_view(self, context=None):
         """
@@ -308,7 +251,7 @@ class SelfAssessmentXBlock(XBlock):
             for slug, name in frameworks
         ]
         context = {
-            "block_id": str(self.scope_ids.usage_id).replace(".", "-"),
+            "block_id": self.dom_id,
             "display_name": self.display_name,
             "framework": self.framework,
             "frameworks": groups,
@@ -316,13 +259,15 @@ class SelfAssessmentXBlock(XBlock):
             "modes": [(value["value"], self._(value["display_name"])) for value in self.fields["mode"].values],
             "prompt": self.prompt,
             "allow_evidence": self.allow_evidence,
-            "help": {name: self._(self.fields[name].help) for name in self.editable_fields},
+            "help": self._help_texts(),
         }
-        frag = Fragment(self._render("templates/studio.html", context))
-        frag.add_css(loader.load_unicode("static/css/self_assessment.css"))
-        frag.add_javascript(loader.load_unicode("static/js/studio.js"))
-        frag.initialize_js("PerfMgmtSelfAssessmentStudio", {"saved": self._("Saved."), "failed": self._("Not saved.")})
-        return frag
+        return self._fragment(
+            self._render("templates/studio.html", context),
+            "static/css/self_assessment.css",
+            "static/js/studio.js",
+            "PerfMgmtSelfAssessmentStudio",
+            {"saved": self._("Saved."), "failed": self._("Not saved.")},
+        )
 
     def student_view_data(self, context=None):
         """For the mobile apps (Blocks API): the configuration, the levels and the learner's state, as JSON."""
@@ -473,44 +418,15 @@ class SelfAssessmentXBlock(XBlock):
             ],
         }
 
-    @XBlock.json_handler
-    def submit_studio_edits(self, data, suffix=""):  # pylint: disable=unused-argument
-        """
-        Save the editor's ``{"values": {field: value}}`` after validation (400 with the messages otherwise).
-
-        Only course staff: Studio already checks write access before calling a block, but a runtime that keeps
-        settings per block (the host's, unlike the LMS's read-only one) would otherwise let any learner who can
-        call handlers reconfigure the block for everyone.
-        """
-        if not self._viewer().is_staff:
-            raise JsonHandlerError(403, self._("Only the course team can change this component."))
-        values = {}
-        for name, value in ((data or {}).get("values") or {}).items():
-            if name not in self.editable_fields:
-                raise JsonHandlerError(400, self._("'%(field)s' cannot be edited.") % {"field": name})
-            try:
-                values[name] = self.fields[name].from_json(value)
-            except (TypeError, ValueError) as exc:
-                raise JsonHandlerError(400, self._("'%(field)s' has a wrong value.") % {"field": name}) from exc
+    def clean_studio_values(self, values):
+        """The editor's competency codes without blanks (a list typed by hand may carry some)."""
         if "competencies" in values:
             values["competencies"] = [str(code).strip() for code in values["competencies"] if str(code).strip()]
-        validation = Validation(self.scope_ids.usage_id)
-        self.validate_field_data(validation, FutureFields(values, [], self))
-        if not validation:
-            raise JsonHandlerError(400, {"messages": [message.text for message in validation.messages]})
-        for name, value in values.items():
-            setattr(self, name, value)
-        return {"result": "success"}
+        return values
 
     # ------------------------------------------------------------------------------------------------------------
     # Validation and OLX
     # ------------------------------------------------------------------------------------------------------------
-
-    def validate(self):
-        """What Studio shows on the component when it cannot work as configured."""
-        validation = super().validate()
-        self.validate_field_data(validation, self)
-        return validation
 
     def validate_field_data(self, validation, data):
         """Check ``data`` (this block or the editor's pending values) and add an error message per problem."""

@@ -1,6 +1,7 @@
 /* The self-assessment XBlock in the learner's course page: native radio groups (arrow keys move within a
    competency, Tab between them), one JSON call to the block's "submit" handler, the result shown in place and
-   focused so screen-reader and keyboard users land on it. Messages come translated from the server. */
+   focused so screen-reader and keyboard users land on it. Messages come translated from the server. Uses the
+   shared helpers of xblocks/common (PerfMgmtXBlock). */
 function PerfMgmtSelfAssessment(runtime, element, init) {
   "use strict";
   var $root = $(element).find(".psa").addBack(".psa").first();
@@ -35,21 +36,13 @@ function PerfMgmtSelfAssessment(runtime, element, init) {
     }
     $button.prop("disabled", true);
     $status.text(messages.saving || "");
-    $.ajax({
-      type: "POST",
-      url: runtime.handlerUrl(element, "submit"),
-      data: JSON.stringify(payload),
-      contentType: "application/json",
-      dataType: "json"
-    }).done(function (data) {
+    PerfMgmtXBlock.postJson(runtime, element, "submit", payload).done(function (data) {
       $status.text(data.message || "");
       $form.find("textarea.psa-evidence").val("");
       $root.find(".psa-result").html(data.result_html || "").trigger("focus");
     }).fail(function (xhr) {
-      var text = messages.failed || "";
-      try { text = JSON.parse(xhr.responseText).error || text; } catch (ignore) { /* not JSON */ }
       $status.text("");
-      $error.text(text);
+      $error.text(PerfMgmtXBlock.errorText(xhr, messages.failed));
     }).always(function () {
       $button.prop("disabled", false);
     });
