@@ -57,6 +57,11 @@ ENUM_NAME_OVERRIDES = {
     "PerfMgmtCourseRecommendationStatusEnum": (
         "perf_mgmt_plugin.competencies.models.CourseRecommendation.STATUS_CHOICES"
     ),
+    "PerfMgmtPlanStatusEnum": "perf_mgmt_plugin.development.models.Plan.STATUS_CHOICES",
+    "PerfMgmtPlanItemStatusEnum": "perf_mgmt_plugin.development.models.PlanItem.STATUS_CHOICES",
+    "PerfMgmtPlanItemSourceEnum": "perf_mgmt_plugin.development.models.PlanItem.SOURCE_CHOICES",
+    "PerfMgmtPlanItemKindEnum": "perf_mgmt_plugin.development.models.KIND_CHOICES",
+    "PerfMgmtPlanItemCategoryEnum": "perf_mgmt_plugin.development.models.CATEGORY_CHOICES",
 }
 
 

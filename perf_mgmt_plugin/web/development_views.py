@@ -151,6 +151,9 @@ def course_learners(request, course_id):
         "items": items,
         "summary": services.course_summary(items),
         "self_assessment": api.course_self_assessment_summary(request.user, key),
+        # The strategy domain's check-in aggregates (counts only); development sits below strategy, so the page
+        # combines them, through the public api (access to the course was checked above).
+        "checkins": api.course_checkin_summary(key),
     }
     return _render(request, "perf_mgmt/course_learners.html", context, info.display_name if info else str(key))
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import competency_views as cv
+from . import development_views as dv
 from . import strategy_views as sv
 from . import taxonomy_views, views, views_import
 
@@ -62,4 +63,25 @@ urlpatterns = [
     path("strategy/help-requests/", sv.HelpRequestListView.as_view(), name="help-requests"),
     path("strategy/<str:kind>/<int:pk>/resolve/", sv.ResolveView.as_view(), name="strategy-resolve"),
     path("strategy/notifications/", sv.NotificationListView.as_view(), name="notifications"),
+    path("development/plans/", dv.PlanListView.as_view(), name="plans"),
+    path("development/plans/<int:pk>/", dv.PlanDetailView.as_view(), name="plan"),
+    *[
+        path(f"development/plans/<int:pk>/{name}/", dv.PlanActionView.as_view(transition=name), name=f"plan-{name}")
+        for name in ("propose", "approve", "send-back", "complete", "archive")
+    ],
+    path("development/plans/<int:pk>/items/", dv.PlanItemsView.as_view(), name="plan-items"),
+    path("development/plans/<int:pk>/items/approve/", dv.PlanItemsApproveView.as_view(), name="plan-items-approve"),
+    *[
+        path(
+            f"development/plans/<int:pk>/items/<int:item_pk>/{name}/",
+            dv.PlanItemActionView.as_view(transition=name),
+            name=f"plan-item-{name}",
+        )
+        for name in ("enrol", "complete", "cancel")
+    ],
+    path("development/plans/<int:pk>/comments/", dv.PlanCommentsView.as_view(), name="plan-comments"),
+    path("people/<int:pk>/plans/", dv.PersonPlansView.as_view(), name="person-plans"),
+    path("development/templates/", dv.TemplateListView.as_view(), name="plan-templates"),
+    path("development/templates/<slug:slug>/assign/", dv.TemplateAssignView.as_view(), name="plan-template-assign"),
+    path("development/courses/<str:course_id>/learners/", dv.CourseLearnersView.as_view(), name="course-plan-learners"),
 ]
