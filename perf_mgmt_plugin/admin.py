@@ -427,4 +427,5 @@ class ImportJobAdmin(RuleAdminMixin, admin.ModelAdmin):
 
 # The competencies domain registers its own admin classes.
 from .competencies import admin as _competencies_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from .development import admin as _development_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .strategy import admin as _strategy_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

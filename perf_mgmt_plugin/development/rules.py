@@ -11,6 +11,8 @@ Permissions (the object, where there is one, is the plan owner's Employee record
     ``perf_mgmt.manage_plan_templates``: unrestricted HR admins (templates are organisation-wide).
     ``perf_mgmt.view_course_data`` (course key, from the org rules): the course's staff and unrestricted HR admins
         -- who has the course in a plan and how far they are.
+    ``perf_mgmt.view_learning_events``: unrestricted HR admins -- the processed / unmatched LMS event logs (they
+        are about LMS users, not scoped people).
 """
 
 from ..core.access import add_rule
@@ -30,3 +32,4 @@ add_rule("perf_mgmt.manage_plan", (is_manager_of | has_grant_for | is_hr_admin_f
 add_rule("perf_mgmt.view_team_plans", has_team | is_hr_admin)
 add_rule("perf_mgmt.assign_plan_templates", is_hr_admin)
 add_rule("perf_mgmt.manage_plan_templates", is_unrestricted_hr_admin)
+add_rule("perf_mgmt.view_learning_events", is_unrestricted_hr_admin)

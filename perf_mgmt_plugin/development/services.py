@@ -87,6 +87,10 @@ def _check_item_fields(fields):
     return fields
 
 
+#: Public for the admin's template item form: the same checks as the services make.
+check_item_fields = _check_item_fields
+
+
 def _actor_role(actor, owner):
     """``"self"`` or ``"manager"`` (manager, delegate or HR in scope); ``AccessDenied`` for anyone else."""
     if can(actor, OWN, owner):
