@@ -47,7 +47,10 @@ setup(
     entry_points={
         "lms.djangoapp": ["perf_mgmt = perf_mgmt_plugin.apps:PerfMgmtConfig"],
         "cms.djangoapp": ["perf_mgmt = perf_mgmt_plugin.apps:PerfMgmtConfig"],
-        "xblock.v1": ["perf_mgmt_self_assessment = xblocks.self_assessment.block:SelfAssessmentXBlock"],
+        "xblock.v1": [
+            "perf_mgmt_self_assessment = xblocks.self_assessment.block:SelfAssessmentXBlock",
+            "perf_mgmt_checkin = xblocks.checkin.block:CheckInXBlock",
+        ],
     },
     classifiers=[
         "Framework :: Django",
