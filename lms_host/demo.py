@@ -499,7 +499,149 @@ def load_strategy():
     )
 
 
-LOADERS = [load_org, load_courses, load_competencies, load_self_assessment_block, load_strategy]
+#: The "New manager" template: (kind, title, course key, competency code, due days).
+NEW_MANAGER_ITEMS = [
+    ("course", "Leading High-Performing Teams", "course-v1:Northwind+LEAD101+2026", "COACH", 60),
+    ("on_the_job", "Run a weekly 1:1 with every report for a month", None, "COACH", 30),
+    ("coaching", "Shadow an experienced manager's quarterly reviews", None, "FEEDBACK", 45),
+    ("reading", "Read 'The Making of a Manager'", None, None, 30),
+    ("course", "Project Management Essentials", "course-v1:Northwind+PM201+2026", "PLAN", 90),
+]
+
+
+def _send_lms_event(signal, when, **data):
+    """Send a real openedx-events signal, as the LMS would (the plugin's receivers move the plan items)."""
+    import uuid
+
+    from openedx_events.data import EventsMetadata
+
+    metadata = EventsMetadata(event_type=signal.event_type, id=uuid.uuid1(), time=when)
+    signal.send_event_with_custom_metadata(metadata, send_robust=False, **data)
+
+
+def _lms_grade(user, course_key, percent, when, passed=False):
+    from openedx_events.learning import signals
+    from openedx_events.learning.data import CourseData, PersistentCourseGradeData
+
+    grade = PersistentCourseGradeData(
+        user_id=user.pk,
+        course=CourseData(course_key=CourseKey.from_string(course_key)),
+        course_edited_timestamp=when,
+        course_version="demo",
+        grading_policy_hash="demo",
+        percent_grade=percent,
+        letter_grade="Pass" if passed else "",
+        passed_timestamp=when if passed else None,
+    )
+    _send_lms_event(signals.PERSISTENT_GRADE_SUMMARY_CHANGED, when, grade=grade)
+
+
+def load_development():
+    """
+    Development plans: the "New manager" template (assigned by HR to Marcus, the newest manager), Alex's plan from
+    Priya with items in several states (a course half done from real grade events, an on-the-job task, a finished
+    reading, a course he proposed himself), Chen's plan with a course completed through the LMS (course evidence
+    for COACH) and an overdue item, and Bianca's plan awaiting Priya's approval. Once: skipped when the template
+    exists.
+    """
+    from perf_mgmt_plugin.competencies.models import Competency
+    from perf_mgmt_plugin.development import services as development
+    from perf_mgmt_plugin.development.models import PlanTemplate
+
+    if PlanTemplate.objects.filter(slug="new-manager").exists():
+        return
+    competencies = {c.code: c for c in Competency.objects.filter(code__in=["COACH", "FEEDBACK", "PLAN"])}
+    template = development.create_template(
+        slug="new-manager",
+        name="New manager",
+        description="<p>The first six months of a new people manager: lead, coach, plan.</p>",
+        items=[
+            {
+                "kind": kind,
+                "title": title,
+                "course_key": course_key,
+                "competency": competencies.get(code),
+                "due_days": days,
+            }
+            for kind, title, course_key, code, days in NEW_MANAGER_ITEMS
+        ],
+    )
+    employees = {e.user.username: e for e in Employee.objects.select_related("user")}
+    hr, priya = employees["helen"].user, employees["priya"].user
+    today = datetime.date.today()
+    development.assign_template(
+        hr, template, employee_ids=[employees["marcus"].pk], start=today - datetime.timedelta(days=20)
+    )
+    now = timezone.now()
+
+    alex = employees["alex"]
+    plan = development.create_plan(
+        priya, alex, title="Alex: towards tech lead", goals="<p>Lead a project end to end.</p>"
+    )
+    pm = development.add_item(
+        priya,
+        plan,
+        kind="course",
+        title="Project Management Essentials",
+        course_key="course-v1:Northwind+PM201+2026",
+        competency=competencies.get("PLAN"),
+        due_date=today + datetime.timedelta(days=45),
+    )
+    development.add_item(
+        priya,
+        plan,
+        kind="on_the_job",
+        title="Lead the staging database migration",
+        competency=competencies.get("PLAN"),
+        due_date=today + datetime.timedelta(days=30),
+    )
+    reading = development.add_item(priya, plan, kind="reading", title="Read 'The Phoenix Project'")
+    development.complete_item(alex.user, reading, note="Great read: the WIP limits chapter changed how I plan.")
+    development.add_item(
+        alex.user,
+        plan,
+        kind="course",
+        title="Data Literacy for Everyone",
+        course_key="course-v1:Northwind+DATA110+2026",
+    )
+    _lms_grade(alex.user, str(pm.course_key), 0.25, now - datetime.timedelta(days=10))
+    _lms_grade(alex.user, str(pm.course_key), 0.45, now - datetime.timedelta(days=2))
+    development.add_comment(priya, plan, "Let's look at the migration plan together on Thursday.")
+
+    chen = employees["chen"]
+    plan = development.create_plan(priya, chen, title="Chen: growing into mentoring")
+    lead = development.add_item(
+        priya,
+        plan,
+        kind="course",
+        title="Leading High-Performing Teams",
+        course_key="course-v1:Northwind+LEAD101+2026",
+        competency=competencies.get("COACH"),
+    )
+    development.add_item(
+        priya,
+        plan,
+        kind="coaching",
+        title="Mentor Emil through his first on-call week",
+        due_date=today - datetime.timedelta(days=7),
+    )
+    _lms_grade(chen.user, str(lead.course_key), 0.86, now - datetime.timedelta(days=1), passed=True)
+
+    bianca = employees["bianca"]
+    plan = development.create_plan(bianca.user, bianca, goals="<p>Own the API design reviews.</p>")
+    development.add_item(
+        bianca.user,
+        plan,
+        kind="course",
+        title="Leading High-Performing Teams",
+        course_key="course-v1:Northwind+LEAD101+2026",
+        competency=competencies.get("COACH"),
+    )
+    development.add_item(bianca.user, plan, kind="coaching", title="Monthly mentoring with Dara")
+    development.propose_plan(bianca.user, plan)
+
+
+LOADERS = [load_org, load_courses, load_competencies, load_self_assessment_block, load_strategy, load_development]
 
 
 @transaction.atomic
