@@ -641,7 +641,34 @@ def load_development():
     development.propose_plan(bianca.user, plan)
 
 
-LOADERS = [load_org, load_courses, load_competencies, load_self_assessment_block, load_strategy, load_development]
+#: The check-in XBlock in PM201, after the module on planning: alex (enrolled, whose migration task names PM201)
+#: sees the line of sight of that task above the questions, and Priya, his manager, his requests for help.
+CHECKIN_COURSE = "course-v1:Northwind+PM201+2026"
+CHECKIN_LEARNER = "alex"
+CHECKIN_OLX = (
+    '<perf_mgmt_checkin display_name="Back at work: how is your plan going?" '
+    'steps_prompt="Which parts of the planning method have you used on your project?"/>'
+)
+
+
+def load_checkin_block():
+    """The check-in XBlock at the end of PM201's course page (once; an edited block is left alone)."""
+    course_key = CourseKey.from_string(CHECKIN_COURSE)
+    if not CourseBlock.objects.filter(course_id=course_key, olx__contains="<perf_mgmt_checkin").exists():
+        CourseBlock.objects.create(
+            course_id=course_key, order=10, display_name="Check in: applying the module", olx=CHECKIN_OLX
+        )
+
+
+LOADERS = [
+    load_org,
+    load_courses,
+    load_competencies,
+    load_self_assessment_block,
+    load_strategy,
+    load_development,
+    load_checkin_block,
+]
 
 
 @transaction.atomic

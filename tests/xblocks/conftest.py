@@ -1,12 +1,19 @@
-"""Fixtures of the XBlock tests: a framework with descriptive levels, and self-assessment blocks in a course."""
+"""
+Fixtures and helpers of the XBlock tests: a framework with descriptive levels, self-assessment and check-in blocks in
+a course, the course page and handler calls through the host, and the blocks' translation catalogues.
+"""
 
+import ast
 import json
+import re
+from pathlib import Path
 
 import pytest
 
 from lms_host import xblock_runtime
 from lms_host.courses.models import CourseBlock, CourseEnrollment
 from perf_mgmt_plugin.competencies import services
+from tests.strategy.conftest import strategy, today  # noqa: F401  (fixtures: a small cascade for the check-in tests)
 
 
 @pytest.fixture
@@ -68,3 +75,99 @@ def enroll(org):
             CourseEnrollment.objects.create(user=user, course_id=org.course_key)
 
     return factory
+
+
+def checkin_olx(**attrs):
+    """OLX of one check-in block; list values are written as JSON like the XBlock's own export."""
+    parts = [f"{name}='{json.dumps(value) if isinstance(value, list) else value}'" for name, value in attrs.items()]
+    return f"<perf_mgmt_checkin {' '.join(parts)}/>"
+
+
+@pytest.fixture
+def add_checkin(org):
+    """``add_checkin(order=0, **attrs)`` -> a parsed CourseBlock holding one check-in block."""
+
+    def factory(order=0, course_key=None, **attrs):
+        block = CourseBlock.objects.create(
+            course_id=course_key or org.course_key,
+            order=order,
+            display_name=f"Check-in {order}",
+            olx=checkin_olx(**attrs),
+        )
+        xblock_runtime.ensure_parsed(block)
+        return block
+
+    return factory
+
+
+#: The shared base of the blocks: its marked strings belong in every block's catalogue (each block has its own).
+COMMON_PYTHON = Path(__file__).resolve().parents[2] / "xblocks" / "common" / "base.py"
+
+
+def page_of(client, org):
+    response = client.get(f"/courses/{org.course_key}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def handler(org, course_block, name):
+    return f"/courses/{org.course_key}/xblock/{course_block.usage_id}/{name}/"
+
+
+def post(client, url, payload):
+    return client.post(url, data=json.dumps(payload), content_type="application/json")
+
+
+def block_for(org, course_block, user):
+    """The block as ``user`` sees it, from a runtime of the course (``user=None``: nobody signed in)."""
+    return xblock_runtime.HostRuntime(org.course_key, user).get_block(course_block.usage_id)
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """Events the blocks publish through the runtime, which still handles them (completions become rows)."""
+    events = []
+    original = xblock_runtime.HostRuntime.publish
+
+    def publish(runtime, block, event_type, event_data):
+        events.append((block.scope_ids.usage_id, event_type, event_data))
+        original(runtime, block, event_type, event_data)
+
+    monkeypatch.setattr(xblock_runtime.HostRuntime, "publish", publish)
+    return events
+
+
+def catalogue(package_dir):
+    """The msgids of a block's English catalogue (``translations/en/LC_MESSAGES/text.po``)."""
+    text = (package_dir / "translations" / "en" / "LC_MESSAGES" / "text.po").read_text(encoding="utf-8")
+    msgids, current = set(), None
+    for line in text.splitlines():
+        if line.startswith("msgid "):
+            current = json.loads(line[6:])
+        elif line.startswith('"') and current is not None:
+            current += json.loads(line)
+        else:
+            if current:
+                msgids.add(current)
+            current = None
+    return msgids
+
+
+def marked_strings(package_dir):
+    """
+    Strings marked in a block's Python (``_()``/``self._()``, its ``block.py`` and the shared base) and templates
+    (``{% trans "..." %}``, ``{% blocktrans %}``).
+    """
+    found = set()
+    for source in (package_dir / "block.py", COMMON_PYTHON):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+                if name == "_" and isinstance(node.args[0].value, str):
+                    found.add(node.args[0].value)
+    for template in (package_dir / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        found.update(re.findall(r'{% trans "([^"]+)" %}', text))
+        for body in re.findall(r"{% blocktrans(?: with [^%]*)? %}(.*?){% endblocktrans %}", text):
+            found.add(re.sub(r"{{ (\w+) }}", r"%(\1)s", body))
+    return found

@@ -4,7 +4,6 @@ its handlers called through the host's handler view (session user, CSRF, course 
 through the plugin's api and models, its OLX parsed and exported by the runtime itself.
 """
 
-import ast
 import html
 import io
 import json
@@ -25,45 +24,12 @@ from perf_mgmt_plugin.competencies.models import Assessment, ScaleLevel
 from tests import factories
 from xblocks.self_assessment.block import SelfAssessmentXBlock
 
-from .conftest import block_olx
+from .conftest import block_for, block_olx, catalogue, handler, marked_strings, page_of, post
 
 pytestmark = pytest.mark.django_db
 
 BLOCK_DIR = Path(SelfAssessmentXBlock.__module__.replace(".", "/")).parent
 PACKAGE_DIR = Path(__file__).resolve().parents[2] / BLOCK_DIR
-
-
-def page_of(client, org):
-    response = client.get(f"/courses/{org.course_key}/")
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def handler(org, course_block, name):
-    return f"/courses/{org.course_key}/xblock/{course_block.usage_id}/{name}/"
-
-
-def post(client, url, payload):
-    return client.post(url, data=json.dumps(payload), content_type="application/json")
-
-
-def block_for(org, course_block, user):
-    """The block as ``user`` sees it, from a runtime of the course (``user=None``: nobody signed in)."""
-    return xblock_runtime.HostRuntime(org.course_key, user).get_block(course_block.usage_id)
-
-
-@pytest.fixture
-def published(monkeypatch):
-    """Events the blocks publish through the runtime, which still handles them (completions become rows)."""
-    events = []
-    original = xblock_runtime.HostRuntime.publish
-
-    def publish(runtime, block, event_type, event_data):
-        events.append((block.scope_ids.usage_id, event_type, event_data))
-        original(runtime, block, event_type, event_data)
-
-    monkeypatch.setattr(xblock_runtime.HostRuntime, "publish", publish)
-    return events
 
 
 def test_learner_sees_each_competency_as_an_accessible_radio_group(client, org, framework, add_block, enroll):
@@ -517,43 +483,11 @@ def test_strings_go_through_the_runtime_i18n_service(org, framework, add_block):
     assert block.student_view_data()["user_state"]["message"].startswith("YOUR ACCOUNT HAS NO EMPLOYEE RECORD")
 
 
-def _catalogue():
-    text = (PACKAGE_DIR / "translations" / "en" / "LC_MESSAGES" / "text.po").read_text(encoding="utf-8")
-    msgids, current = set(), None
-    for line in text.splitlines():
-        if line.startswith("msgid "):
-            current = json.loads(line[6:])
-        elif line.startswith('"') and current is not None:
-            current += json.loads(line)
-        else:
-            if current:
-                msgids.add(current)
-            current = None
-    return msgids
-
-
-def _marked_strings():
-    """Strings marked in the block's Python (``_()``/``self._()``) and templates (``{% trans "..." %}``)."""
-    found = set()
-    tree = ast.parse((PACKAGE_DIR / "block.py").read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
-            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
-            if name == "_" and isinstance(node.args[0].value, str):
-                found.add(node.args[0].value)
-    for template in (PACKAGE_DIR / "templates").glob("*.html"):
-        text = template.read_text(encoding="utf-8")
-        found.update(re.findall(r'{% trans "([^"]+)" %}', text))
-        for body in re.findall(r"{% blocktrans(?: with [^%]*)? %}(.*?){% endblocktrans %}", text):
-            found.add(re.sub(r"{{ (\w+) }}", r"%(\1)s", body))
-    return found
-
-
 def test_every_marked_string_is_in_the_translation_catalogue():
-    marked = _marked_strings()
+    marked = marked_strings(PACKAGE_DIR)
 
     assert len(marked) > 40
-    assert marked - _catalogue() == set()
+    assert marked - catalogue(PACKAGE_DIR) == set()
 
 
 def test_block_is_installed_under_its_entry_point():
