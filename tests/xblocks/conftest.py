@@ -51,21 +51,26 @@ def block_olx(**attrs):
     return f"<perf_mgmt_self_assessment {' '.join(parts)}/>"
 
 
-@pytest.fixture
-def add_block(org):
-    """``add_block(order=0, **attrs)`` -> a parsed CourseBlock holding one self-assessment block."""
+def course_block_factory(org, olx_of, name):
+    """``factory(order=0, course_key=None, **attrs)`` -> a parsed CourseBlock holding the block ``olx_of(**attrs)``."""
 
     def factory(order=0, course_key=None, **attrs):
         block = CourseBlock.objects.create(
             course_id=course_key or org.course_key,
             order=order,
-            display_name=f"Self-assessment {order}",
-            olx=block_olx(**attrs),
+            display_name=f"{name} {order}",
+            olx=olx_of(**attrs),
         )
         xblock_runtime.ensure_parsed(block)
         return block
 
     return factory
+
+
+@pytest.fixture
+def add_block(org):
+    """``add_block(order=0, **attrs)`` -> a parsed CourseBlock holding one self-assessment block."""
+    return course_block_factory(org, block_olx, "Self-assessment")
 
 
 @pytest.fixture
@@ -86,18 +91,7 @@ def checkin_olx(**attrs):
 @pytest.fixture
 def add_checkin(org):
     """``add_checkin(order=0, **attrs)`` -> a parsed CourseBlock holding one check-in block."""
-
-    def factory(order=0, course_key=None, **attrs):
-        block = CourseBlock.objects.create(
-            course_id=course_key or org.course_key,
-            order=order,
-            display_name=f"Check-in {order}",
-            olx=checkin_olx(**attrs),
-        )
-        xblock_runtime.ensure_parsed(block)
-        return block
-
-    return factory
+    return course_block_factory(org, checkin_olx, "Check-in")
 
 
 #: The shared base of the blocks: its marked strings belong in every block's catalogue (each block has its own).
@@ -171,3 +165,22 @@ def marked_strings(package_dir):
         for body in re.findall(r"{% blocktrans(?: with [^%]*)? %}(.*?){% endblocktrans %}", text):
             found.add(re.sub(r"{{ (\w+) }}", r"%(\1)s", body))
     return found
+
+
+class ShoutingI18n:
+    """An i18n service that upper-cases every gettext, to see which strings go through the runtime's service."""
+
+    def gettext(self, text):
+        return text.upper()
+
+    def __getattr__(self, name):  # anything else: as Django's
+        from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+        return getattr(translation, name)
+
+
+def block_with_shouting_i18n(org, course_block, user):
+    """The block as ``user`` sees it from a runtime whose i18n service is :class:`ShoutingI18n`."""
+    runtime = xblock_runtime.HostRuntime(org.course_key, user)
+    runtime._services["i18n"] = ShoutingI18n()  # pylint: disable=protected-access
+    return runtime.get_block(course_block.usage_id)

@@ -19,7 +19,16 @@ from perf_mgmt_plugin import api
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Impediment
 from xblocks.checkin.block import SECTIONS, CheckInXBlock
 
-from .conftest import block_for, catalogue, checkin_olx, handler, marked_strings, page_of, post
+from .conftest import (
+    block_for,
+    block_with_shouting_i18n,
+    catalogue,
+    checkin_olx,
+    handler,
+    marked_strings,
+    page_of,
+    post,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -379,19 +388,8 @@ def test_handler_and_page_query_counts_are_pinned_and_constant(
 
 
 def test_strings_go_through_the_runtime_i18n_service(org, add_checkin):
-    class Shouting:
-        def gettext(self, text):
-            return text.upper()
-
-        def __getattr__(self, name):  # anything else: as Django's
-            from django.utils import translation
-
-            return getattr(translation, name)
-
     course_block = add_checkin()
-    runtime = xblock_runtime.HostRuntime(org.course_key, org.outsider)
-    runtime._services["i18n"] = Shouting()  # pylint: disable=protected-access
-    block = runtime.get_block(course_block.usage_id)
+    block = block_with_shouting_i18n(org, course_block, org.outsider)
 
     data = block.student_view_data()
     assert data["user_state"]["message"].startswith("YOUR ACCOUNT HAS NO EMPLOYEE RECORD")

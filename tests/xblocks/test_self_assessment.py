@@ -24,7 +24,7 @@ from perf_mgmt_plugin.competencies.models import Assessment, ScaleLevel
 from tests import factories
 from xblocks.self_assessment.block import SelfAssessmentXBlock
 
-from .conftest import block_for, block_olx, catalogue, handler, marked_strings, page_of, post
+from .conftest import block_for, block_olx, block_with_shouting_i18n, catalogue, handler, marked_strings, page_of, post
 
 pytestmark = pytest.mark.django_db
 
@@ -466,19 +466,8 @@ def test_handler_needs_csrf_like_any_lms_post(org, framework, add_block, enroll)
 
 
 def test_strings_go_through_the_runtime_i18n_service(org, framework, add_block):
-    class Shouting:
-        def gettext(self, text):
-            return text.upper()
-
-        def __getattr__(self, name):  # anything else: as Django's
-            from django.utils import translation
-
-            return getattr(translation, name)
-
     course_block = add_block()
-    runtime = xblock_runtime.HostRuntime(org.course_key, org.outsider)
-    runtime._services["i18n"] = Shouting()  # pylint: disable=protected-access
-    block = runtime.get_block(course_block.usage_id)
+    block = block_with_shouting_i18n(org, course_block, org.outsider)
 
     assert block.student_view_data()["user_state"]["message"].startswith("YOUR ACCOUNT HAS NO EMPLOYEE RECORD")
 

@@ -55,6 +55,11 @@ def plain(text):
     return html.unescape(strip_tags(text or ""))
 
 
+def prompt_field(display_name, help_text, default):
+    """The question of one agenda section, set by the course team (one per section, all alike)."""
+    return String(display_name=display_name, help=help_text, scope=Scope.settings, default=default)
+
+
 class CheckInXBlock(PerfMgmtXBlock):
     """An on-the-job check-in with an agenda set by the course team, recorded as a check-in of the learner."""
 
@@ -77,29 +82,25 @@ class CheckInXBlock(PerfMgmtXBlock):
         scope=Scope.settings,
         default=list(SECTIONS),
     )
-    steps_prompt = String(
-        display_name=_("Prompt for steps done"),
-        help=_("The question of the steps done section."),
-        scope=Scope.settings,
-        default=_("Which steps of this module have you put into practice?"),
+    steps_prompt = prompt_field(
+        _("Prompt for steps done"),
+        _("The question of the steps done section."),
+        _("Which steps of this module have you put into practice?"),
     )
-    reflection_prompt = String(
-        display_name=_("Prompt for the reflection"),
-        help=_("The question of the reflection section."),
-        scope=Scope.settings,
-        default=_("What did you learn from doing it? What would you do differently?"),
+    reflection_prompt = prompt_field(
+        _("Prompt for the reflection"),
+        _("The question of the reflection section."),
+        _("What did you learn from doing it? What would you do differently?"),
     )
-    impediments_prompt = String(
-        display_name=_("Prompt for impediments"),
-        help=_("The question of the impediments section."),
-        scope=Scope.settings,
-        default=_("Is anything getting in the way?"),
+    impediments_prompt = prompt_field(
+        _("Prompt for impediments"),
+        _("The question of the impediments section."),
+        _("Is anything getting in the way?"),
     )
-    help_prompt = String(
-        display_name=_("Prompt for the request for help"),
-        help=_("The question of the request for help section; the answer goes to the learner's manager."),
-        scope=Scope.settings,
-        default=_("What help would you like from your manager?"),
+    help_prompt = prompt_field(
+        _("Prompt for the request for help"),
+        _("The question of the request for help section; the answer goes to the learner's manager."),
+        _("What help would you like from your manager?"),
     )
     #: Whether this learner has submitted here (completion is published on the first submission only).
     submitted = Boolean(scope=Scope.user_state, default=False)
