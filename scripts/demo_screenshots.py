@@ -22,6 +22,14 @@ SHOTS = [
     ("helen", "/perf-mgmt/org-import/", "hr-org-import"),
     ("jordan", "/perf-mgmt/courses/", "course-staff-courses"),
     ("helen", "/perf-mgmt/api/docs/", "api-docs"),
+    ("alex", "/perf-mgmt/competencies/", "learner-my-competencies"),
+    ("helen", "/perf-mgmt/gap-audit/", "hr-gap-audit"),
+    ("alex", "/perf-mgmt/plan/", "learner-my-plan"),
+    ("priya", "/perf-mgmt/team/plans/", "manager-team-plans"),
+    ("alex", "/perf-mgmt/objectives/", "learner-my-objectives"),
+    ("priya", "/perf-mgmt/strategy/team/", "manager-strategy-dashboard"),
+    ("tomas", "/perf-mgmt/strategy/cascade/", "senior-manager-cascade"),
+    ("priya", "/courses/course-v1:Northwind+LEAD101+2026/", "course-page-xblocks"),
 ]
 
 
