@@ -9,6 +9,8 @@ from django.utils import timezone
 from perf_mgmt_plugin.strategy import services
 from perf_mgmt_plugin.strategy.models import Level, Objective, Period
 
+DEFAULT_LEVELS = ["Strategic objective", "Supporting goal", "Department target", "Team goal", "Individual task"]
+
 
 @pytest.fixture
 def today():
@@ -23,6 +25,9 @@ def strategy(org, today):
         start=today - datetime.timedelta(days=60),
         end=today + datetime.timedelta(days=30),
     )
+    # The default levels are seeded by migration 0006; a transactional (browser) test's flush removes them.
+    for rank, name in enumerate(DEFAULT_LEVELS, start=1):
+        Level.objects.get_or_create(rank=rank, defaults={"name": name})
     levels = {level.rank: level for level in Level.objects.all()}
     hr = org.hr
     top = services.create_objective(hr, title="Grow revenue", period=period, owner_unit=org.company, level=levels[1])
