@@ -21,10 +21,8 @@ import os
 import platform
 import sys
 
-from .bench_org import ROOT, Timer, database_version
-
-BENCH_DIR = ROOT / "var" / "bench"
-MYSQL_DB = "perf_mgmt_bench_development"
+from .bench_org import Timer, database_version
+from .database import BENCH_DIR, fresh_database
 
 
 def parse_args(argv=None):
@@ -45,34 +43,8 @@ def parse_args(argv=None):
 
 
 def configure(args):
-    """Point the host's settings at a fresh throwaway database of this benchmark's own, before Django starts."""
-    from pathlib import Path  # pylint: disable=import-outside-toplevel
-
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "lms_host.settings"
-    os.environ["PERF_MGMT_DEBUG"] = "0"
-    os.environ.pop("CELERY_BROKER_URL", None)
-    if args.db == "mysql":
-        import MySQLdb  # pylint: disable=import-outside-toplevel
-
-        os.environ["PERF_MGMT_DB"] = "mysql"
-        os.environ["PERF_MGMT_DB_NAME"] = MYSQL_DB
-        connection = MySQLdb.connect(
-            host=os.environ.get("PERF_MGMT_DB_HOST", "127.0.0.1"),
-            port=int(os.environ.get("PERF_MGMT_DB_PORT", "3306")),
-            user=os.environ.get("PERF_MGMT_DB_USER", "root"),
-            passwd=os.environ.get("PERF_MGMT_DB_PASSWORD", ""),
-        )
-        cursor = connection.cursor()
-        cursor.execute(f"DROP DATABASE IF EXISTS {MYSQL_DB}")
-        cursor.execute(f"CREATE DATABASE {MYSQL_DB} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-        connection.close()
-    else:
-        os.environ.pop("PERF_MGMT_DB", None)
-        database = BENCH_DIR / "development.sqlite3"
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-        os.environ["PERF_MGMT_SQLITE_PATH"] = str(database)
+    """Point the host's settings at a fresh throwaway database, before Django starts."""
+    fresh_database(args.db, "development")
 
 
 def run(args):
