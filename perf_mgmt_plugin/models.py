@@ -1,5 +1,20 @@
 """Django discovers the app's models here; each domain keeps its own models module."""
 
+from .appraisals.models import (  # noqa: F401,E402
+    CoachAssignment,
+    CoachingFeedback,
+    Cycle,
+    FollowUpAction,
+    InterimNote,
+    Review,
+    ReviewEvent,
+    ReviewItem,
+    ReviewTemplate,
+    SurveyInvitation,
+    SurveyResponse,
+    TemplateQuestion,
+    TemplateSection,
+)
 from .competencies.models import (  # noqa: F401,E402
     Assessment,
     BehaviouralIndicator,

@@ -1,0 +1,1 @@
+"""Appraisals: review cycles, templates, the review conversation, coaching, interim notes, follow-up and surveys."""
