@@ -254,6 +254,10 @@ class Review(models.Model):
     disagreement = models.TextField(blank=True, default="", help_text=_("Sanitised HTML."))
     completed_at = models.DateTimeField(null=True, blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
+    reminded_at = models.DateTimeField(null=True, blank=True, help_text=_("When the last deadline reminder was sent."))
+    reminded_key = models.CharField(
+        max_length=48, blank=True, default="", help_text=_("Which reminder that was (stage and before/after).")
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
