@@ -149,4 +149,37 @@ def line_of_sight(objective):
 
 
 # Development plans.
+# Appraisals: launching cycles and late joiners (pages, REST, the Celery task and the command call these).
+from .appraisals import launch as _appraisal_launch  # noqa: E402
+from .appraisals.errors import AppraisalError  # noqa: E402,F401
 from .development import retirement as _development_retirement  # noqa: E402,F401  registers the retirement step
+
+
+def start_cycle_launch(user, cycle):
+    """
+    Mark ``cycle`` as launching (checks ``perf_mgmt.manage_appraisals``); then enqueue the work with
+    ``tasks.enqueue_cycle_launch`` (it waits for the commit). Re-launching an active cycle adds only missing reviews.
+    """
+    return _appraisal_launch.start_launch(user, cycle)
+
+
+def run_cycle_launch(cycle_id):
+    """Create the cycle's missing reviews now, recording progress on the cycle (the worker's and the command's job)."""
+    return _appraisal_launch.run_launch(cycle_id)
+
+
+def cycle_launch_progress(cycle):
+    """``(status, done, total, error)`` of a launch, fresh from the database (for the progress display)."""
+    return _appraisal_launch.launch_progress(cycle)
+
+
+def add_late_joiners(employee_ids=None, user_ids=None):
+    """
+    Give people who joined an active cycle's population after its launch their review (all active people when
+    neither list is given). Returns the number of reviews created.
+    """
+    if user_ids is not None:
+        from .org.services import employee_ids_of_users  # pylint: disable=import-outside-toplevel
+
+        employee_ids = list(employee_ids or ()) + list(employee_ids_of_users(user_ids))
+    return _appraisal_launch.add_late_joiners(employee_ids)

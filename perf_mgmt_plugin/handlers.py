@@ -37,16 +37,25 @@ def after_user_deleted(sender, instance, **kwargs):  # pylint: disable=unused-ar
 
 #: Employee fields whose change can move competency gaps (the position's requirements; only active people have gaps).
 _GAP_FIELDS = frozenset({"position", "position_id", "active"})
+#: Employee fields whose change can bring someone into an active appraisal cycle's population (late joiners).
+_POPULATION_FIELDS = frozenset({"org_unit", "org_unit_id", "position", "position_id", "active"})
 
 
 def on_employee_saved(sender, instance, created=False, update_fields=None, raw=False, **kwargs):  # pylint: disable=unused-argument
     """
-    A saved employee record (new, moved to another position, deactivated) gets its competency gaps recomputed.
+    A saved employee record (new, moved to another position, deactivated) gets its competency gaps recomputed, and a
+    review in the active appraisal cycles whose population it joined (late joiner; constant queries).
 
     Saves that name only other fields (``update_fields``, e.g. a new manager) are skipped. Bulk imports send no
     ``post_save``: ``on_employees_imported`` covers them.
     """
-    if raw or (update_fields is not None and not _GAP_FIELDS.intersection(update_fields)):
+    if raw:
+        return
+    if instance.active and (created or update_fields is None or _POPULATION_FIELDS.intersection(update_fields)):
+        from . import api  # pylint: disable=import-outside-toplevel
+
+        api.add_late_joiners(employee_ids=[instance.pk])
+    if update_fields is not None and not _GAP_FIELDS.intersection(update_fields):
         return
     from .competencies import gaps  # pylint: disable=import-outside-toplevel
 
@@ -56,11 +65,11 @@ def on_employee_saved(sender, instance, created=False, update_fields=None, raw=F
 def on_employees_imported(sender, user_ids=(), **kwargs):  # pylint: disable=unused-argument
     """
     A bulk org import created or moved people (it sends no ``post_save``): their competency gaps are recomputed
-    in a worker, after the import has committed.
+    and the late joiners of active appraisal cycles get their reviews, in a worker, after the import has committed.
     """
     from . import tasks  # pylint: disable=import-outside-toplevel
 
-    tasks.enqueue_gap_recompute_of_users(user_ids)
+    tasks.enqueue_import_follow_ups(user_ids)
 
 
 def on_user_retired(sender, user=None, retired_username=None, retired_email=None, **kwargs):  # pylint: disable=unused-argument

@@ -91,3 +91,47 @@ def schedule_check_ins():
     from .strategy import checkins  # pylint: disable=import-outside-toplevel
 
     return checkins.schedule_due()
+
+
+@shared_task(name="perf_mgmt.launch_review_cycle", ignore_result=True)
+def launch_review_cycle(cycle_id):
+    """
+    Create the reviews of a launching appraisal cycle in batches, recording progress on the cycle (the cycle page
+    shows it). Safe to repeat: people who already have a review in the cycle are skipped, so a duplicated message or
+    a re-run after a failure only adds what is missing.
+    """
+    from . import api  # pylint: disable=import-outside-toplevel
+
+    return api.run_cycle_launch(cycle_id)
+
+
+def enqueue_cycle_launch(cycle):
+    """Launch ``cycle`` (after ``api.start_cycle_launch``) in a worker once the current transaction commits."""
+    queue = settings.PERF_MGMT_CELERY_QUEUE
+    options = {"queue": queue} if queue else {}
+    cycle_id = cycle.pk
+    transaction.on_commit(lambda: launch_review_cycle.apply_async((cycle_id,), **options))
+
+
+@shared_task(name="perf_mgmt.add_late_joiners_of_users", ignore_result=True)
+def add_late_joiners_of_users(user_ids):
+    """Give the people with these LMS user ids a review in the active cycles they now belong to (after an import)."""
+    from . import api  # pylint: disable=import-outside-toplevel
+
+    return api.add_late_joiners(user_ids=user_ids)
+
+
+def enqueue_import_follow_ups(user_ids):
+    """
+    The follow-ups of a bulk org import for the people it created or moved, sent to workers once it commits (one
+    commit callback): their competency gaps, and their reviews in the active appraisal cycles they joined.
+    """
+    queue = settings.PERF_MGMT_CELERY_QUEUE
+    options = {"queue": queue} if queue else {}
+    user_ids = list(user_ids)
+
+    def send():
+        recompute_gaps_of_users.apply_async((user_ids,), **options)
+        add_late_joiners_of_users.apply_async((user_ids,), **options)
+
+    transaction.on_commit(send)
