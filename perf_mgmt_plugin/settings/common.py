@@ -35,6 +35,11 @@ DEFAULTS = {
     # ``window_days`` of progress history; before ``min_history_days`` of work nothing is forecast; actual pace /
     # required pace below ``at_risk_below`` is at risk, below ``off_track_below`` off track.
     "PERF_MGMT_FORECAST": {"window_days": 28, "min_history_days": 7, "at_risk_below": 0.9, "off_track_below": 0.6},
+    # Smallest group of answers whose appraisal process survey results (and rating distributions) are shown, on
+    # pages, through the API and in CSV exports; smaller groups are hidden with their free text (at least 2).
+    "PERF_MGMT_SURVEY_MIN_GROUP": 3,
+    # Days before an appraisal step's deadline when the people who owe it are reminded (once; again once overdue).
+    "PERF_MGMT_APPRAISAL_REMINDER_DAYS": 3,
     # Celery queue for the plugin's tasks; None uses the platform's default routing.
     "PERF_MGMT_CELERY_QUEUE": None,
 }
