@@ -288,3 +288,56 @@ def test_org_import_runs_on_the_worker(org, worker_process, published, settings,
     assert f"perf_mgmt.run_org_import[{task_id}] received" in log
     assert f"perf_mgmt.run_org_import[{task_id}] succeeded" in log
     assert "ERROR/" not in log, log  # nor did anything else the worker ran (the import's follow-ups) fail
+
+
+def test_cycle_launch_runs_on_the_worker(org, worker_process, published, monkeypatch):
+    """
+    An appraisal cycle launched through the api and ``tasks.enqueue_cycle_launch`` (as its page does): the message
+    leaves only at commit, on the plugin's queue; the worker creates the reviews and items and records the progress
+    that the cycle page reads back.
+    """
+    import datetime  # noqa: PLC0415
+
+    from django.db import transaction  # noqa: PLC0415
+
+    from perf_mgmt_plugin import api, tasks  # noqa: PLC0415
+    from perf_mgmt_plugin.appraisals import cycles, launch, templates  # noqa: PLC0415
+    from perf_mgmt_plugin.appraisals.models import Cycle, Review, ReviewItem  # noqa: PLC0415
+
+    def not_here(cycle_id, **kwargs):
+        raise AssertionError("the launch ran in the test process: the task was not sent to the worker")
+
+    monkeypatch.setattr(launch, "run_launch", not_here)
+    template = templates.create_template(
+        org.hr,
+        slug="worker",
+        name="Worker review",
+        sections=[{"kind": "questions", "title": "Questions", "questions": ["What went well?", "What next?"]}],
+    )
+    dates = cycles.suggested_dates(Cycle.MONTHLY, datetime.date.today())
+    cycle = cycles.create_cycle(org.hr, name="Worker cycle", template=template, units=[org.engineering], **dates)
+    with transaction.atomic():
+        api.start_cycle_launch(org.hr, cycle)
+        tasks.enqueue_cycle_launch(cycle)
+        assert published == []  # nothing is sent before the launch state is committed
+    assert [(name, routing_key) for name, _, routing_key in published] == [("perf_mgmt.launch_review_cycle", QUEUE)]
+    task_id = published[0][1]
+
+    deadline = time.monotonic() + JOB_TIMEOUT
+    progress = api.cycle_launch_progress(cycle)
+    while progress[0] == Cycle.LAUNCH_RUNNING and time.monotonic() < deadline:
+        time.sleep(0.2)
+        progress = api.cycle_launch_progress(cycle)
+    assert progress == (Cycle.LAUNCH_DONE, 4, 4, ""), _read(worker_process.log)
+    assert set(Review.objects.filter(cycle=cycle).values_list("employee__user__username", flat=True)) == {
+        "director",
+        "manager",
+        "alice",
+        "bob",
+    }
+    assert ReviewItem.objects.filter(review__cycle=cycle).count() == 8
+    succeeded = worker_process.events.wait_for(lambda e: e["type"] == "task-succeeded" and e.get("uuid") == task_id, 5)
+    assert succeeded and succeeded["hostname"] == worker_process.hostname
+    log = _read(worker_process.log)
+    assert f"perf_mgmt.launch_review_cycle[{task_id}] succeeded" in log
+    assert "ERROR/" not in log, log
