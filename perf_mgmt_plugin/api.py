@@ -183,3 +183,33 @@ def add_late_joiners(employee_ids=None, user_ids=None):
 
         employee_ids = list(employee_ids or ()) + list(employee_ids_of_users(user_ids))
     return _appraisal_launch.add_late_joiners(employee_ids)
+
+
+# Appraisals: follow-up actions, notes and the reviews a user may see (check-ins, XBlocks, other apps).
+from .appraisals import actions as _appraisal_actions  # noqa: E402
+from .appraisals import notes as _appraisal_notes  # noqa: E402
+from .appraisals import retirement as _appraisal_retirement  # noqa: E402,F401  registers the retirement step
+from .appraisals import reviews as _appraisal_reviews  # noqa: E402
+
+
+def open_follow_up_actions(user, employee=None):
+    """
+    The open follow-up actions of ``employee`` (the user's own when omitted) agreed in earlier reviews, soonest
+    due first: what a check-in or the next review starts from. Only for people the user may see
+    (``perf_mgmt.view_employee``); an empty list otherwise.
+    """
+    if employee is None:
+        employee = get_employee(user)
+    if employee is None or not can(user, "perf_mgmt.view_employee", employee):
+        return []
+    return list(_appraisal_actions.open_actions_of([employee.pk]))
+
+
+def add_interim_note(user, employee, *, body, tag="observation", private=False, noted_on=None):
+    """Note something about ``employee`` through the period (the person, a manager or a delegate)."""
+    return _appraisal_notes.add_note(user, employee, body=body, tag=tag, private=private, noted_on=noted_on)
+
+
+def reviews_visible_to(user):
+    """The reviews ``user`` may open (their own, their team's, the ones they write or coach, HR scope)."""
+    return _appraisal_reviews.reviews_visible_to(user)
