@@ -67,6 +67,16 @@ ENUM_NAME_OVERRIDES = {
     "PerfMgmtPlanItemSourceEnum": "perf_mgmt_plugin.development.models.PlanItem.SOURCE_CHOICES",
     "PerfMgmtPlanItemKindEnum": "perf_mgmt_plugin.development.models.KIND_CHOICES",
     "PerfMgmtPlanItemCategoryEnum": "perf_mgmt_plugin.development.models.CATEGORY_CHOICES",
+    "PerfMgmtCycleStatusEnum": "perf_mgmt_plugin.appraisals.models.Cycle.STATUS_CHOICES",
+    "PerfMgmtCycleCadenceEnum": "perf_mgmt_plugin.appraisals.models.Cycle.CADENCE_CHOICES",
+    "PerfMgmtCycleLaunchStatusEnum": "perf_mgmt_plugin.appraisals.models.Cycle.LAUNCH_CHOICES",
+    "PerfMgmtTemplateSectionKindEnum": "perf_mgmt_plugin.appraisals.models.TemplateSection.KIND_CHOICES",
+    "PerfMgmtReviewStageEnum": "perf_mgmt_plugin.appraisals.models.Review.STAGE_CHOICES",
+    "PerfMgmtReviewMeetingModeEnum": "perf_mgmt_plugin.appraisals.models.Review.MEETING_MODE_CHOICES",
+    "PerfMgmtInterimNoteTagEnum": "perf_mgmt_plugin.appraisals.models.InterimNote.TAG_CHOICES",
+    "PerfMgmtFollowUpActionKindEnum": "perf_mgmt_plugin.appraisals.models.FollowUpAction.KIND_CHOICES",
+    "PerfMgmtFollowUpActionStatusEnum": "perf_mgmt_plugin.appraisals.models.FollowUpAction.STATUS_CHOICES",
+    "PerfMgmtSurveyRoleEnum": "perf_mgmt_plugin.appraisals.models.SurveyInvitation.ROLE_CHOICES",
 }
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import appraisal_views as av
 from . import competency_views as cv
 from . import development_views as dv
 from . import strategy_views as sv
@@ -84,4 +85,61 @@ urlpatterns = [
     path("development/templates/", dv.TemplateListView.as_view(), name="plan-templates"),
     path("development/templates/<slug:slug>/assign/", dv.TemplateAssignView.as_view(), name="plan-template-assign"),
     path("development/courses/<str:course_id>/learners/", dv.CourseLearnersView.as_view(), name="course-plan-learners"),
+    path("appraisals/templates/", av.TemplateListView.as_view(), name="appraisal-templates"),
+    path("appraisals/cycles/", av.CycleListView.as_view(), name="appraisal-cycles"),
+    path("appraisals/cycles/<int:pk>/", av.CycleDetailView.as_view(), name="appraisal-cycle"),
+    path("appraisals/cycles/<int:pk>/launch/", av.CycleLaunchView.as_view(), name="appraisal-cycle-launch"),
+    path(
+        "appraisals/cycles/<int:pk>/launch-progress/",
+        av.CycleLaunchProgressView.as_view(),
+        name="appraisal-cycle-launch-progress",
+    ),
+    path("appraisals/cycles/<int:pk>/close/", av.CycleCloseView.as_view(), name="appraisal-cycle-close"),
+    path("appraisals/cycles/<int:pk>/survey/", av.SurveySubmitView.as_view(), name="appraisal-survey-submit"),
+    path("appraisals/cycles/<int:pk>/survey/results/", av.SurveyResultsView.as_view(), name="appraisal-survey-results"),
+    path("appraisals/cycles/<int:pk>/survey/export/", av.SurveyExportView.as_view(), name="appraisal-survey-export"),
+    *[
+        path(f"appraisals/cycles/<int:pk>/reports/{name}/", view.as_view(), name=f"appraisal-report-{name}")
+        for name, view in (
+            ("completion", av.CompletionReportView),
+            ("overdue", av.OverdueReportView),
+            ("ratings", av.RatingDistributionReportView),
+            ("coaching", av.CoachingCoverageReportView),
+        )
+    ],
+    path("appraisals/reviews/", av.ReviewListView.as_view(), name="appraisal-reviews"),
+    path("appraisals/reviews/<int:pk>/", av.ReviewDetailView.as_view(), name="appraisal-review"),
+    *[
+        path(f"appraisals/reviews/<int:pk>/{name}/", view.as_view(), name=f"appraisal-review-{name}")
+        for name, view in (
+            ("self-review", av.SelfReviewView),
+            ("manager-review", av.ManagerReviewView),
+            ("request-coaching", av.RequestCoachingView),
+            ("share", av.ShareReviewView),
+            ("meeting", av.MeetingView),
+            ("attend", av.AttendView),
+            ("sign-off", av.SignOffView),
+            ("reopen", av.ReopenView),
+            ("coaching-feedback", av.CoachingFeedbackView),
+        )
+    ],
+    path("appraisals/reviews/<int:pk>/actions/", av.ReviewActionsView.as_view(), name="appraisal-review-actions"),
+    *[
+        path(
+            f"appraisals/actions/<int:pk>/{step}/",
+            av.ActionStepView.as_view(step=step),
+            name=f"appraisal-action-{step}",
+        )
+        for step in ("complete", "cancel")
+    ],
+    path("appraisals/people/<int:pk>/notes/", av.PersonNotesView.as_view(), name="appraisal-person-notes"),
+    path("appraisals/cycles/<int:pk>/coaches/", av.CoachAssignView.as_view(), name="appraisal-cycle-coaches"),
+    path(
+        "appraisals/cycles/<int:pk>/coaches/<int:reviewer>/",
+        av.CoachRemoveView.as_view(),
+        name="appraisal-cycle-coach",
+    ),
+    path("appraisals/coaching/", av.CoachedReviewListView.as_view(), name="appraisal-coached-reviews"),
+    path("appraisals/surveys/pending/", av.PendingSurveyListView.as_view(), name="appraisal-surveys-pending"),
+    path("appraisals/surveys/trends/", av.SurveyTrendsView.as_view(), name="appraisal-survey-trends"),
 ]

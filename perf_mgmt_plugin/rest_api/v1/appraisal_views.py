@@ -1,0 +1,714 @@
+"""
+Views of v1 for appraisals: templates and cycles (HR), launch with its progress, closing.
+
+Thin adapters over the appraisals services: access comes from the appraisals rules -- a cycle or review the caller
+may not see is a 404, so ids do not reveal what exists; a write the rules refuse on something the caller may see is a
+403 -- and every check of meaning from the services (``AppraisalError`` becomes a 400 with its message). Lists and
+details run a fixed number of queries whatever the number of cycles, reviews or items.
+"""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ... import api, tasks
+from ...appraisals import actions, coaching, cycles, launch, notes, reports, reviews, survey, templates
+from ...appraisals.errors import AppraisalError
+from ...appraisals.models import FollowUpAction, Review, ReviewTemplate
+from ...core.access import AccessDenied, can
+from ...org.models import Employee, OrgUnit, Position
+from ...strategy.models import Period
+from .appraisal_serializers import (
+    ActionWriteSerializer,
+    CoachAssignmentSerializer,
+    CoachAssignWriteSerializer,
+    CoachingCoverageSerializer,
+    CompletionSerializer,
+    CycleSerializer,
+    CycleUpdateSerializer,
+    CycleWriteSerializer,
+    FeedbackWriteSerializer,
+    FollowUpActionSerializer,
+    InterimNoteSerializer,
+    InterimNoteWriteSerializer,
+    LaunchProgressSerializer,
+    MeetingWriteSerializer,
+    OverdueStepSerializer,
+    PendingSurveySerializer,
+    RatingDistributionSerializer,
+    ReopenWriteSerializer,
+    ReviewDetailSerializer,
+    ReviewSerializer,
+    ReviewTemplateSerializer,
+    ReviewWriteSerializer,
+    SignOffWriteSerializer,
+    SurveyResultsSerializer,
+    SurveyTrendSerializer,
+    SurveyWriteSerializer,
+    TemplateWriteSerializer,
+)
+from .base import ApiViewMixin
+from .permissions import rule_permission
+
+MANAGE = "perf_mgmt.manage_appraisals"
+REPORTS = "perf_mgmt.view_appraisal_reports"
+
+
+def _call(func, *args, **kwargs):
+    """Run a service: its errors become 400, a refusal 403."""
+    try:
+        return func(*args, **kwargs)
+    except AppraisalError as exc:
+        raise ValidationError({"detail": [str(exc)]}) from exc
+    except AccessDenied as exc:
+        raise PermissionDenied() from exc
+
+
+def _require(request, permission, obj=None):
+    if not can(request.user, permission, obj):
+        raise PermissionDenied()
+
+
+# Templates
+
+
+def _templates():
+    return ReviewTemplate.objects.prefetch_related("sections__scale", "sections__questions")
+
+
+class TemplateListView(ApiViewMixin, generics.ListAPIView):
+    """Review templates with their sections and questions (HR admins). POST creates one (unrestricted HR admins)."""
+
+    serializer_class = ReviewTemplateSerializer
+    permission_classes = [rule_permission(REPORTS)]
+
+    def get_queryset(self):
+        return _templates().order_by("name", "pk")
+
+    @extend_schema(request=TemplateWriteSerializer, responses={201: ReviewTemplateSerializer})
+    def post(self, request):
+        _require(request, MANAGE)
+        serializer = TemplateWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        template = _call(templates.create_template, request.user, **serializer.validated_data)
+        return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data, status=201)
+
+
+# Cycles
+
+
+def _cycle(request, pk):
+    """The cycle if the caller may see it, else 404 (its existence is not revealed)."""
+    cycle = (
+        cycles.cycles_visible_to(request.user)
+        .select_related("template")
+        .prefetch_related("units", "positions", "people")
+        .filter(pk=pk)
+        .first()
+    )
+    if cycle is None:
+        raise NotFound()
+    return cycle
+
+
+def _by_keys(model, field, keys, name, **filters):
+    """The rows of ``model`` whose ``field`` is in ``keys`` (one query); an unknown key is a 400 on ``name``."""
+    keys = list(dict.fromkeys(keys))
+    rows = list(model.objects.filter(**{f"{field}__in": keys}, **filters))
+    if len(rows) != len(keys):
+        found = {str(getattr(row, field)) for row in rows}
+        unknown = ", ".join(str(key) for key in keys if str(key) not in found)
+        raise ValidationError({name: [f"Unknown: {unknown}."]})
+    return rows
+
+
+def _cycle_fields(data):
+    """Turn the write serializer's keys (template slug, period id, codes, ids) into the objects the services take."""
+    fields = dict(data)
+    if "template" in fields:
+        fields["template"] = ReviewTemplate.objects.filter(slug=fields["template"]).first()
+        if fields["template"] is None:
+            raise ValidationError({"template": ["Unknown review template."]})
+    if fields.get("period") is not None:
+        fields["period"] = Period.objects.filter(pk=fields["period"]).first()
+        if fields["period"] is None:
+            raise ValidationError({"period": ["Unknown period."]})
+    if "units" in fields:
+        fields["units"] = _by_keys(OrgUnit, "code", fields["units"], "units")
+    if "positions" in fields:
+        fields["positions"] = _by_keys(Position, "code", fields["positions"], "positions")
+    if "people" in fields:
+        fields["people"] = _by_keys(Employee, "pk", fields["people"], "people", active=True)
+    return fields
+
+
+class CycleListView(ApiViewMixin, generics.ListAPIView):
+    """
+    The cycles the caller may see (HR: all; others: launched cycles they take part in), newest first; filter
+    ``status``. POST creates a draft cycle (unrestricted HR admins).
+    """
+
+    serializer_class = CycleSerializer
+    permission_classes = [rule_permission(None)]
+
+    def get_queryset(self):
+        qs = cycles.cycles_visible_to(self.request.user)
+        if self.request.query_params.get("status"):
+            qs = qs.filter(status=self.request.query_params["status"])
+        return qs.select_related("template").prefetch_related("units", "positions", "people").order_by("-start", "pk")
+
+    @extend_schema(request=CycleWriteSerializer, responses={201: CycleSerializer})
+    def post(self, request):
+        _require(request, MANAGE)
+        serializer = CycleWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        cycle = _call(cycles.create_cycle, request.user, **_cycle_fields(serializer.validated_data))
+        return Response(CycleSerializer(_cycle(request, cycle.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class CycleDetailView(ApiViewMixin, APIView):
+    """A cycle; PATCH changes it (unrestricted HR admins; what may change depends on its state)."""
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(responses={200: CycleSerializer})
+    def get(self, request, pk):
+        return Response(CycleSerializer(_cycle(request, pk)).data)
+
+    @extend_schema(request=CycleUpdateSerializer, responses={200: CycleSerializer})
+    def patch(self, request, pk):
+        cycle = _cycle(request, pk)
+        _require(request, MANAGE)
+        serializer = CycleUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        _call(cycles.update_cycle, request.user, cycle, **_cycle_fields(serializer.validated_data))
+        return Response(CycleSerializer(_cycle(request, pk)).data)
+
+
+def _progress(cycle):
+    state, done, total, error = launch.launch_progress(cycle)
+    return {"status": state, "done": done, "total": total, "error": error}
+
+
+class CycleLaunchView(ApiViewMixin, APIView):
+    """
+    Launch a cycle (or safely re-run its launch): the reviews are created by a Celery task; the answer is 202 with
+    the progress, which ``launch-progress/`` polls.
+    """
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(
+        request=None,
+        responses={202: OpenApiResponse(LaunchProgressSerializer, description="Queued: poll launch-progress/.")},
+    )
+    def post(self, request, pk):
+        cycle = _cycle(request, pk)
+        _require(request, MANAGE)
+        cycle = _call(api.start_cycle_launch, request.user, cycle)
+        tasks.enqueue_cycle_launch(cycle)
+        return Response(LaunchProgressSerializer(_progress(cycle)).data, status=status.HTTP_202_ACCEPTED)
+
+
+class CycleLaunchProgressView(ApiViewMixin, APIView):
+    """The launch's progress: status, reviews created of the total, the error of a failed run."""
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(responses={200: LaunchProgressSerializer})
+    def get(self, request, pk):
+        return Response(LaunchProgressSerializer(_progress(_cycle(request, pk))).data)
+
+
+class CycleCloseView(ApiViewMixin, APIView):
+    """Close an active cycle (unrestricted HR admins); its participants are invited to the process survey."""
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(request=None, responses={200: CycleSerializer})
+    def post(self, request, pk):
+        cycle = _cycle(request, pk)
+        _require(request, MANAGE)
+        _call(cycles.close_cycle, request.user, cycle)
+        return Response(CycleSerializer(_cycle(request, pk)).data)
+
+
+# Reviews
+
+REVIEW_RELATED = ("cycle", "employee__user", "manager__user")
+#: What the caller may do on a review, answered by the rules for the detail's ``may``.
+MAY = {
+    "write_self_review": "perf_mgmt.write_self_review",
+    "write_manager_review": "perf_mgmt.write_manager_review",
+    "coach_review": "perf_mgmt.coach_review",
+    "reopen_review": "perf_mgmt.reopen_review",
+    "manage_follow_up": "perf_mgmt.manage_follow_up",
+}
+
+
+def _review(request, pk):
+    """The review if the caller may open it, else 404 (a peer cannot tell whether it exists)."""
+    review = Review.objects.select_related(*REVIEW_RELATED).filter(pk=pk).first()
+    if review is None or not can(request.user, "perf_mgmt.view_review", review):
+        raise NotFound()
+    return review
+
+
+def _detail(request, review):
+    detail = _call(reviews.review_detail, request.user, review)
+    may = {name: can(request.user, permission, detail.review) for name, permission in MAY.items()}
+    return ReviewDetailSerializer(detail, context={"may": may}).data
+
+
+class ReviewListView(ApiViewMixin, generics.ListAPIView):
+    """
+    The reviews the caller may open (their own, their reports' at any depth, the ones they write or coach, HR
+    scope; never a peer's), paginated, newest cycle first. Filters: ``cycle``, ``stage``, ``employee``,
+    ``mine=true`` (the caller's own), ``writing=true`` (the ones they write as manager). No rating or text.
+    """
+
+    serializer_class = ReviewSerializer
+    permission_classes = [rule_permission(None)]
+
+    def get_queryset(self):
+        params = self.request.query_params
+        qs = reviews.reviews_visible_to(self.request.user)
+        for name in ("cycle", "employee"):
+            if params.get(name, "").isdigit():
+                qs = qs.filter(**{f"{name}_id": int(params[name])})
+        if params.get("stage"):
+            qs = qs.filter(stage=params["stage"])
+        if params.get("mine") in ("1", "true"):
+            qs = qs.filter(employee__user=self.request.user)
+        if params.get("writing") in ("1", "true"):
+            qs = qs.filter(manager__user=self.request.user)
+        return qs.select_related(*REVIEW_RELATED).order_by("-cycle__start", "cycle_id", "pk")
+
+
+class ReviewDetailView(ApiViewMixin, APIView):
+    """
+    One review with the parts the caller may see: the person never sees the manager's draft before it is shared
+    nor coaching; nobody else sees the person's unsubmitted self review; notes only as the notes rules allow.
+    """
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(responses={200: ReviewDetailSerializer})
+    def get(self, request, pk):
+        return Response(_detail(request, _review(request, pk)))
+
+
+class _ReviewStep(ApiViewMixin, APIView):
+    """A POST on a review that runs one service with the validated body, answering the review as the caller sees it."""
+
+    permission_classes = [rule_permission(None)]
+    write_serializer = None
+
+    def run(self, request, review, data):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        review = _review(request, pk)
+        data = {}
+        if self.write_serializer is not None:
+            serializer = self.write_serializer(data=request.data)  # pylint: disable=not-callable
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+        self.run(request, review, data)
+        return Response(_detail(request, _review(request, pk)))
+
+
+class SelfReviewView(_ReviewStep):
+    """The person saves their self review (``submit`` hands it to the manager: every item rated)."""
+
+    write_serializer = ReviewWriteSerializer
+
+    @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(reviews.save_self_review, request.user, review, **data)
+
+
+class ManagerReviewView(_ReviewStep):
+    """The manager saves their private draft (``submit`` checks it is complete); sharing is ``share/``."""
+
+    write_serializer = ReviewWriteSerializer
+
+    @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(reviews.save_manager_review, request.user, review, **data)
+
+
+class RequestCoachingView(_ReviewStep):
+    """The manager asks their assigned coach to read the draft."""
+
+    @extend_schema(request=None, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(reviews.request_coaching, request.user, review)
+
+
+class ShareReviewView(_ReviewStep):
+    """The manager shares the review with the person (after the coach's feedback when a coach is assigned)."""
+
+    @extend_schema(request=None, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(reviews.share_review, request.user, review)
+
+
+class MeetingView(_ReviewStep):
+    """The manager schedules (or moves) the face-to-face meeting: ``at`` and ``mode`` (in person or video)."""
+
+    write_serializer = MeetingWriteSerializer
+
+    @extend_schema(request=MeetingWriteSerializer, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(reviews.schedule_meeting, request.user, review, **data)
+
+
+class AttendView(_ReviewStep):
+    """The person or the manager confirms they attended the meeting."""
+
+    @extend_schema(request=None, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(reviews.confirm_attendance, request.user, review)
+
+
+class SignOffView(_ReviewStep):
+    """The person or the manager signs; the person may comment and record disagreement (with its text)."""
+
+    write_serializer = SignOffWriteSerializer
+
+    @extend_schema(request=SignOffWriteSerializer, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(reviews.sign_off, request.user, review, **data)
+
+
+class ReopenView(_ReviewStep):
+    """HR in scope or a manager above the reviewing manager reopens the review at an earlier stage, with a reason."""
+
+    write_serializer = ReopenWriteSerializer
+
+    @extend_schema(request=ReopenWriteSerializer, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(reviews.reopen, request.user, review, **data)
+
+
+# Interim notes
+
+
+def _person(request, pk):
+    """An active person the caller may see (else 404)."""
+    person = Employee.objects.select_related("user").filter(pk=pk, active=True).first()
+    if person is None or not can(request.user, "perf_mgmt.view_employee", person):
+        raise NotFound()
+    return person
+
+
+class PersonNotesView(ApiViewMixin, generics.ListAPIView):
+    """
+    GET: the interim notes about a person that the caller may read (the person, their managers, delegates; private
+    notes only their author), newest first; ``start``/``end`` dates. POST: add one (tagged, private or shared).
+    """
+
+    serializer_class = InterimNoteSerializer
+    permission_classes = [rule_permission(None)]
+
+    def get_queryset(self):
+        person = _person(self.request, self.kwargs["pk"])
+        dates = {}
+        for name in ("start", "end"):
+            if self.request.query_params.get(name):
+                field = InterimNoteWriteSerializer().fields["noted_on"]
+                try:
+                    dates[name] = field.to_internal_value(self.request.query_params[name])
+                except ValidationError as exc:
+                    raise ValidationError({name: exc.detail}) from exc
+        return _call(notes.notes_for, self.request.user, person, **dates)
+
+    @extend_schema(request=InterimNoteWriteSerializer, responses={201: InterimNoteSerializer})
+    def post(self, request, pk):
+        person = _person(request, pk)
+        serializer = InterimNoteWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = _call(notes.add_note, request.user, person, **serializer.validated_data)
+        return Response(InterimNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+# Coaching
+
+
+class CoachAssignView(ApiViewMixin, APIView):
+    """
+    Assign a coach to a reviewing manager's reviews in a cycle (HR admins covering the manager, or the manager's own
+    managers); assigning again replaces the coach. DELETE ``coaches/<reviewer>/`` removes it.
+    """
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(request=CoachAssignWriteSerializer, responses={201: CoachAssignmentSerializer})
+    def post(self, request, pk):
+        cycle = _cycle(request, pk)
+        serializer = CoachAssignWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        reviewer = Employee.objects.select_related("user").filter(pk=data["reviewer"]).first()
+        if reviewer is None or not can(request.user, "perf_mgmt.view_employee", reviewer):
+            raise ValidationError({"reviewer": ["Unknown person."]})
+        _require(request, coaching.ASSIGN, reviewer)
+        # A coach usually comes from another part of the organisation: any active person may be chosen.
+        coach = Employee.objects.select_related("user").filter(pk=data["coach"], active=True).first()
+        if coach is None:
+            raise ValidationError({"coach": ["Unknown person."]})
+        assignment = _call(coaching.assign_coach, request.user, cycle, reviewer, coach)
+        return Response(CoachAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class CoachRemoveView(ApiViewMixin, APIView):
+    """Remove the coach of a reviewing manager in a cycle."""
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk, reviewer):
+        cycle = _cycle(request, pk)
+        manager = _person(request, reviewer)
+        if not _call(coaching.remove_coach, request.user, cycle, manager):
+            raise NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CoachedReviewListView(ApiViewMixin, generics.ListAPIView):
+    """The reviews the caller coaches (of the managers assigned to them, in those cycles), paginated."""
+
+    serializer_class = ReviewSerializer
+    permission_classes = [rule_permission(None)]
+
+    def get_queryset(self):
+        qs = coaching.coached_reviews(self.request.user)
+        return qs.select_related(*REVIEW_RELATED).order_by("-cycle__start", "cycle_id", "pk")
+
+
+class CoachingFeedbackView(_ReviewStep):
+    """The assigned coach's feedback on the manager's draft, before it is shared (the person never sees it)."""
+
+    write_serializer = FeedbackWriteSerializer
+
+    @extend_schema(request=FeedbackWriteSerializer, responses={200: ReviewDetailSerializer})
+    def post(self, request, pk):
+        return super().post(request, pk)
+
+    def run(self, request, review, data):
+        _call(coaching.add_feedback, request.user, review, data["body"])
+
+
+# Follow-up actions
+
+
+class ReviewActionsView(ApiViewMixin, APIView):
+    """
+    Add an agreed follow-up action to a review (the person's managers, delegates); a development action becomes an
+    item of the person's development plan.
+    """
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(request=ActionWriteSerializer, responses={201: FollowUpActionSerializer})
+    def post(self, request, pk):
+        review = _review(request, pk)
+        serializer = ActionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        if data.get("owner") is not None:
+            data["owner"] = Employee.objects.filter(pk=data["owner"], active=True).first()
+            if data["owner"] is None:
+                raise ValidationError({"owner": ["Unknown person."]})
+        action = _call(actions.add_action, request.user, review, **data)
+        return Response(FollowUpActionSerializer(action).data, status=status.HTTP_201_CREATED)
+
+
+def _action(request, pk):
+    action = (
+        FollowUpAction.objects.select_related("employee__user", *(f"review__{name}" for name in REVIEW_RELATED))
+        .filter(pk=pk)
+        .first()
+    )
+    if action is None or not can(request.user, "perf_mgmt.view_review", action.review):
+        raise NotFound()
+    return action
+
+
+class ActionStepView(ApiViewMixin, APIView):
+    """Mark an action done (the managers; the person their own) or cancel it (the managers)."""
+
+    permission_classes = [rule_permission(None)]
+    step = None
+
+    @extend_schema(request=None, responses={200: FollowUpActionSerializer})
+    def post(self, request, pk):
+        action = _action(request, pk)
+        func = {"complete": actions.complete_action, "cancel": actions.cancel_action}[self.step]
+        return Response(FollowUpActionSerializer(_call(func, request.user, action)).data)
+
+
+# Process survey
+
+
+class PendingSurveyListView(ApiViewMixin, generics.ListAPIView):
+    """The closed cycles whose process survey the caller was invited to and has not answered, newest first."""
+
+    serializer_class = PendingSurveySerializer
+    permission_classes = [rule_permission(None)]
+
+    def get_queryset(self):
+        return survey.pending_surveys(self.request.user)
+
+
+class SurveySubmitView(ApiViewMixin, APIView):
+    """Answer a closed cycle's process survey (once per invitation); the answer is stored without the person."""
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(request=SurveyWriteSerializer, responses={204: None})
+    def post(self, request, pk):
+        cycle = _cycle(request, pk)
+        serializer = SurveyWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _call(survey.submit_response, request.user, cycle, **serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+GROUP_BY_PARAMETER = OpenApiParameter(
+    "group_by", str, enum=["org_unit", "role"], required=False, description="Group the answers (default: everyone)."
+)
+
+
+class SurveyResultsView(ApiViewMixin, APIView):
+    """
+    A cycle's survey results (HR admins, over their scope): groups below ``PERF_MGMT_SURVEY_MIN_GROUP`` answers are
+    hidden with their free text, and so are the smallest others when the total would give them away.
+    """
+
+    permission_classes = [rule_permission(REPORTS)]
+
+    @extend_schema(parameters=[GROUP_BY_PARAMETER], responses={200: SurveyResultsSerializer})
+    def get(self, request, pk):
+        cycle = _cycle(request, pk)
+        group_by = request.query_params.get("group_by") or None
+        if group_by not in survey.GROUP_BY:
+            raise ValidationError({"group_by": ["Group by org_unit or role."]})
+        return Response(SurveyResultsSerializer(_call(survey.results, request.user, cycle, group_by)).data)
+
+
+class SurveyExportView(ApiViewMixin, APIView):
+    """The survey results as CSV, with the same thresholds: never an individual answer."""
+
+    permission_classes = [rule_permission(REPORTS)]
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiResponse(str)})
+    def get(self, request, pk):
+        cycle = _cycle(request, pk)
+        out = io.StringIO()
+        csv.writer(out).writerows(_call(survey.export_rows, request.user, cycle))
+        response = HttpResponse(out.getvalue(), content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="survey-{cycle.pk}.csv"'
+        return response
+
+
+class SurveyTrendsView(ApiViewMixin, APIView):
+    """Each closed cycle's overall survey results over the HR admin's scope, oldest first (small cycles hidden)."""
+
+    permission_classes = [rule_permission(REPORTS)]
+
+    @extend_schema(responses={200: SurveyTrendSerializer(many=True)})
+    def get(self, request):
+        return Response(SurveyTrendSerializer(_call(survey.trends, request.user), many=True).data)
+
+
+# Reports (HR admins; each counts only the reviews of the people in the admin's scope)
+
+
+def _by(request, allowed=("org_unit", "manager")):
+    by = request.query_params.get("by") or "org_unit"
+    if by not in allowed:
+        raise ValidationError({"by": [f"Group by {' or '.join(allowed)}."]})
+    return by
+
+
+BY_PARAMETER = OpenApiParameter(
+    "by", str, enum=["org_unit", "manager"], required=False, description="Group by (default org_unit)."
+)
+
+
+class CompletionReportView(ApiViewMixin, APIView):
+    """Reviews at each stage and past each phase, per org unit of the reviewed people or per reviewing manager."""
+
+    permission_classes = [rule_permission(REPORTS)]
+
+    @extend_schema(parameters=[BY_PARAMETER], responses={200: CompletionSerializer})
+    def get(self, request, pk):
+        cycle = _cycle(request, pk)
+        report = _call(reports.completion_by_phase, request.user, cycle, _by(request))
+        return Response(CompletionSerializer(report).data)
+
+
+class OverdueReportView(ApiViewMixin, APIView):
+    """The reviews whose current step is past its deadline and who owes it, most overdue first."""
+
+    permission_classes = [rule_permission(REPORTS)]
+
+    @extend_schema(responses={200: OverdueStepSerializer(many=True)})
+    def get(self, request, pk):
+        cycle = _cycle(request, pk)
+        return Response(OverdueStepSerializer(_call(reports.overdue_steps, request.user, cycle), many=True).data)
+
+
+class RatingDistributionReportView(ApiViewMixin, APIView):
+    """Managers' ratings of shared reviews per org unit or manager; groups below the minimum size are hidden."""
+
+    permission_classes = [rule_permission(REPORTS)]
+
+    @extend_schema(parameters=[BY_PARAMETER], responses={200: RatingDistributionSerializer})
+    def get(self, request, pk):
+        cycle = _cycle(request, pk)
+        report = _call(reports.rating_distribution, request.user, cycle, _by(request))
+        return Response(RatingDistributionSerializer(report).data)
+
+
+class CoachingCoverageReportView(ApiViewMixin, APIView):
+    """Reviews in scope: all, with a coach assigned to their manager, coached (with feedback)."""
+
+    permission_classes = [rule_permission(REPORTS)]
+
+    @extend_schema(responses={200: CoachingCoverageSerializer})
+    def get(self, request, pk):
+        cycle = _cycle(request, pk)
+        return Response(CoachingCoverageSerializer(_call(reports.coaching_coverage, request.user, cycle)).data)
