@@ -135,3 +135,15 @@ def enqueue_import_follow_ups(user_ids):
         add_late_joiners_of_users.apply_async((user_ids,), **options)
 
     transaction.on_commit(send)
+
+
+@shared_task(name="perf_mgmt.send_appraisal_reminders", ignore_result=True)
+def send_appraisal_reminders(days_before=None):
+    """
+    Email the people who owe a step of a review in an active cycle, ``PERF_MGMT_APPRAISAL_REMINDER_DAYS`` before its
+    deadline and once overdue. Schedule it daily; each review's reminder is sent once, so a retried or duplicated run
+    (or the ``send_appraisal_reminders`` command the same day) sends nothing twice.
+    """
+    from .appraisals import reminders  # pylint: disable=import-outside-toplevel
+
+    return reminders.send_appraisal_reminders(days_before=days_before).__dict__
