@@ -15,17 +15,24 @@ NAV = [
     ("manager", "perf_mgmt:my-team", _("My team")),
     ("manager", "perf_mgmt:strategy-dashboard", _("Team objectives")),
     ("learner", "perf_mgmt:cascade", _("Strategy")),
+    ("learner", "perf_mgmt:my-reviews", _("My reviews")),
+    ("manager", "perf_mgmt:team-reviews", _("Team reviews")),
+    ("manager", "perf_mgmt:coaching", _("Coaching")),
     ("manager", "perf_mgmt:team-plans", _("Team plans")),
     ("hr_admin", "perf_mgmt:people", _("People")),
     ("hr_admin", "perf_mgmt:org-chart", _("Org chart")),
     ("hr_admin", "perf_mgmt:org-import", _("Import")),
     ("manager", "perf_mgmt:gap-audit", _("Gap audit")),
     ("hr_admin", "perf_mgmt:gap-audit", _("Gap audit")),
+    ("hr_admin", "perf_mgmt:appraisal-cycles", _("Review cycles")),
     ("course_staff", "perf_mgmt:course-staff", _("My courses")),
 ]
 
 #: Entries that need more than their persona (e.g. HR admins limited to some units cannot import).
-NAV_PERMISSIONS = {"perf_mgmt:org-import": "perf_mgmt.import_org"}
+NAV_PERMISSIONS = {
+    "perf_mgmt:org-import": "perf_mgmt.import_org",
+    "perf_mgmt:appraisal-cycles": "perf_mgmt.view_appraisal_reports",
+}
 
 
 def nav_context(request):

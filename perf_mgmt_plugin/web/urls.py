@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from . import competency_views, development_views, import_views, strategy_views, views
+from . import (
+    appraisal_cycle_views,
+    appraisal_views,
+    competency_views,
+    development_views,
+    import_views,
+    strategy_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -40,4 +48,20 @@ urlpatterns = [
     path("strategy/cascade.csv", strategy_views.cascade_csv, name="cascade-csv"),
     path("check-ins/<int:pk>/", strategy_views.check_in_detail, name="check-in"),
     path("strategy/<str:kind>/<int:pk>/resolve/", strategy_views.resolve_item, name="resolve-item"),
+    path("reviews/", appraisal_views.my_reviews, name="my-reviews"),
+    path("reviews/team/", appraisal_views.team_reviews, name="team-reviews"),
+    path("reviews/coaching/", appraisal_views.coaching_list, name="coaching"),
+    path("reviews/<int:pk>/", appraisal_views.review_page, name="appraisal-review"),
+    path("reviews/survey/<int:pk>/", appraisal_views.survey_page, name="appraisal-survey"),
+    path("people/<int:pk>/notes/", appraisal_views.person_notes, name="person-notes"),
+    path("team/notes/", appraisal_views.quick_note, name="quick-note"),
+    path("review-cycles/", appraisal_cycle_views.cycle_list, name="appraisal-cycles"),
+    path("review-cycles/new/", appraisal_cycle_views.cycle_new, name="appraisal-cycle-new"),
+    path("review-cycles/<int:pk>/", appraisal_cycle_views.cycle_detail, name="appraisal-cycle"),
+    path("review-cycles/<int:pk>/progress/", appraisal_cycle_views.cycle_progress, name="appraisal-cycle-progress"),
+    path("review-cycles/<int:pk>/launch/", appraisal_cycle_views.cycle_launch, name="appraisal-cycle-launch"),
+    path("review-cycles/<int:pk>/close/", appraisal_cycle_views.cycle_close, name="appraisal-cycle-close"),
+    path(
+        "review-cycles/<int:pk>/survey.csv", appraisal_cycle_views.cycle_survey_csv, name="appraisal-cycle-survey-csv"
+    ),
 ]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from .. import api
+from ..appraisals.models import InterimNote
 from ..openedx import get_backend
 from ..org.access import team_q, visible_employees_q
 from ..org.models import Employee, OrgUnit, Position
@@ -52,7 +53,12 @@ def my_team(request):
     return _render(
         request,
         "perf_mgmt/my_team.html",
-        {"page": page, "base_depth": base_depth, "direct": request.GET.get("direct") == "1"},
+        {
+            "page": page,
+            "base_depth": base_depth,
+            "direct": request.GET.get("direct") == "1",
+            "note_tags": InterimNote.TAG_CHOICES,  # the quick interim note form
+        },
         "My team",
     )
 

@@ -1,0 +1,349 @@
+"""
+Appraisal pages: "My reviews" (the person's current review: self review with each scale point's text at the moment
+of rating, the shared manager review, the meeting, sign-off with comment or disagreement, follow-up actions, interim
+notes, the process survey), "Team reviews" (the manager's list with stages and overdue flags), a review's page for
+everyone who may see it (the manager writes, asks for coaching, shares, schedules the meeting, agrees actions; a coach
+leaves feedback), "Coaching" (the reviews a coach is assigned), interim notes on a person (also quick from "My
+team"), and for HR "Review cycles" (``appraisal_cycle_views``).
+
+Thin adapters over ``appraisals``: what a user may see of a review comes from ``reviews.review_detail`` (the domain
+hides the manager's draft, coaching and other people's private notes), every action goes through the domain
+function, which checks the permission again. A review or person the user may not see is a 404, so ids reveal
+nothing; an action the user may not take on a review they can see is a 403. Constant query counts (pinned in
+tests/appraisals/test_pages.py).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .. import api
+from ..appraisals import actions, coaching, cycles, notes, reviews, survey
+from ..appraisals.errors import AppraisalError
+from ..appraisals.models import Cycle, FollowUpAction, Review
+from ..core.access import AccessDenied, can
+from ..org.access import access_context, team_q
+from ..org.models import Employee
+from .access import page_requires
+from .appraisal_forms import (
+    ActionForm,
+    MeetingForm,
+    NoteForm,
+    SignOffForm,
+    SurveyForm,
+    default_meeting_time,
+    ratings_from_post,
+)
+from .views import _page, _render
+
+REVIEW_RELATED = ("cycle", "employee__user", "employee__org_unit", "manager__user")
+
+
+def _try(request, func, *args, success="", **kwargs):
+    """
+    Run a domain action: its ``AppraisalError`` becomes an error message, ``AccessDenied`` a 403 (the page was
+    visible, so the review's existence is no secret). Returns whether it succeeded.
+    """
+    try:
+        func(*args, **kwargs)
+    except AppraisalError as exc:
+        messages.error(request, str(exc))
+        return False
+    except AccessDenied as exc:
+        raise PermissionDenied from exc
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def _review(request, pk):
+    """The review ``pk`` if the user may see it, else 404 (no existence leak)."""
+    review = Review.objects.select_related(*REVIEW_RELATED).filter(pk=pk).first()
+    if review is None or not can(request.user, "perf_mgmt.view_review", review):
+        raise Http404
+    return review
+
+
+def _person(request, pk):
+    """An employee the user may see (``org.view_employee``), else 404."""
+    if not str(pk).isdigit():
+        raise Http404
+    person = Employee.objects.select_related("user", "manager__user").filter(pk=pk, active=True).first()
+    if person is None or not can(request.user, "perf_mgmt.view_employee", person):
+        raise Http404
+    return person
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# One review: the same page for the person, their managers, a coach and HR; what shows depends on the domain.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _review_context(request, review, detail):
+    """
+    What the review template needs beyond the detail: the permissions of the user and the forms. The template gets
+    ``detail.review``, in which the domain blanked what the user may not see (the manager's draft for the person).
+    """
+    user = request.user
+    review = detail.review
+    is_employee = can(user, "perf_mgmt.write_self_review", review)
+    may_manage = can(user, "perf_mgmt.write_manager_review", review)
+    stage = review.stage
+    signed = review.employee_signed_at if is_employee else review.manager_signed_at
+    attended = review.employee_attended_at if is_employee else review.manager_attended_at
+    return {
+        "review": review,
+        "detail": detail,
+        "is_employee": is_employee,
+        "may_manage": may_manage,
+        "may_coach": can(user, "perf_mgmt.coach_review", review),
+        "may_follow_up": can(user, "perf_mgmt.manage_follow_up", review),
+        "may_note": can(user, "perf_mgmt.add_interim_note", review.employee),
+        "can_write_self": is_employee and stage == Review.SELF_REVIEW,
+        "can_write_manager": may_manage and stage in (Review.SELF_REVIEW, Review.MANAGER_REVIEW),
+        "can_schedule": may_manage and stage == Review.MEETING,
+        # attendance is confirmed once the meeting began (the domain refuses it earlier)
+        "can_confirm": (is_employee or may_manage)
+        and stage == Review.MEETING
+        and review.meeting_at is not None
+        and review.meeting_at <= timezone.now()
+        and not attended,
+        "can_sign": (is_employee or may_manage) and stage == Review.SIGN_OFF and not signed,
+        "meeting_form": MeetingForm(
+            initial={"at": review.meeting_at or default_meeting_time(), "mode": review.meeting_mode or Review.IN_PERSON}
+        ),
+        "sign_form": SignOffForm(employee=is_employee),
+        "action_form": ActionForm(review),
+        "note_form": NoteForm(),
+        "stages": Review.STAGE_CHOICES,
+        "stage_index": Review.STAGE_ORDER.index(stage),
+    }
+
+
+def _review_post(request, review, detail):
+    """The actions posted from a review page, each through its domain function."""
+    user, post = request.user, request.POST
+    action = post.get("action", "")
+    items = [row.item for row in detail.items]
+    if action in ("self_save", "self_submit"):
+        _try(
+            request,
+            reviews.save_self_review,
+            user,
+            review,
+            summary=post.get("self_summary", ""),
+            items=ratings_from_post(post, items, "self"),
+            submit=action == "self_submit",
+            success=_("Your self review is submitted.") if action == "self_submit" else _("Your draft is saved."),
+        )
+    elif action in ("manager_save", "manager_submit"):
+        _try(
+            request,
+            reviews.save_manager_review,
+            user,
+            review,
+            summary=post.get("manager_summary", ""),
+            items=ratings_from_post(post, items, "manager"),
+            submit=action == "manager_submit",
+            success=_("Your review is saved."),
+        )
+    elif action == "request_coaching":
+        _try(request, reviews.request_coaching, user, review, success=_("Your coach is asked to read the draft."))
+    elif action == "coaching_feedback":
+        _try(request, coaching.add_feedback, user, review, post.get("body", ""), success=_("Feedback sent."))
+    elif action == "share":
+        _try(request, reviews.share_review, user, review, success=_("The review is shared."))
+    elif action == "schedule":
+        form = MeetingForm(post)
+        if not form.is_valid():
+            messages.error(request, _("Give the meeting's date and time and how it is held."))
+        else:
+            _try(request, reviews.schedule_meeting, user, review, **form.cleaned_data, success=_("Meeting scheduled."))
+    elif action == "attended":
+        _try(request, reviews.confirm_attendance, user, review, success=_("Your attendance is confirmed."))
+    elif action == "sign":
+        form = SignOffForm(post, employee=can(user, "perf_mgmt.write_self_review", review))
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        else:
+            _try(request, reviews.sign_off, user, review, **form.cleaned_data, success=_("You signed the review."))
+    elif action == "add_action":
+        form = ActionForm(review, post)
+        if not form.is_valid():
+            messages.error(request, _("Give the action's title, kind and due date."))
+        else:
+            _try(request, actions.add_action, user, review, **form.action_kwargs(), success=_("Action added."))
+    elif action in ("action_done", "action_cancel"):
+        act = FollowUpAction.objects.filter(review=review, pk=post.get("item") or 0).first()
+        if act is None:
+            raise Http404
+        func = actions.complete_action if action == "action_done" else actions.cancel_action
+        _try(request, func, user, act, success=_("Action updated."))
+    elif action == "note":
+        _add_note(request, review.employee)
+    else:
+        messages.error(request, _("Nothing to save."))
+
+
+def _add_note(request, employee):
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the note and choose its tag."))
+        return False
+    return _try(request, notes.add_note, request.user, employee, **form.cleaned_data, success=_("Note added."))
+
+
+def _render_review(request, review, template, title, extra=None):
+    detail = reviews.review_detail(request.user, review)
+    if request.method == "POST":
+        _review_post(request, review, detail)
+        return None
+    context = {**_review_context(request, review, detail), **(extra or {})}
+    return _render(request, template, context, title)
+
+
+@page_requires()
+def review_page(request, pk):
+    """A review for whoever may see it: the person, their managers, delegates, the assigned coach, HR in scope."""
+    review = _review(request, pk)
+    response = _render_review(
+        request,
+        review,
+        "perf_mgmt/appraisal_review.html",
+        _("Review of %(name)s: %(cycle)s") % {"name": review.employee.display_name, "cycle": review.cycle.name},
+    )
+    return response or redirect(reverse("perf_mgmt:appraisal-review", kwargs={"pk": pk}))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# My reviews (the person)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@page_requires()
+def my_reviews(request):
+    """The person's current review (all of it that they may see, with their forms), earlier reviews, notes, survey."""
+    employee = api.get_employee(request.user)
+    own = []
+    if employee is not None:
+        own = list(
+            Review.objects.filter(employee=employee)
+            .exclude(cycle__status=Cycle.DRAFT)
+            .select_related(*REVIEW_RELATED)
+            .order_by("-cycle__start", "-pk")
+        )
+    current = next((r for r in own if r.cycle.status == Cycle.ACTIVE), None)
+    if request.method == "POST" and employee is not None:
+        if request.POST.get("action") == "note":
+            _add_note(request, employee)
+        elif current is not None:
+            _review_post(request, current, reviews.review_detail(request.user, current))
+        return redirect(reverse("perf_mgmt:my-reviews"))
+    context = {
+        "employee": employee,
+        "current": current,
+        "earlier": [r for r in own if r is not current],
+        "notes": list(notes.notes_for(request.user, employee)) if employee else [],
+        "note_form": NoteForm(),
+        "surveys": list(survey.pending_surveys(request.user)),
+    }
+    if current is not None:
+        context.update(_review_context(request, current, reviews.review_detail(request.user, current)))
+    return _render(request, "perf_mgmt/appraisal_my_reviews.html", context, _("My reviews"))
+
+
+@page_requires()
+def survey_page(request, pk):
+    """The process survey of a closed cycle, for someone invited to it (once)."""
+    cycle = Cycle.objects.filter(pk=pk).first()
+    pending = {c.pk: c for c in survey.pending_surveys(request.user)} if cycle else {}
+    if cycle is None or cycle.pk not in pending:
+        raise Http404
+    form = SurveyForm(request.POST or None)
+    thanks = _("Thank you.")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _try(request, survey.submit_response, request.user, cycle, **form.cleaned_data, success=thanks)
+    ):
+        return redirect(reverse("perf_mgmt:my-reviews"))
+    title = _("How was %(cycle)s?") % {"cycle": cycle.name}
+    return _render(request, "perf_mgmt/appraisal_survey.html", {"form": form, "cycle": cycle}, title)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Team reviews (managers), coaching (coaches), interim notes
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@page_requires("perf_mgmt.view_team")
+def team_reviews(request):
+    """The reviews of the manager's team (reports at any depth, or reviews they write): stage, overdue flag."""
+    context = access_context(request.user)
+    mine = Q(employee__in=Employee.objects.filter(team_q(request.user)))
+    if context.employee_id is not None:
+        mine |= Q(manager_id=context.employee_id)
+    qs = (
+        reviews.reviews_visible_to(request.user)
+        .filter(mine)
+        .exclude(cycle__status=Cycle.DRAFT)
+        .select_related(*REVIEW_RELATED)
+        .annotate(overdue=Exists(Review.objects.filter(cycles.overdue_q(), pk=OuterRef("pk"))))
+        .order_by("-cycle__start", "cycle_id", "employee__path")
+    )
+    if request.GET.get("filter") == "overdue":
+        qs = qs.filter(overdue=True)
+    page = _page(request, qs)
+    return _render(
+        request,
+        "perf_mgmt/appraisal_team_reviews.html",
+        {"page": page, "filter": request.GET.get("filter", ""), "filters": request.GET},
+        _("Team reviews"),
+    )
+
+
+@page_requires()
+def coaching_list(request):
+    """The reviews the user is assigned to coach (their feedback form is on each review's page)."""
+    rows = list(coaching.coached_reviews(request.user).select_related(*REVIEW_RELATED))
+    return _render(request, "perf_mgmt/appraisal_coaching.html", {"reviews": rows}, _("Coaching"))
+
+
+@page_requires()
+def person_notes(request, pk):
+    """A person's interim notes the user may see, and the form to add one (quick add from "My team" posts here)."""
+    person = _person(request, pk)
+    if not can(request.user, "perf_mgmt.add_interim_note", person):
+        raise Http404  # the notes' readers are their writers: the person, their managers, delegates
+    if request.method == "POST":
+        _add_note(request, person)
+        return redirect(reverse("perf_mgmt:person-notes", kwargs={"pk": pk}))
+    context = {
+        "person": person,
+        "notes": list(notes.notes_for(request.user, person)),
+        "note_form": NoteForm(),
+        "may_note": True,
+    }
+    return _render(
+        request,
+        "perf_mgmt/appraisal_notes.html",
+        context,
+        _("Interim notes on %(name)s") % {"name": person.display_name},
+    )
+
+
+@require_POST
+@page_requires("perf_mgmt.view_team")
+def quick_note(request):
+    """The quick note form of "My team": a note on the chosen person, then back to the team page."""
+    person = _person(request, request.POST.get("employee") or 0)
+    if not can(request.user, "perf_mgmt.add_interim_note", person):
+        raise PermissionDenied
+    _add_note(request, person)
+    return redirect(reverse("perf_mgmt:my-team") + ("?direct=1" if request.POST.get("direct") == "1" else ""))
