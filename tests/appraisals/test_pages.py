@@ -10,12 +10,12 @@ import datetime
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from perf_mgmt_plugin.appraisals import coaching, cycles, launch, notes, reviews
 from perf_mgmt_plugin.appraisals.models import CoachingFeedback, Cycle, InterimNote, Review
 from tests import factories
+from tests.strategy.test_pages_forms import url, user_of
 
 ROLES = ["anon", "alice", "bob", "manager", "director", "ceo", "seller", "hr", "hr_eng", "outsider"]
 
@@ -25,17 +25,6 @@ def client_for(user, enforce_csrf=False):
     if user is not None:
         client.force_login(user)
     return client
-
-
-def user_of(org, role):
-    if role == "anon":
-        return None
-    value = getattr(org, role)
-    return getattr(value, "user", value)
-
-
-def url(name, pk=None):
-    return reverse(f"perf_mgmt:{name}", kwargs={"pk": pk} if pk is not None else None)
 
 
 @pytest.fixture
