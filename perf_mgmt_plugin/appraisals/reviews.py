@@ -261,6 +261,15 @@ def _check_stage(review, *stages):
         )
 
 
+def _begin(user, permission, review, *stages):
+    """Check the user's right, then lock the review and check its cycle is active and its stage is one of these."""
+    require(user, permission, review)
+    review = _locked(review)
+    _check_active(review)
+    _check_stage(review, *stages)
+    return review
+
+
 def _move(review, to_stage, actor, action, note=""):
     from_stage = review.stage
     review.stage = to_stage
@@ -347,22 +356,28 @@ def _record_competencies(user, review, items, side):
         )
 
 
+def _hand_over(user, review, items, side, *, to_stage, action):
+    """
+    A side is handed to the other person (self review submitted, manager review shared): stamped, scored, its
+    competency ratings recorded as assessments, and the review moved on (audited).
+    """
+    stamp = "self_submitted_at" if side == "self" else "manager_shared_at"
+    setattr(review, stamp, timezone.now())
+    setattr(review, f"{side}_score", scoring.overall_score(review, side, items=items))
+    _record_competencies(user, review, [item for item in items if item.competency_id], side)
+    _move(review, to_stage, user, action)
+
+
 @transaction.atomic
 def save_self_review(user, review, *, summary=None, items=None, submit=False):
     """The person saves their self review; ``submit`` hands it to the manager (all rated, required answered)."""
-    require(user, WRITE_SELF, review)
-    review = _locked(review)
-    _check_active(review)
-    _check_stage(review, Review.SELF_REVIEW)
+    review = _begin(user, WRITE_SELF, review, Review.SELF_REVIEW)
     all_items = _apply_items(review, items, "self")
     if summary is not None:
         review.self_summary = sanitize_html(summary)
     if submit:
         _check_complete(all_items, "self")
-        review.self_submitted_at = timezone.now()
-        review.self_score = scoring.overall_score(review, "self", items=all_items)
-        _record_competencies(user, review, [item for item in all_items if item.competency_id], "self")
-        _move(review, Review.MANAGER_REVIEW, user, "self_submitted")
+        _hand_over(user, review, all_items, "self", to_stage=Review.MANAGER_REVIEW, action="self_submitted")
     review.save()
     return review
 
@@ -373,10 +388,7 @@ def save_manager_review(user, review, *, summary=None, items=None, submit=False)
     The manager saves their private draft (while the self review is under way too). ``submit`` checks it is
     complete and records that it is ready (audited); sharing is :func:`share_review`.
     """
-    require(user, WRITE_MANAGER, review)
-    review = _locked(review)
-    _check_active(review)
-    _check_stage(review, Review.SELF_REVIEW, Review.MANAGER_REVIEW)
+    review = _begin(user, WRITE_MANAGER, review, Review.SELF_REVIEW, Review.MANAGER_REVIEW)
     all_items = _apply_items(review, items, "manager")
     if summary is not None:
         review.manager_summary = sanitize_html(summary)
@@ -391,10 +403,7 @@ def save_manager_review(user, review, *, summary=None, items=None, submit=False)
 @transaction.atomic
 def request_coaching(user, review):
     """The manager asks the coach assigned to them in the cycle to read the draft (audited)."""
-    require(user, WRITE_MANAGER, review)
-    review = _locked(review)
-    _check_active(review)
-    _check_stage(review, Review.SELF_REVIEW, Review.MANAGER_REVIEW)
+    review = _begin(user, WRITE_MANAGER, review, Review.SELF_REVIEW, Review.MANAGER_REVIEW)
     if coach_of(review) is None:
         raise AppraisalError(_("No coach is assigned to your reviews in this cycle."))
     review.coaching_requested_at = timezone.now()
@@ -409,10 +418,7 @@ def share_review(user, review, today=None):
     The manager shares the review with the person: every rated item rated; the coach's feedback first when a coach
     is assigned. Without a submitted self review only after the self-review deadline (``self_missed``, audited).
     """
-    require(user, WRITE_MANAGER, review)
-    review = _locked(review)
-    _check_active(review)
-    _check_stage(review, Review.SELF_REVIEW, Review.MANAGER_REVIEW)
+    review = _begin(user, WRITE_MANAGER, review, Review.SELF_REVIEW, Review.MANAGER_REVIEW)
     today = today or timezone.localdate()
     if review.stage == Review.SELF_REVIEW:
         if today <= review.cycle.self_review_due:
@@ -426,10 +432,7 @@ def share_review(user, review, today=None):
     _check_complete(items, "manager")
     if coach_of(review) is not None and not CoachingFeedback.objects.filter(review_id=review.pk).exists():
         raise AppraisalError(_("Your coach has not given feedback on this review yet."))
-    review.manager_shared_at = timezone.now()
-    review.manager_score = scoring.overall_score(review, "manager", items=items)
-    _record_competencies(user, review, [item for item in items if item.competency_id], "manager")
-    _move(review, Review.MEETING, user, "shared")
+    _hand_over(user, review, items, "manager", to_stage=Review.MEETING, action="shared")
     review.save()
     return review
 
@@ -437,10 +440,7 @@ def share_review(user, review, today=None):
 @transaction.atomic
 def schedule_meeting(user, review, *, at, mode):
     """The manager sets (or moves) the face-to-face meeting: in person or by video with cameras on."""
-    require(user, WRITE_MANAGER, review)
-    review = _locked(review)
-    _check_active(review)
-    _check_stage(review, Review.MEETING)
+    review = _begin(user, WRITE_MANAGER, review, Review.MEETING)
     if mode not in dict(Review.MEETING_MODE_CHOICES):
         raise AppraisalError(_("Meet in person or by video with cameras on."))
     if at is None:
@@ -458,11 +458,7 @@ def schedule_meeting(user, review, *, at, mode):
 def confirm_attendance(user, review):
     """The person or the manager confirms they attended the meeting (once it began); both: on to sign-off."""
     is_person = can(user, WRITE_SELF, review)
-    if not is_person:
-        require(user, WRITE_MANAGER, review)
-    review = _locked(review)
-    _check_active(review)
-    _check_stage(review, Review.MEETING)
+    review = _begin(user, WRITE_SELF if is_person else WRITE_MANAGER, review, Review.MEETING)
     if review.meeting_at is None:
         raise AppraisalError(_("The meeting is not scheduled yet."))
     now = timezone.now()
@@ -486,11 +482,7 @@ def sign_off(user, review, *, comment="", disagrees=False, disagreement=""):
     review is completed when both signed.
     """
     is_person = can(user, WRITE_SELF, review)
-    if not is_person:
-        require(user, WRITE_MANAGER, review)
-    review = _locked(review)
-    _check_active(review)
-    _check_stage(review, Review.SIGN_OFF)
+    review = _begin(user, WRITE_SELF if is_person else WRITE_MANAGER, review, Review.SIGN_OFF)
     signed = "employee_signed_at" if is_person else "manager_signed_at"
     if getattr(review, signed) is not None:
         raise AppraisalError(_("You already signed this review."))
