@@ -425,7 +425,8 @@ class ImportJobAdmin(RuleAdminMixin, admin.ModelAdmin):
         return [field.name for field in ImportJob._meta.fields if field.name != "payload"]
 
 
-# The competencies domain registers its own admin classes.
+# The domains register their own admin classes.
+from .appraisals import admin as _appraisals_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .competencies import admin as _competencies_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .development import admin as _development_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .strategy import admin as _strategy_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
