@@ -390,3 +390,89 @@ def test_reviews_list_filters_and_hides_peers(org, cycle):
     bob_review = _review(cycle, org.bob)
     assert client_for(org.alice.user).get(url("appraisal-review", pk=bob_review.pk)).status_code == 404
     assert client_for(org.alice.user).get(url("appraisal-review", pk=999999)).status_code == 404
+
+
+# Query counts: pinned, and the same with more data
+
+
+def _grow(org, cycle, n):
+    """n more reports of the manager with a review in the cycle (each with a shared note and an action)."""
+    from perf_mgmt_plugin.appraisals import actions, notes
+
+    from . import builders
+
+    for person in builders.make_people(n, org.manager, org.platform):
+        review = builders.add_review(cycle, person)
+        notes.add_note(org.manager.user, person, body="<p>noted</p>", tag="idea")
+        actions.add_action(org.manager.user, review, title="Act", due_date=cycle.end, kind="work", owner=org.manager)
+
+
+def _grow_review(org, cycle, review, n):
+    """n more items, notes, actions and events on one review."""
+    from perf_mgmt_plugin.appraisals import actions, notes
+    from perf_mgmt_plugin.appraisals.models import ReviewEvent, ReviewItem
+
+    first = review.items.order_by("pk").first()
+    ReviewItem.objects.bulk_create(
+        [ReviewItem(review=review, section=first.section, scale=first.scale, title=f"Extra {i}") for i in range(n)]
+    )
+    for i in range(n):
+        notes.add_note(org.manager.user, org.alice, body=f"<p>note {i}</p>", tag="observation")
+        actions.add_action(org.manager.user, review, title=f"Act {i}", due_date=cycle.end, kind="work")
+        ReviewEvent.objects.create(review=review, action="note", actor=org.manager.user)
+
+
+LISTS = [
+    # session, user, the caller's access context (2-4), count, page (+ prefetches)
+    ("manager", "appraisal-reviews", None, 7),
+    ("hr", "appraisal-reviews", None, 8),
+    ("manager", "appraisal-cycles", None, 10),
+    ("seller", "appraisal-coached-reviews", None, 7),
+    ("manager", "appraisal-person-notes", "alice", 7),
+    ("hr", "appraisal-templates", None, 11),
+    ("hr", "appraisal-report-completion", "cycle", 12),
+    ("hr", "appraisal-report-ratings", "cycle", 12),
+    ("hr", "appraisal-report-overdue", "cycle", 11),
+    ("hr", "appraisal-report-coaching", "cycle", 11),
+]
+
+
+@pytest.mark.parametrize(
+    "role,name,key,pinned", LISTS, ids=[f"{r}-{n.removeprefix('appraisal-')}" for r, n, _k, _p in LISTS]
+)
+def test_list_query_counts_pinned_and_constant(org, cycle, count_queries, role, name, key, pinned):
+    from perf_mgmt_plugin.appraisals import coaching
+
+    coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
+    user = getattr(getattr(org, role), "user", getattr(org, role))
+    client = client_for(user)
+    kwargs = {None: {}, "cycle": {"pk": cycle.pk}, "alice": {"pk": org.alice.pk}}[key]
+    _grow(org, cycle, 2)
+    client.get(url(name, **kwargs))  # warm per-process caches (content types)
+    with count_queries() as small:
+        assert client.get(url(name, **kwargs)).status_code == 200
+    _grow(org, cycle, 12)
+    with count_queries() as large:
+        response = client.get(url(name, **kwargs))
+    assert response.status_code == 200
+    assert len(large) == len(small), [q["sql"][:150] for q in large.captured_queries]
+    assert len(small) == pinned, [q["sql"][:150] for q in small.captured_queries]
+
+
+@pytest.mark.parametrize("role,pinned", [("alice", 19), ("manager", 20), ("seller", 23), ("hr", 21)])
+def test_review_detail_query_count_pinned_and_constant(org, cycle, count_queries, role, pinned):
+    from perf_mgmt_plugin.appraisals import coaching
+
+    coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
+    review = _review(cycle, org.alice)
+    client = client_for(getattr(org, role).user if role != "hr" else org.hr)
+    client.get(url("appraisal-review", pk=review.pk))
+    _grow_review(org, cycle, review, 2)
+    with count_queries() as small:
+        assert client.get(url("appraisal-review", pk=review.pk)).status_code == 200
+    _grow_review(org, cycle, review, 10)
+    with count_queries() as large:
+        response = client.get(url("appraisal-review", pk=review.pk))
+    assert response.status_code == 200 and len(response.json()["items"]) == 5 + 12
+    assert len(large) == len(small), [q["sql"][:150] for q in large.captured_queries]
+    assert len(small) == pinned, [q["sql"][:150] for q in small.captured_queries]

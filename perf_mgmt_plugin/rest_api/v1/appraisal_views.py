@@ -544,6 +544,7 @@ class ReviewActionsView(ApiViewMixin, APIView):
     @extend_schema(request=ActionWriteSerializer, responses={201: FollowUpActionSerializer})
     def post(self, request, pk):
         review = _review(request, pk)
+        _require(request, actions.MANAGE, review)  # a refusal before any field error
         serializer = ActionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
