@@ -268,3 +268,39 @@ def test_review_detail_query_count_is_constant(cycle, org, count_queries):
         detail = reviews.review_detail(org.manager.user, review)
     assert len(detail.notes) == 9
     assert len(small) == len(large) <= 20
+
+
+def _evidence_data(org, cycle, n):
+    """n more check-ins (held or missed) and n more plan items of alice in the cycle's period."""
+    from perf_mgmt_plugin.development import services as development_services
+    from perf_mgmt_plugin.development.models import Plan
+    from perf_mgmt_plugin.strategy.models import CheckIn
+
+    plan = Plan.objects.filter(owner=org.alice).first() or development_services.create_plan(
+        org.manager.user, org.alice, period_start=cycle.start, period_end=cycle.end
+    )
+    for i in range(n):
+        status = CheckIn.HELD if i % 2 == 0 else CheckIn.MISSED
+        CheckIn.objects.create(employee=org.alice, manager=org.manager, scheduled_for=cycle.start, status=status)
+        development_services.add_item(org.manager.user, plan, kind="reading", title=f"Book {i}")
+
+
+def test_evidence_of_the_period_in_constant_queries(cycle, org, strategy, count_queries):
+    from perf_mgmt_plugin.appraisals import evidence
+
+    review = Review.objects.select_related("cycle").get(cycle=cycle, employee=org.alice)
+    _evidence_data(org, cycle, 2)
+    with count_queries() as small:
+        found = evidence.evidence_for(review)
+    assert (len(found.check_ins), found.held, found.missed, len(found.plan_items)) == (2, 1, 1, 2)
+    assert strategy.alice_task in found.objectives and strategy.bob_task not in found.objectives
+    _evidence_data(org, cycle, 10)
+    with count_queries() as large:
+        found = evidence.evidence_for(review)
+    assert (len(found.check_ins), len(found.plan_items)) == (12, 12)
+    assert len(small) == len(large) == 4
+    # Beside the key result area: its objective's progress now.
+    items = list(review.items.all())
+    texts = evidence.item_evidence(review, items, found)
+    kra = next(item for item in items if item.objective_id)
+    assert "%" in texts[kra.pk]
