@@ -660,6 +660,351 @@ def load_checkin_block():
         )
 
 
+#: The descriptive scale of key result areas: as much text per point as a rater needs at the moment of rating.
+RESULTS_SCALE = [
+    (1, "Not met", "<p>Most agreed results were <strong>missed</strong>; the gaps were not flagged in time.</p>"),
+    (2, "Partly met", "<p>Some results reached; the rest late or smaller, with the reasons known early.</p>"),
+    (3, "Met", "<p>The agreed results, on time and as agreed. This is a good rating.</p>"),
+    (4, "Exceeded", "<p>More than agreed, or the same sooner; others could build on it.</p>"),
+    (5, "Outstanding", "<p>Far beyond what was agreed; changed how the team or the company works.</p>"),
+]
+REVIEW_TEMPLATE = {
+    "slug": "northwind-review",
+    "name": "Northwind performance review",
+    "description": "<p>One conversation per quarter: results, competencies, what we learned, what comes next.</p>",
+    "sections": [
+        {
+            "kind": "kra",
+            "title": "Key results",
+            "instructions": "<p>Your objectives of the period, straight from the cascade. Rate each one.</p>",
+            "weight": 2,
+            "scale": "results-five",
+        },
+        {
+            "kind": "competencies",
+            "title": "Competencies of the role",
+            "instructions": "<p>What your position requires, rated on the framework's levels.</p>",
+            "weight": 1,
+        },
+        {
+            "kind": "questions",
+            "title": "Looking back and ahead",
+            "weight": 0,
+            "questions": [
+                {"text": "What are you most proud of this period?", "required": True},
+                "What got in your way, and what would have helped?",
+                "What should we keep, start or stop doing as a team?",
+            ],
+        },
+        {
+            "kind": "development",
+            "title": "Development and next steps",
+            "instructions": "<p>The actions you agree on; development actions go into the development plan.</p>",
+            "weight": 0,
+        },
+    ],
+}
+#: Last quarter's reviewed people (all completed): Priya's and Kenji's teams and the two managers themselves (reviewed
+#: by Tomas); the new joiners of this month are not among them.
+PAST_REVIEWED = ["alex", "bianca", "chen", "dara", "farah", "zoe", "gustavo", "hana", "ivan", "ben", "priya", "kenji"]
+#: Who answered last quarter's process survey, by org unit: 4 in Core Services (shown), 2 in Data & Analytics and
+#: Tomas alone in Technology (both hidden: below the minimum group of 3; together they hold 3 answers, so showing
+#: Core Services gives nothing of them away). Alex has not answered yet, so his survey waits for him.
+SURVEY_ANSWERS = [
+    # username, clarity, usefulness, fairness, meeting, comment
+    ("bianca", 4, 5, 4, 5, "The examples on the scale made rating much easier."),
+    ("chen", 3, 4, 4, 4, "More time between self review and meeting, please."),
+    ("dara", 5, 4, 5, 5, ""),
+    ("farah", 4, 3, 4, 4, "Seeing my check-ins next to the objectives helped."),
+    ("gustavo", 2, 3, 3, 4, "The form was long."),
+    ("hana", 4, 4, 4, 3, ""),
+    ("tomas", 4, 4, 5, 5, "Coaching my managers before they shared made a difference."),
+]
+#: Where each review of the current cycle stands (the others wait for their self review).
+CURRENT_STAGES = {
+    "alex": "self_draft",  # the learner persona mid self-review
+    "bianca": "manager_review",  # Priya's to write
+    "chen": "manager_review",
+    "dara": "meeting",  # shared; the meeting is on the calendar
+    "farah": "sign_off",  # met; Farah signed, Priya has not
+    "zoe": "completed",
+    "gustavo": "manager_review",  # Kenji's, coached by Priya: feedback given
+    "hana": "manager_review",  # Kenji's, waiting for Priya's feedback
+    "priya": "self_submitted",  # Tomas (senior manager persona) has her review to write
+}
+
+
+def _ratings(review, level, side):
+    """Every item of ``review`` answered: ratings around ``level`` on its scale, a line of text per question."""
+    items = {}
+    for n, item in enumerate(review.items.all()):
+        if item.scale_id:
+            items[item.pk] = {"rating": max(1, min(5, level + (n % 3) - 1)), "comment": ""}
+        elif item.question_id:
+            text = "Shipped the migration plan and kept the team informed." if side == "self" else "Agreed."
+            items[item.pk] = {"comment": text}
+    return items
+
+
+def _past_objectives(hr, period, employees):
+    """Last quarter's small cascade, so its reviews have key result areas from objectives (line of sight)."""
+    from perf_mgmt_plugin.strategy import services as strategy_services
+    from perf_mgmt_plugin.strategy.models import Level
+
+    levels = {level.rank: level for level in Level.objects.all()}
+    tech = OrgUnit.objects.get(code="TECH")
+    root = strategy_services.create_objective(
+        hr, title="Halve customer-facing incidents", period=period, level=levels[1], owner_unit=tech
+    )
+    for manager, title, owners in (
+        ("priya", "Core services: fewer incidents", ["alex", "bianca", "chen", "dara", "farah", "zoe"]),
+        ("kenji", "Incident analytics in place", ["gustavo", "hana", "ivan", "ben"]),
+    ):
+        goal = strategy_services.create_objective(
+            hr, title=title, period=period, parent=root, level=levels[4], owner=employees[manager], measure="rollup"
+        )
+        template = strategy_services.bulk_cascade(
+            hr, goal, title="Fix my top incident causes", owners=[employees[u] for u in owners], measure="binary"
+        )
+        for task in strategy_services.cascaded_copies(template):
+            at = timezone.make_aware(datetime.datetime.combine(period.end, datetime.time(12)))
+            strategy_services.record_progress(task.owner.user, task, done=True, at=at)
+
+
+def _complete(review, employee, manager, *, level, meeting_at, comment="", disagreement=""):
+    """Walk one review through every step with the domain functions, as the two people would."""
+    from perf_mgmt_plugin.appraisals import reviews
+
+    reviews.save_self_review(
+        employee.user, review, summary="<p>A solid quarter.</p>", items=_ratings(review, level, "self"), submit=True
+    )
+    reviews.save_manager_review(
+        manager.user, review, summary="<p>Reliable and improving.</p>", items=_ratings(review, level, "manager")
+    )
+    reviews.share_review(manager.user, review)
+    reviews.schedule_meeting(manager.user, review, at=meeting_at, mode="in_person")
+    reviews.confirm_attendance(employee.user, review)
+    reviews.confirm_attendance(manager.user, review)
+    reviews.sign_off(employee.user, review, comment=comment, disagrees=bool(disagreement), disagreement=disagreement)
+    reviews.sign_off(manager.user, review)
+
+
+def _past_cycle(hr, template, employees, today):
+    """Last quarter's cycle: every review completed, follow-up actions agreed, closed, and the survey answered."""
+    from perf_mgmt_plugin.appraisals import actions, cycles, launch, survey
+    from perf_mgmt_plugin.appraisals.models import Cycle, FollowUpAction, Review
+    from perf_mgmt_plugin.strategy import services as strategy_services
+    from perf_mgmt_plugin.strategy.models import Period
+
+    current = strategy_services.fiscal_period(Period.QUARTER, today)
+    period = strategy_services.fiscal_period(Period.QUARTER, current.start - datetime.timedelta(days=1))
+    _past_objectives(hr, period, employees)
+    dates = cycles.suggested_dates(Cycle.QUARTERLY, period.start, period.end)
+    for n, (_phase, field) in enumerate(Cycle.PHASE_DEADLINES):
+        dates[field] = min(dates[field], today - datetime.timedelta(days=4 - n))  # all passed, still in order
+    cycle = cycles.create_cycle(
+        hr,
+        name=f"{period.name} review",
+        template=template,
+        cadence=Cycle.QUARTERLY,
+        period=period,
+        people=[employees[u] for u in PAST_REVIEWED],
+        **dates,
+    )
+    launch.start_launch(hr, cycle)
+    launch.run_launch(cycle.pk)
+    meeting_at = timezone.make_aware(datetime.datetime.combine(dates["meeting_due"], datetime.time(10)))
+    by_person = {r.employee.user.username: r for r in Review.objects.filter(cycle=cycle).select_related("employee")}
+    for username in PAST_REVIEWED:
+        person = employees[username]
+        disagreement = "<p>The incident count was not mine alone to move.</p>" if username == "zoe" else ""
+        _complete(
+            by_person[username],
+            person,
+            person.manager,
+            level=4 if username in ("dara", "bianca") else 3,
+            meeting_at=meeting_at,
+            comment="<p>Thanks for the clear feedback.</p>",
+            disagreement=disagreement,
+        )
+    due = today + datetime.timedelta(days=45)
+    priya, kenji = employees["priya"].user, employees["kenji"].user
+    actions.add_action(
+        priya,
+        by_person["alex"],
+        title="Pair with Dara on estimating the next migration",
+        due_date=due,
+        kind=FollowUpAction.DEVELOPMENT,
+        description="<p>Two sessions a month.</p>",
+    )
+    actions.add_action(
+        priya,
+        by_person["alex"],
+        title="Write the on-call runbook for the auth service",
+        due_date=today + datetime.timedelta(days=20),
+        kind=FollowUpAction.WORK,
+    )
+    actions.add_action(
+        priya,
+        by_person["zoe"],
+        title="Agree incident ownership with the SRE team",
+        due_date=today + datetime.timedelta(days=14),
+        kind=FollowUpAction.SUPPORT,
+        owner=employees["priya"],
+    )
+    actions.add_action(
+        kenji,
+        by_person["hana"],
+        title="Take 'Data Literacy for Everyone'",
+        due_date=due,
+        kind=FollowUpAction.DEVELOPMENT,
+    )
+    cycles.close_cycle(hr, cycle)
+    for username, clarity, usefulness, fairness, meeting, comment in SURVEY_ANSWERS:
+        survey.submit_response(
+            employees[username].user,
+            cycle,
+            clarity=clarity,
+            usefulness=usefulness,
+            fairness=fairness,
+            meeting=meeting,
+            comment=comment,
+        )
+    return cycle
+
+
+def _current_cycle(hr, template, employees, today):
+    """This quarter's cycle, launched for Core Services and Data & Analytics, reviews at every stage."""
+    from perf_mgmt_plugin.appraisals import coaching, cycles, launch, reviews
+    from perf_mgmt_plugin.appraisals.models import Cycle, Review
+    from perf_mgmt_plugin.strategy import services as strategy_services
+    from perf_mgmt_plugin.strategy.models import Period
+
+    period = strategy_services.fiscal_period(Period.QUARTER, today)
+    week = datetime.timedelta(days=7)
+    cycle = cycles.create_cycle(
+        hr,
+        name=f"{period.name} review",
+        template=template,
+        cadence=Cycle.QUARTERLY,
+        period=period,
+        start=period.start,
+        end=period.end,
+        self_review_due=today + week,
+        manager_review_due=today + 2 * week,
+        meeting_due=today + 3 * week,
+        sign_off_due=today + 4 * week,
+        units=list(OrgUnit.objects.filter(code__in=["PLAT-CORE", "DATA"])),
+    )
+    launch.start_launch(hr, cycle)
+    launch.run_launch(cycle.pk)
+    coaching.assign_coach(hr, cycle, employees["kenji"], employees["priya"])
+    by_person = {r.employee.user.username: r for r in Review.objects.filter(cycle=cycle).select_related("employee")}
+    now = timezone.now()
+    for username, stage in CURRENT_STAGES.items():
+        review, person = by_person[username], employees[username]
+        manager = person.manager
+        if stage == "self_draft":
+            items = dict(list(_ratings(review, 3, "self").items())[:2])
+            reviews.save_self_review(
+                person.user, review, summary="<p>Draft: the migration slipped in week 4…</p>", items=items
+            )
+            continue
+        if stage == "completed":
+            _complete(review, person, manager, level=4, meeting_at=now - datetime.timedelta(days=1))
+            continue
+        reviews.save_self_review(
+            person.user,
+            review,
+            summary="<p>Steady progress this quarter.</p>",
+            items=_ratings(review, 3, "self"),
+            submit=True,
+        )
+        if stage == "self_submitted":
+            continue
+        draft = _ratings(review, 3, "manager")
+        if stage == "manager_review":
+            partial = dict(list(draft.items())[:1])
+            reviews.save_manager_review(manager.user, review, summary="<p>Draft notes.</p>", items=partial)
+            if username in ("gustavo", "hana"):
+                reviews.request_coaching(manager.user, review)
+            if username == "gustavo":
+                coaching.add_feedback(
+                    employees["priya"].user, review, "<p>Name one concrete example for the 'Partly met' rating.</p>"
+                )
+            continue
+        reviews.save_manager_review(manager.user, review, summary="<p>Good quarter.</p>", items=draft, submit=True)
+        reviews.share_review(manager.user, review)
+        if stage == "meeting":
+            reviews.schedule_meeting(manager.user, review, at=now + 3 * datetime.timedelta(days=1), mode="video")
+            continue
+        reviews.schedule_meeting(manager.user, review, at=now - datetime.timedelta(hours=2), mode="in_person")
+        reviews.confirm_attendance(person.user, review)
+        reviews.confirm_attendance(manager.user, review)
+        reviews.sign_off(person.user, review, comment="<p>Fair summary.</p>")
+    return cycle
+
+
+def _interim_notes(employees, today):
+    from perf_mgmt_plugin.appraisals import notes
+
+    priya, alex, zoe = employees["priya"], employees["alex"], employees["zoe"]
+    notes.add_note(
+        priya.user,
+        alex,
+        tag="recognition",
+        noted_on=today - datetime.timedelta(days=20),
+        body="<p>Handled the staging outage calmly and wrote a clear post-mortem.</p>",
+    )
+    notes.add_note(
+        priya.user,
+        alex,
+        tag="concern",
+        noted_on=today - datetime.timedelta(days=6),
+        body="<p>Estimates keep slipping; talk about it in the next 1:1.</p>",
+        private=True,
+    )
+    notes.add_note(
+        alex.user,
+        alex,
+        tag="idea",
+        noted_on=today - datetime.timedelta(days=10),
+        body="<p>A shared checklist for migrations would save us a week each time.</p>",
+    )
+    notes.add_note(
+        priya.user,
+        zoe,
+        tag="observation",
+        noted_on=today - datetime.timedelta(days=12),
+        body="<p>Took over the flaky-test triage without being asked.</p>",
+    )
+
+
+def load_appraisals():
+    """
+    Appraisals: a review template (key results on a descriptive scale, competencies, free questions, development),
+    last quarter's cycle (closed, every review completed -- Zoe disagreed at sign-off --, follow-up actions, two
+    of them development items in the plans, the process survey answered by 4 people in Core Services and 2 in Data
+    & Analytics, so only the first group shows), and this quarter's cycle under way: Alex mid self-review, Priya with
+    reviews to write and coaching Kenji's, Tomas with Priya's review to write. Interim notes for Alex and Zoe. Once:
+    skipped when the template exists.
+    """
+    from perf_mgmt_plugin.appraisals import templates
+    from perf_mgmt_plugin.appraisals.models import ReviewTemplate
+    from perf_mgmt_plugin.competencies import services as competency_services
+
+    if ReviewTemplate.objects.filter(slug=REVIEW_TEMPLATE["slug"]).exists():
+        return
+    competency_services.create_scale(slug="results-five", name="Results", levels=RESULTS_SCALE)
+    hr = get_user_model().objects.get(username="helen")
+    template = templates.create_template(hr, **REVIEW_TEMPLATE)
+    employees = {e.user.username: e for e in Employee.objects.select_related("user", "manager__user")}
+    today = datetime.date.today()
+    _past_cycle(hr, template, employees, today)
+    _current_cycle(hr, template, employees, today)
+    _interim_notes(employees, today)
+
+
 LOADERS = [
     load_org,
     load_courses,
@@ -668,6 +1013,7 @@ LOADERS = [
     load_strategy,
     load_development,
     load_checkin_block,
+    load_appraisals,
 ]
 
 
