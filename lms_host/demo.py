@@ -789,10 +789,30 @@ def _complete(review, employee, manager, *, level, meeting_at, comment="", disag
     reviews.sign_off(manager.user, review)
 
 
+def _launched_cycle(hr, template, period, dates, **population):
+    """A quarterly cycle over ``period`` created and launched (synchronously) by HR; its reviews by username."""
+    from perf_mgmt_plugin.appraisals import cycles, launch
+    from perf_mgmt_plugin.appraisals.models import Cycle, Review
+
+    cycle = cycles.create_cycle(
+        hr,
+        name=f"{period.name} review",
+        template=template,
+        cadence=Cycle.QUARTERLY,
+        period=period,
+        **dates,
+        **population,
+    )
+    launch.start_launch(hr, cycle)
+    launch.run_launch(cycle.pk)
+    reviews = Review.objects.filter(cycle=cycle).select_related("employee__user")
+    return cycle, {review.employee.user.username: review for review in reviews}
+
+
 def _past_cycle(hr, template, employees, today):
     """Last quarter's cycle: every review completed, follow-up actions agreed, closed, and the survey answered."""
-    from perf_mgmt_plugin.appraisals import actions, cycles, launch, survey
-    from perf_mgmt_plugin.appraisals.models import Cycle, FollowUpAction, Review
+    from perf_mgmt_plugin.appraisals import actions, cycles, survey
+    from perf_mgmt_plugin.appraisals.models import Cycle, FollowUpAction
     from perf_mgmt_plugin.strategy import services as strategy_services
     from perf_mgmt_plugin.strategy.models import Period
 
@@ -802,19 +822,8 @@ def _past_cycle(hr, template, employees, today):
     dates = cycles.suggested_dates(Cycle.QUARTERLY, period.start, period.end)
     for n, (_phase, field) in enumerate(Cycle.PHASE_DEADLINES):
         dates[field] = min(dates[field], today - datetime.timedelta(days=4 - n))  # all passed, still in order
-    cycle = cycles.create_cycle(
-        hr,
-        name=f"{period.name} review",
-        template=template,
-        cadence=Cycle.QUARTERLY,
-        period=period,
-        people=[employees[u] for u in PAST_REVIEWED],
-        **dates,
-    )
-    launch.start_launch(hr, cycle)
-    launch.run_launch(cycle.pk)
+    cycle, by_person = _launched_cycle(hr, template, period, dates, people=[employees[u] for u in PAST_REVIEWED])
     meeting_at = timezone.make_aware(datetime.datetime.combine(dates["meeting_due"], datetime.time(10)))
-    by_person = {r.employee.user.username: r for r in Review.objects.filter(cycle=cycle).select_related("employee")}
     for username in PAST_REVIEWED:
         person = employees[username]
         disagreement = "<p>The incident count was not mine alone to move.</p>" if username == "zoe" else ""
@@ -875,31 +884,23 @@ def _past_cycle(hr, template, employees, today):
 
 def _current_cycle(hr, template, employees, today):
     """This quarter's cycle, launched for Core Services and Data & Analytics, reviews at every stage."""
-    from perf_mgmt_plugin.appraisals import coaching, cycles, launch, reviews
-    from perf_mgmt_plugin.appraisals.models import Cycle, Review
+    from perf_mgmt_plugin.appraisals import coaching, reviews
     from perf_mgmt_plugin.strategy import services as strategy_services
     from perf_mgmt_plugin.strategy.models import Period
 
     period = strategy_services.fiscal_period(Period.QUARTER, today)
     week = datetime.timedelta(days=7)
-    cycle = cycles.create_cycle(
-        hr,
-        name=f"{period.name} review",
-        template=template,
-        cadence=Cycle.QUARTERLY,
-        period=period,
-        start=period.start,
-        end=period.end,
-        self_review_due=today + week,
-        manager_review_due=today + 2 * week,
-        meeting_due=today + 3 * week,
-        sign_off_due=today + 4 * week,
-        units=list(OrgUnit.objects.filter(code__in=["PLAT-CORE", "DATA"])),
-    )
-    launch.start_launch(hr, cycle)
-    launch.run_launch(cycle.pk)
+    dates = {
+        "start": period.start,
+        "end": period.end,
+        "self_review_due": today + week,
+        "manager_review_due": today + 2 * week,
+        "meeting_due": today + 3 * week,
+        "sign_off_due": today + 4 * week,
+    }
+    units = list(OrgUnit.objects.filter(code__in=["PLAT-CORE", "DATA"]))
+    cycle, by_person = _launched_cycle(hr, template, period, dates, units=units)
     coaching.assign_coach(hr, cycle, employees["kenji"], employees["priya"])
-    by_person = {r.employee.user.username: r for r in Review.objects.filter(cycle=cycle).select_related("employee")}
     now = timezone.now()
     for username, stage in CURRENT_STAGES.items():
         review, person = by_person[username], employees[username]
@@ -945,39 +946,27 @@ def _current_cycle(hr, template, employees, today):
     return cycle
 
 
+#: Interim notes through this quarter: (about, author, tag, days ago, private, text).
+INTERIM_NOTES = [
+    ("alex", "priya", "recognition", 20, False, "Handled the staging outage calmly and wrote a clear post-mortem."),
+    ("alex", "priya", "concern", 6, True, "Estimates keep slipping; talk about it in the next 1:1."),
+    ("alex", "alex", "idea", 10, False, "A shared checklist for migrations would save us a week each time."),
+    ("zoe", "priya", "observation", 12, False, "Took over the flaky-test triage without being asked."),
+]
+
+
 def _interim_notes(employees, today):
     from perf_mgmt_plugin.appraisals import notes
 
-    priya, alex, zoe = employees["priya"], employees["alex"], employees["zoe"]
-    notes.add_note(
-        priya.user,
-        alex,
-        tag="recognition",
-        noted_on=today - datetime.timedelta(days=20),
-        body="<p>Handled the staging outage calmly and wrote a clear post-mortem.</p>",
-    )
-    notes.add_note(
-        priya.user,
-        alex,
-        tag="concern",
-        noted_on=today - datetime.timedelta(days=6),
-        body="<p>Estimates keep slipping; talk about it in the next 1:1.</p>",
-        private=True,
-    )
-    notes.add_note(
-        alex.user,
-        alex,
-        tag="idea",
-        noted_on=today - datetime.timedelta(days=10),
-        body="<p>A shared checklist for migrations would save us a week each time.</p>",
-    )
-    notes.add_note(
-        priya.user,
-        zoe,
-        tag="observation",
-        noted_on=today - datetime.timedelta(days=12),
-        body="<p>Took over the flaky-test triage without being asked.</p>",
-    )
+    for about, author, tag, days, private, text in INTERIM_NOTES:
+        notes.add_note(
+            employees[author].user,
+            employees[about],
+            tag=tag,
+            private=private,
+            noted_on=today - datetime.timedelta(days=days),
+            body=f"<p>{text}</p>",
+        )
 
 
 def load_appraisals():

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from ..core.access import AccessDenied, can
 from ..org.access import hr_employees_q
 from ..org.models import Employee
+from ..strategy.admin import StrategyAdminMixin
 from . import cycles, templates
 from .errors import AppraisalError
 from .models import CoachAssignment, Cycle, FollowUpAction, Review, ReviewTemplate, TemplateSection
@@ -36,31 +37,20 @@ MANAGE = "perf_mgmt.manage_appraisals"
 REPORTS = "perf_mgmt.view_appraisal_reports"
 
 
-class AppraisalAdminMixin:
-    """``view_rule`` opens the changelist; ``change_rule`` (None: read only) allows writes and adds; no deletes."""
+class AppraisalAdminMixin(StrategyAdminMixin):
+    """
+    The strategy admin's rule checks (``view_rule``, ``object_view_rule``, ``change_rule``; no deletes), with
+    appraisal reports as the door: every HR admin. The change rules here take no object (``manage_appraisals``), so
+    they are asked on the changelist and the add page too; adding is allowed wherever changing is.
+    """
 
     view_rule = REPORTS
-    change_rule = None
-    object_view_rule = None
-
-    def has_module_permission(self, request):
-        return can(request.user, self.view_rule)
-
-    def has_view_permission(self, request, obj=None):
-        if not can(request.user, self.view_rule):
-            return False
-        return obj is None or self.object_view_rule is None or can(request.user, self.object_view_rule, obj)
 
     def has_change_permission(self, request, obj=None):
-        return (
-            self.change_rule is not None and can(request.user, self.view_rule) and can(request.user, self.change_rule)
-        )
+        return super().has_change_permission(request, obj) and can(request.user, self.change_rule)
 
     def has_add_permission(self, request, *args):
         return self.has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _scoped(request, queryset, field="employee"):
@@ -387,6 +377,22 @@ class _ReadOnly(AppraisalAdminMixin, admin.ModelAdmin):
         return {}
 
 
+def _detail_display(description):
+    """
+    A read-only field of the review page drawn from the ``review_detail`` that ``get_object`` computed for the user;
+    "—" when there is none (nothing is read from the row itself) or it gives nothing.
+    """
+
+    def wrap(method):
+        def display(self, review):
+            detail = getattr(review, "_admin_detail", None)
+            return (method(self, detail) if detail is not None else None) or "—"
+
+        return admin.display(description=description)(display)
+
+    return wrap
+
+
 @admin.register(Review)
 class ReviewAdmin(_ReadOnly):
     """
@@ -426,14 +432,8 @@ class ReviewAdmin(_ReadOnly):
             self._detail(request, review)
         return review
 
-    def _shown(self, review):
-        return getattr(review, "_admin_detail", None)
-
-    @admin.display(description=_("Summaries"))
-    def summaries(self, review):
-        detail = self._shown(review)
-        if detail is None:
-            return "—"
+    @_detail_display(_("Summaries"))
+    def summaries(self, detail):
         shown = detail.review
         return format_html(
             "<p><strong>{}</strong></p>{}<p><strong>{}</strong></p>{}<p>{}</p>",
@@ -448,11 +448,8 @@ class ReviewAdmin(_ReadOnly):
             else _("Not scored."),
         )
 
-    @admin.display(description=_("Ratings"))
-    def ratings(self, review):
-        detail = self._shown(review)
-        if detail is None:
-            return "—"
+    @_detail_display(_("Ratings"))
+    def ratings(self, detail):
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
@@ -474,40 +471,30 @@ class ReviewAdmin(_ReadOnly):
         )  # fmt: skip
         return format_html("<table>{}{}</table>", head, rows)
 
-    @admin.display(description=_("Sign-off"))
-    def sign_off(self, review):
-        detail = self._shown(review)
-        if detail is None:
-            return "—"
+    @_detail_display(_("Sign-off"))
+    def sign_off(self, detail):
         shown = detail.review
         disagreement = format_html("<p><strong>{}</strong> {}</p>", _("Disagrees:"), _html(shown.disagreement))
         return format_html("{}{}", _html(shown.employee_comment) or "—", disagreement if shown.disagrees else "")
 
-    @admin.display(description=_("Coaching"))
-    def coaching(self, review):
-        detail = self._shown(review)
-        if detail is None or not detail.coaching:
-            return "—"
-        return format_html_join(
-            "", "<p>{}: {}</p>", ((f.coach.display_name if f.coach else "—", _html(f.body)) for f in detail.coaching)
-        )
+    @_detail_display(_("Coaching"))
+    def coaching(self, detail):
+        feedback = detail.coaching or ()
+        # The coaches' names in one query (the detail loads each coach without their user).
+        coaches = Employee.objects.filter(pk__in={f.coach_id for f in feedback if f.coach_id}).select_related("user")
+        names = {coach.pk: coach.display_name for coach in coaches} if feedback else {}
+        return format_html_join("", "<p>{}: {}</p>", ((names.get(f.coach_id, "—"), _html(f.body)) for f in feedback))
 
-    @admin.display(description=_("Follow-up actions"))
-    def follow_up(self, review):
-        detail = self._shown(review)
-        if detail is None or not detail.actions:
-            return "—"
+    @_detail_display(_("Follow-up actions"))
+    def follow_up(self, detail):
         return format_html_join(
             "",
             "<div>{} ({}, {}, {})</div>",
             ((a.title, a.get_kind_display(), a.due_date, a.get_status_display()) for a in detail.actions),
         )
 
-    @admin.display(description=_("Audit trail"))
-    def audit_trail(self, review):
-        detail = self._shown(review)
-        if detail is None:
-            return "—"
+    @_detail_display(_("Audit trail"))
+    def audit_trail(self, detail):
         return format_html_join(
             "",
             "<div>{} {} {} → {} {}</div>",

@@ -10,7 +10,6 @@ import datetime
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 
 from perf_mgmt_plugin.appraisals import actions, coaching, cycles, launch, reviews, templates
 from perf_mgmt_plugin.appraisals.models import (
@@ -23,18 +22,11 @@ from perf_mgmt_plugin.appraisals.models import (
     TemplateSection,
 )
 from tests import factories
+from tests.development.test_admin import staff_client
 
 ADMIN = "/admin/perf_mgmt/"
 MODELS = ("reviewtemplate", "cycle", "review", "followupaction", "coachassignment")
 HIDDEN = ("surveyresponse", "surveyinvitation", "interimnote", "coachingfeedback", "reviewitem", "reviewevent")
-
-
-def staff_client(user):
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -302,3 +294,22 @@ def test_every_change_page_opens_for_hr_and_only_templates_and_cycles_change(org
     writable = role == "hr" and model in ("reviewtemplate", "cycle")
     assert page.context["has_change_permission"] is writable
     assert not page.context["has_delete_permission"]
+
+
+def test_review_change_page_queries_are_constant(org, data, count_queries):
+    client = staff_client(org.hr)
+
+    def count():
+        with count_queries() as queries:
+            assert client.get(_url("review", data.alice.pk)).status_code == 200
+        return len(queries)
+
+    coaching.add_feedback(org.director.user, data.alice, "<p>First</p>")
+    count()  # warm the caches (content types) first
+    before = count()
+    for n in range(3):
+        actions.add_action(org.manager.user, data.alice, title=f"Step {n}", due_date=datetime.date.today())
+        coaching.add_feedback(org.director.user, data.alice, f"<p>Feedback {n}</p>")
+    page = client.get(_url("review", data.alice.pk)).content.decode()
+    assert "Step 2" in page and "Feedback 2" in page
+    assert count() == before
