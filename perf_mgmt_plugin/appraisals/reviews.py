@@ -202,7 +202,7 @@ def review_detail(user, review):
     coach = None if is_person else coach_of(review)
     coaching = None
     if not is_person:
-        coaching = list(review.coaching.select_related("coach"))
+        coaching = list(review.coaching.select_related("coach__user"))
     actions = list(review.actions.select_related("owner", "plan_item"))
     earlier = list(
         FollowUpAction.objects.filter(employee_id=review.employee_id, status=FollowUpAction.OPEN)
