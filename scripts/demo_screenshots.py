@@ -30,6 +30,10 @@ SHOTS = [
     ("priya", "/perf-mgmt/strategy/team/", "manager-strategy-dashboard"),
     ("tomas", "/perf-mgmt/strategy/cascade/", "senior-manager-cascade"),
     ("priya", "/courses/course-v1:Northwind+LEAD101+2026/", "course-page-xblocks"),
+    ("alex", "/perf-mgmt/reviews/", "learner-my-reviews"),
+    ("priya", "/perf-mgmt/reviews/team/", "manager-team-reviews"),
+    ("priya", "/perf-mgmt/reviews/16/", "manager-review-page"),  # Bianca's review on a freshly loaded demo
+    ("helen", "/perf-mgmt/review-cycles/2/", "hr-review-cycle"),
 ]
 
 
