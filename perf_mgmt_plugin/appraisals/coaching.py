@@ -4,12 +4,17 @@ coach reads the drafts before they are shared and leaves feedback that the revie
 person never does). ``reviews.share_review`` waits for that feedback when a coach is assigned.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from ..core.access import require
+from ..core.paths import subtree_q
 from ..core.sanitize import sanitize_html
-from ..org.access import access_context
+from ..org.access import access_context, hr_employees_q
+from ..org.models import Employee
 from .errors import AppraisalError
 from .models import CoachAssignment, CoachingFeedback, Cycle, Review, ReviewEvent
 from .reviews import COACH, coached_q
@@ -71,3 +76,74 @@ def add_feedback(user, review, body):
         review=review, action="coaching_feedback", actor=user, from_stage=review.stage, to_stage=review.stage
     )
     return feedback
+
+
+# -- who may assign coaches to whom (the coaches page) -------------------------------------------------------------
+
+
+def _scope_q(user):
+    """A ``Q`` on Employee: the HR admin's scope and the user with everyone below them at any depth."""
+    context = access_context(user)
+    condition = hr_employees_q(user)
+    if context.employee_path:
+        condition |= subtree_q("path", context.employee_path)
+    return condition
+
+
+def _assignable_q(user):
+    """
+    A ``Q`` on Employee for the reviewing managers ``user`` may give a coach (``perf_mgmt.assign_coach``, as a
+    query): HR admins' scope, and the people below the user at any depth; never the user.
+    """
+    return _scope_q(user) & ~Q(user_id=user.pk)
+
+
+@dataclass(frozen=True)
+class ReviewerRow:
+    """A reviewing manager of the cycle, how many reviews they write in it, and their coach (or ``None``)."""
+
+    reviewer: Employee
+    reviews: int
+    coach: Employee | None
+
+
+def reviewers_to_coach(user, cycle):
+    """
+    The managers who write reviews in ``cycle`` and whom ``user`` may give a coach, with their number of reviews
+    and current coach, by name. Two queries whatever the number of managers.
+    """
+    counts = dict(
+        Review.objects.filter(cycle_id=cycle.pk, manager__isnull=False)
+        .filter(manager__in=Employee.objects.filter(_assignable_q(user)))
+        .order_by()
+        .values_list("manager_id")
+        .annotate(n=Count("pk"))
+    )
+    reviewers = Employee.objects.filter(pk__in=list(counts)).select_related("user")
+    coaches = {
+        a.reviewer_id: a.coach
+        for a in CoachAssignment.objects.filter(cycle_id=cycle.pk, reviewer_id__in=list(counts)).select_related(
+            "coach__user"
+        )
+    }
+    rows = [ReviewerRow(reviewer=r, reviews=counts[r.pk], coach=coaches.get(r.pk)) for r in reviewers]
+    return sorted(rows, key=lambda row: (row.reviewer.display_name.casefold(), row.reviewer.pk))
+
+
+def coach_candidates(user):
+    """
+    Whom ``user`` may pick as a coach on the coaches page: active managers (someone reports to them) in their HR
+    scope or at or below the user (a senior manager may coach themselves or name a manager below them).
+    """
+    leads = Employee.objects.filter(manager_id=OuterRef("pk"), active=True)
+    return (
+        Employee.objects.filter(_scope_q(user), Exists(leads), active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+
+
+def cycles_to_assign_coaches(user):
+    """The active cycles in which ``user`` may give a coach to at least one reviewing manager (one query)."""
+    reviewers = Review.objects.filter(cycle_id=OuterRef("pk"), manager__in=Employee.objects.filter(_assignable_q(user)))
+    return Cycle.objects.filter(Exists(reviewers), status=Cycle.ACTIVE).order_by("-start", "name")

@@ -322,6 +322,25 @@ class ReviewEvent(models.Model):
     .. pii_retirement: local_api
     """
 
+    #: What each recorded action is called on the review's history (an action not listed shows as recorded).
+    ACTION_LABELS = {
+        "self_submitted": _("Self review submitted"),
+        "manager_ready": _("Manager review ready"),
+        "coaching_requested": _("Coaching asked for"),
+        "coaching_feedback": _("Coaching feedback given"),
+        "self_missed": _("Self-review deadline missed; the manager went on"),
+        "shared": _("Manager review shared"),
+        "meeting_scheduled": _("Meeting scheduled"),
+        "attended": _("Attendance confirmed"),
+        "meeting_held": _("Meeting held"),
+        "signed": _("Signed"),
+        "completed": _("Review completed"),
+        "reopened": _("Reopened"),
+        "action_added": _("Follow-up action added"),
+    }
+    #: Steps between the reviewing manager and their coach: never in the history the reviewed person sees.
+    PRIVATE_ACTIONS = frozenset({"manager_ready", "coaching_requested", "coaching_feedback"})
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=32)
     actor = models.ForeignKey(
@@ -338,6 +357,10 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.review_id}: {self.action}"
+
+    @property
+    def label(self):
+        return self.ACTION_LABELS.get(self.action, self.action)
 
 
 class CoachAssignment(models.Model):

@@ -212,7 +212,10 @@ def review_detail(user, review):
     notes = []
     if can(user, notes_module.NOTE, review.employee):
         notes = list(notes_module.notes_for(user, review.employee, start=review.cycle.start, end=review.cycle.end))
-    events = list(review.events.select_related("actor"))
+    events = review.events.select_related("actor")
+    if is_person:
+        events = events.exclude(action__in=ReviewEvent.PRIVATE_ACTIONS)
+    events = list(events)
     return ReviewDetail(
         review=review,
         items=rows,

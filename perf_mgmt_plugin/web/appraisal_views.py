@@ -123,6 +123,12 @@ def _review_context(request, review, detail):
         "note_form": NoteForm(),
         "stages": Review.STAGE_CHOICES,
         "stage_index": Review.STAGE_ORDER.index(stage),
+        # HR in scope or a manager above the reviewing manager, back to any earlier stage of an active cycle
+        "reopen_stages": (
+            [(value, label) for value, label in Review.STAGE_CHOICES[: Review.STAGE_ORDER.index(stage)]]
+            if review.cycle.status == Cycle.ACTIVE and can(user, reviews.REOPEN, review)
+            else []
+        ),
     }
 
 
@@ -185,6 +191,16 @@ def _review_post(request, review, detail):
             raise Http404
         func = actions.complete_action if action == "action_done" else actions.cancel_action
         _try(request, func, user, act, success=_("Action updated."))
+    elif action == "reopen":
+        _try(
+            request,
+            reviews.reopen,
+            user,
+            review,
+            to_stage=post.get("to_stage", ""),
+            reason=post.get("reason", ""),
+            success=_("The review is reopened."),
+        )
     elif action == "note":
         _add_note(request, review.employee)
     else:
@@ -303,7 +319,12 @@ def team_reviews(request):
     return _render(
         request,
         "perf_mgmt/appraisal_team_reviews.html",
-        {"page": page, "filter": request.GET.get("filter", ""), "filters": request.GET},
+        {
+            "page": page,
+            "filter": request.GET.get("filter", ""),
+            "filters": request.GET,
+            "coach_cycles": list(coaching.cycles_to_assign_coaches(request.user)),
+        },
         _("Team reviews"),
     )
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import (
+    appraisal_coach_views,
     appraisal_cycle_views,
     appraisal_views,
     competency_views,
@@ -61,6 +62,7 @@ urlpatterns = [
     path("review-cycles/<int:pk>/progress/", appraisal_cycle_views.cycle_progress, name="appraisal-cycle-progress"),
     path("review-cycles/<int:pk>/launch/", appraisal_cycle_views.cycle_launch, name="appraisal-cycle-launch"),
     path("review-cycles/<int:pk>/close/", appraisal_cycle_views.cycle_close, name="appraisal-cycle-close"),
+    path("review-cycles/<int:pk>/coaches/", appraisal_coach_views.cycle_coaches, name="appraisal-cycle-coaches"),
     path(
         "review-cycles/<int:pk>/survey.csv", appraisal_cycle_views.cycle_survey_csv, name="appraisal-cycle-survey-csv"
     ),

@@ -360,15 +360,22 @@ def test_nav_entries_per_persona(org, cycle):
 
 
 def _grow(org, cycle, n):
-    """n more reports of the manager in the cycle (a launch re-run adds their reviews), notes on alice."""
+    """
+    n more reports of the manager in the cycle (a launch re-run adds their reviews), n // 2 more reviewing managers
+    under the director (each with one report in the cycle, coached by the CEO), notes on alice.
+    """
     people = [factories.make_employee(manager=org.manager, org_unit=org.platform, position=org.dev) for _ in range(n)]
+    leads = [factories.make_employee(manager=org.director, org_unit=org.platform) for _ in range(n // 2)]
+    people += [factories.make_employee(manager=lead, org_unit=org.platform, position=org.dev) for lead in leads]
     cycles.update_cycle(org.hr, cycle, people=[*cycle.people.all(), *people])
     launch.start_launch(org.hr, cycle)
     launch.run_launch(cycle.pk)
+    for lead in leads:
+        coaching.assign_coach(org.hr, cycle, lead, org.ceo)
     for i in range(n):
         notes.add_note(org.manager.user, org.alice, body=f"note {i}", tag="observation", private=bool(i % 2))
         notes.add_note(org.alice.user, org.alice, body=f"own {i}", tag="idea")
-    if not cycle.coach_assignments.exists():
+    if not cycle.coach_assignments.filter(reviewer=org.manager).exists():
         coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
 
 
@@ -384,6 +391,8 @@ PAGES = [
     ("manager", "my-team", None),
     ("hr", "appraisal-cycles", None),
     ("hr", "cycle", None),
+    ("hr", "coaches", None),
+    ("director", "coaches", None),
 ]
 
 
@@ -394,6 +403,8 @@ def _path(org, cycle, name, target):
         return url("person-notes", getattr(org, target).pk)
     if name == "cycle":
         return url("appraisal-cycle", cycle.pk)
+    if name == "coaches":
+        return url("appraisal-cycle-coaches", cycle.pk)
     return url(name)
 
 
@@ -416,7 +427,7 @@ def test_query_count_constant_with_data_size(org, cycle, count_queries, role, na
 #: (the review page: the review, its detail in a constant number of queries, the permission checks of its forms).
 PINNED = {
     ("alice", "my-reviews"): 24,
-    ("manager", "team-reviews"): 10,
+    ("manager", "team-reviews"): 11,
     ("manager", "review"): 22,
     ("alice", "review"): 21,
     ("seller", "coaching"): 8,
@@ -426,6 +437,8 @@ PINNED = {
     ("manager", "my-team"): 11,
     ("hr", "appraisal-cycles"): 10,
     ("hr", "cycle"): 21,
+    ("hr", "coaches"): 12,
+    ("director", "coaches"): 12,
 }
 
 
