@@ -362,9 +362,14 @@ def person_notes(request, pk):
 @require_POST
 @page_requires("perf_mgmt.view_team")
 def quick_note(request):
-    """The quick note form of "My team": a note on the chosen person, then back to the team page."""
+    """
+    The quick note form of "My team" and of the "Team objectives" dashboard: a note on the chosen person, then back
+    to the page it came from.
+    """
     person = _person(request, request.POST.get("employee") or 0)
     if not can(request.user, "perf_mgmt.add_interim_note", person):
         raise PermissionDenied
     _add_note(request, person)
+    if request.POST.get("back") == "strategy":
+        return redirect(reverse("perf_mgmt:strategy-dashboard"))
     return redirect(reverse("perf_mgmt:my-team") + ("?direct=1" if request.POST.get("direct") == "1" else ""))

@@ -18,7 +18,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..appraisals.models import InterimNote
 from ..core.access import AccessDenied, can
+from ..org.access import access_context
 from ..org.models import Employee
 from ..strategy import checkins, dashboards, services
 from ..strategy.errors import StrategyError
@@ -98,14 +100,28 @@ def objective_detail(request, pk):
     return _render(request, "perf_mgmt/strategy_objective.html", context, objective.title)
 
 
+def _direct_reports(user):
+    """The user's active direct reports, by name (no query for someone without an employee record)."""
+    employee_id = access_context(user).employee_id
+    if employee_id is None:
+        return []
+    reports = Employee.objects.filter(manager_id=employee_id, active=True).select_related("user")
+    return list(reports.order_by("user__first_name", "user__last_name", "pk"))
+
+
 @page_requires("perf_mgmt.view_strategy_dashboard")
 def manager_dashboard(request):
-    """A manager's team: objectives with status and forecast, overdue check-ins, open impediments and help."""
+    """
+    A manager's team: objectives with status and forecast, overdue check-ins, open impediments and help, and the
+    quick interim note on a direct report (noted while the manager looks at the team, shown in their next review).
+    """
     board = dashboards.manager_dashboard(request.user)
     context = {
         "board": board,
         "rows": [{"objective": o, "actions": objective_actions(request.user, o, True)} for o in board.objectives],
         "can_create_root": can(request.user, services.MANAGE_STRATEGY),
+        "note_people": _direct_reports(request.user),
+        "note_tags": InterimNote.TAG_CHOICES,
     }
     return _render(request, "perf_mgmt/strategy_dashboard.html", context, _("Team objectives"))
 

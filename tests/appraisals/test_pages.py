@@ -271,6 +271,19 @@ def test_quick_note_from_my_team(org, cycle):
     assert client.post(url("quick-note"), {"employee": org.seller.pk, "body": "x"}).status_code == 404
 
 
+def test_quick_note_from_the_team_objectives_dashboard(org, cycle):
+    client = client_for(org.manager.user)
+    board = client.get(url("strategy-dashboard")).content.decode()
+    assert 'data-testid="quick-note"' in board and 'name="back" value="strategy"' in board
+    assert f'value="{org.alice.pk}"' in board and f'value="{org.bob.pk}"' in board
+    data = {"employee": org.bob.pk, "body": "Unblocked the release", "tag": "recognition", "back": "strategy"}
+    response = client.post(url("quick-note"), data)
+    assert response.status_code == 302 and response["Location"] == url("strategy-dashboard")
+    assert InterimNote.objects.get().employee == org.bob
+    # nobody reports to alice: no form on a dashboard she cannot see anyway; HR without reports sees no form
+    assert 'data-testid="quick-note"' not in client_for(org.hr).get(url("strategy-dashboard")).content.decode()
+
+
 def test_team_reviews_lists_the_team_with_overdue_flags(org, cycle, today):
     cycles.update_cycle(
         org.hr,

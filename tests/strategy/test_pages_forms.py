@@ -488,7 +488,7 @@ GET_PAGES = [
     ("manager", "objective-cascade", "team", 14),
     ("manager", "objective", "team", 16),
     ("manager", "my-objectives", None, 14),
-    ("manager", "strategy-dashboard", None, 14),
+    ("manager", "strategy-dashboard", None, 15),
     ("hr", "objective-new", None, 14),
     ("hr", "strategy-dashboard", None, 12),
     ("hr_eng", "objective-edit", "alice_task", 15),
