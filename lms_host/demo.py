@@ -771,9 +771,35 @@ def _past_objectives(hr, period, employees):
             strategy_services.record_progress(task.owner.user, task, done=True, at=at)
 
 
-def _complete(review, employee, manager, *, level, meeting_at, comment="", disagreement=""):
-    """Walk one review through every step with the domain functions, as the two people would."""
-    from perf_mgmt_plugin.appraisals import reviews
+#: The follow-up actions agreed in a review that names none: every review ends with what follows.
+DEFAULT_FOLLOW_UP = {"title": "Agree next quarter's objectives at the first check-in", "days": 21, "kind": "work"}
+
+
+#: Last quarter's follow-up actions beyond the default (development ones become items of the person's plan).
+PAST_FOLLOW_UPS = {
+    "alex": (
+        {
+            "title": "Pair with Dara on estimating the next migration",
+            "days": 45,
+            "kind": "development",
+            "description": "<p>Two sessions a month.</p>",
+        },
+        {"title": "Write the on-call runbook for the auth service", "days": 20, "kind": "work"},
+    ),
+    "zoe": (
+        {"title": "Agree incident ownership with the SRE team", "days": 14, "kind": "support", "manager_owns": True},
+    ),
+    "hana": ({"title": "Take 'Data Literacy for Everyone'", "days": 45, "kind": "development"},),
+}
+
+
+def _complete(review, employee, manager, *, level, meeting_at, comment="", disagreement="", follow_up=()):
+    """
+    Walk one review through every step with the domain functions, as the two people would; the manager agrees
+    ``follow_up`` (dicts: title, days until due, kind, optional description; ``DEFAULT_FOLLOW_UP`` when empty)
+    before signing.
+    """
+    from perf_mgmt_plugin.appraisals import actions, reviews
 
     reviews.save_self_review(
         employee.user, review, summary="<p>A solid quarter.</p>", items=_ratings(review, level, "self"), submit=True
@@ -786,6 +812,17 @@ def _complete(review, employee, manager, *, level, meeting_at, comment="", disag
     reviews.confirm_attendance(employee.user, review)
     reviews.confirm_attendance(manager.user, review)
     reviews.sign_off(employee.user, review, comment=comment, disagrees=bool(disagreement), disagreement=disagreement)
+    for action in follow_up or (DEFAULT_FOLLOW_UP,):
+        owner = manager if action.get("manager_owns") else None
+        actions.add_action(
+            manager.user,
+            review,
+            title=action["title"],
+            due_date=datetime.date.today() + datetime.timedelta(days=action["days"]),
+            kind=action["kind"],
+            description=action.get("description", ""),
+            owner=owner,
+        )
     reviews.sign_off(manager.user, review)
 
 
@@ -811,8 +848,8 @@ def _launched_cycle(hr, template, period, dates, **population):
 
 def _past_cycle(hr, template, employees, today):
     """Last quarter's cycle: every review completed, follow-up actions agreed, closed, and the survey answered."""
-    from perf_mgmt_plugin.appraisals import actions, cycles, survey
-    from perf_mgmt_plugin.appraisals.models import Cycle, FollowUpAction
+    from perf_mgmt_plugin.appraisals import cycles, survey
+    from perf_mgmt_plugin.appraisals.models import Cycle
     from perf_mgmt_plugin.strategy import services as strategy_services
     from perf_mgmt_plugin.strategy.models import Period
 
@@ -835,39 +872,8 @@ def _past_cycle(hr, template, employees, today):
             meeting_at=meeting_at,
             comment="<p>Thanks for the clear feedback.</p>",
             disagreement=disagreement,
+            follow_up=PAST_FOLLOW_UPS.get(username, ()),
         )
-    due = today + datetime.timedelta(days=45)
-    priya, kenji = employees["priya"].user, employees["kenji"].user
-    actions.add_action(
-        priya,
-        by_person["alex"],
-        title="Pair with Dara on estimating the next migration",
-        due_date=due,
-        kind=FollowUpAction.DEVELOPMENT,
-        description="<p>Two sessions a month.</p>",
-    )
-    actions.add_action(
-        priya,
-        by_person["alex"],
-        title="Write the on-call runbook for the auth service",
-        due_date=today + datetime.timedelta(days=20),
-        kind=FollowUpAction.WORK,
-    )
-    actions.add_action(
-        priya,
-        by_person["zoe"],
-        title="Agree incident ownership with the SRE team",
-        due_date=today + datetime.timedelta(days=14),
-        kind=FollowUpAction.SUPPORT,
-        owner=employees["priya"],
-    )
-    actions.add_action(
-        kenji,
-        by_person["hana"],
-        title="Take 'Data Literacy for Everyone'",
-        due_date=due,
-        kind=FollowUpAction.DEVELOPMENT,
-    )
     cycles.close_cycle(hr, cycle)
     for username, clarity, usefulness, fairness, meeting, comment in SURVEY_ANSWERS:
         survey.submit_response(

@@ -15,7 +15,8 @@ functions, so the same rules hold everywhere.
   audited). Sharing turns the manager's competency ratings into ``manager`` assessments.
 * Meeting: the manager schedules it (in person, or by video with cameras on); once it began, both confirm they
   attended, which opens the sign-off.
-* Sign-off: both sign; the person may comment and record disagreement (with its text). Both signed: completed.
+* Sign-off: both sign; the person may comment and record disagreement (with its text); the manager signs once at
+  least one follow-up action is agreed. Both signed: completed.
 """
 
 from dataclasses import dataclass, field
@@ -482,6 +483,7 @@ def confirm_attendance(user, review):
 def sign_off(user, review, *, comment="", disagrees=False, disagreement=""):
     """
     The person or the manager signs. The person may comment and record disagreement (which needs its text); the
+    manager signs only once at least one follow-up action is agreed (every review ends with what follows). The
     review is completed when both signed.
     """
     is_person = can(user, WRITE_SELF, review)
@@ -500,6 +502,8 @@ def sign_off(user, review, *, comment="", disagrees=False, disagreement=""):
         note = "disagrees" if disagrees else ""
     elif comment or disagrees or disagreement:
         raise AppraisalError(_("Only the reviewed person comments or records disagreement at sign-off."))
+    elif not review.actions.exclude(status=FollowUpAction.CANCELLED).exists():
+        raise AppraisalError(_("Agree at least one follow-up action with the person before you sign."))
     setattr(review, signed, timezone.now())
     _audit(review, "signed", user, from_stage=review.stage, to_stage=review.stage, note=note)
     if review.employee_signed_at and review.manager_signed_at:

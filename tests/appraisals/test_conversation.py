@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from perf_mgmt_plugin.appraisals import coaching, launch, reviews
+from perf_mgmt_plugin.appraisals import actions, coaching, launch, reviews
 from perf_mgmt_plugin.appraisals.errors import AppraisalError
 from perf_mgmt_plugin.appraisals.models import Review, ReviewEvent, TemplateSection
 from perf_mgmt_plugin.competencies.models import Assessment, CompetencyGap
@@ -34,6 +34,10 @@ def _review(cycle, person):
 
 def _past_meeting():
     return timezone.now() - datetime.timedelta(hours=1)
+
+
+def _fresh_stage(review):
+    return Review.objects.values_list("stage", flat=True).get(pk=review.pk)
 
 
 def _actions(review):
@@ -122,6 +126,10 @@ def test_full_walk_with_coaching_and_disagreement(cycle, org, fw):
     reviews.sign_off(alice, review, comment="<p>Thanks</p>", disagrees=True, disagreement="<p>PLAN is a 3.</p>")
     with pytest.raises(AppraisalError):
         reviews.sign_off(alice, review)
+    with pytest.raises(AppraisalError):  # every review ends with at least one agreed follow-up action
+        reviews.sign_off(manager, review)
+    assert _fresh_stage(review) == Review.SIGN_OFF
+    actions.add_action(manager, review, title="Run the next design review", due_date=cycle.end)
     reviews.sign_off(manager, review)
     review.refresh_from_db()
     assert review.stage == Review.COMPLETED and review.completed_at and review.disagrees
@@ -137,6 +145,7 @@ def test_full_walk_with_coaching_and_disagreement(cycle, org, fw):
         "attended",
         "meeting_held",
         "signed",
+        "action_added",
         "signed",
         "completed",
     ]

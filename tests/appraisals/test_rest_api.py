@@ -315,6 +315,11 @@ def test_full_conversation_over_http_with_coaching_disagreement_and_reopen(org, 
         sign, {"comment": "ok", "disagrees": True, "disagreement": "<p>Rating too low</p>"}, format="json"
     )
     assert signed.status_code == 200 and signed.json()["review"]["disagrees"]
+    refused = manager.post(sign, {}, format="json")  # no follow-up action agreed yet
+    assert refused.status_code == 400 and "follow-up action" in str(refused.json())
+    due_date = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    action = {"title": "Mentor a new joiner", "due_date": due_date}
+    assert manager.post(url("appraisal-review-actions", pk=review.pk), action, format="json").status_code == 201
     done = manager.post(sign, {}, format="json").json()
     assert done["review"]["stage"] == "completed" and done["review"]["disagreement"] == "<p>Rating too low</p>"
 

@@ -33,11 +33,16 @@ def _fresh(review):
 
 
 def _meet_and_sign(review, person, manager, *, disagreement=""):
-    """Meeting held yesterday, both attend, both sign (the person first, with any disagreement)."""
+    """
+    Meeting held two hours ago, both attend, both sign (the person first, with any disagreement; the manager after
+    agreeing a follow-up action if the review has none yet).
+    """
     reviews.schedule_meeting(manager, review, at=timezone.now() - datetime.timedelta(hours=2), mode=Review.VIDEO)
     reviews.confirm_attendance(person, review)
     reviews.confirm_attendance(manager, review)
     reviews.sign_off(person, review, disagrees=bool(disagreement), disagreement=disagreement)
+    if not review.actions.exists():
+        actions.add_action(manager, review, title="Next step", due_date=review.cycle.end)
     reviews.sign_off(manager, review)
     return _fresh(review)
 

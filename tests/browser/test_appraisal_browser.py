@@ -104,11 +104,20 @@ def test_employee_and_manager_complete_a_review(org, cycle, page, sign_in, scree
     page.context.clear_cookies()
     sign_in(page, "manager", next_path=f"/perf-mgmt/reviews/{review.pk}/")
     assert "The rating of my key result was too low." in page.get_by_test_id("disagreement").inner_text()
+    # Every review ends with what follows: the manager agrees a development action (it becomes a plan item) first.
+    assert page.get_by_test_id("sign-needs-action").is_visible()
+    page.get_by_label("Action", exact=True).fill("Lead the next design review")
+    page.get_by_label("Kind").select_option("development")
+    page.get_by_label("Due date").fill((timezone.localdate() + datetime.timedelta(days=30)).isoformat())
+    _click(page, "Add the action")
+    assert _status(page) == "Action added."
+    assert "Lead the next design review" in page.get_by_test_id("actions").inner_text()
     _click(page, "Sign the review")
     review.refresh_from_db()
     assert review.stage == Review.COMPLETED
     assert review.disagrees and "too low" in review.disagreement
     assert review.employee_signed_at and review.manager_signed_at
     assert page.get_by_test_id("review-stage").inner_text() == "Completed"
+    assert review.actions.get().plan_item.plan.owner == org.alice
     screenshot(page, "appraisal-completed")
     assert page.js_errors == []

@@ -257,7 +257,7 @@ class FollowUpActionSerializer(serializers.ModelSerializer):
 class ActionWriteSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     title = serializers.CharField(max_length=255)
     due_date = serializers.DateField()
-    kind = serializers.ChoiceField(FollowUpAction.KIND_CHOICES)
+    kind = serializers.ChoiceField(FollowUpAction.KIND_CHOICES, default=FollowUpAction.WORK)
     owner = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Employee id.")
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
