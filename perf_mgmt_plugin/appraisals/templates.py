@@ -161,10 +161,11 @@ def update_template(actor, template, *, name=None, description=None, active=None
 
 
 def sections_of(template_ids):
-    """The sections of the templates with their questions, in order (two queries), keyed by template id."""
+    """The sections of the templates with their scale and questions, in order (two queries), keyed by template id."""
     by_template = {}
     for section in (
         TemplateSection.objects.filter(template_id__in=list(template_ids))
+        .select_related("scale")
         .prefetch_related("questions")
         .order_by("template_id", "order", "pk")
     ):

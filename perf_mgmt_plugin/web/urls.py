@@ -5,6 +5,7 @@ from django.urls import path
 from . import (
     appraisal_coach_views,
     appraisal_cycle_views,
+    appraisal_template_views,
     appraisal_views,
     competency_views,
     development_views,
@@ -57,6 +58,9 @@ urlpatterns = [
     path("people/<int:pk>/notes/", appraisal_views.person_notes, name="person-notes"),
     path("team/notes/", appraisal_views.quick_note, name="quick-note"),
     path("review-cycles/", appraisal_cycle_views.cycle_list, name="appraisal-cycles"),
+    path("review-templates/", appraisal_template_views.template_list, name="appraisal-templates"),
+    path("review-templates/new/", appraisal_template_views.template_new, name="appraisal-template-new"),
+    path("review-templates/<int:pk>/edit/", appraisal_template_views.template_edit, name="appraisal-template-edit"),
     path("review-cycles/new/", appraisal_cycle_views.cycle_new, name="appraisal-cycle-new"),
     path("review-cycles/<int:pk>/", appraisal_cycle_views.cycle_detail, name="appraisal-cycle"),
     path("review-cycles/<int:pk>/progress/", appraisal_cycle_views.cycle_progress, name="appraisal-cycle-progress"),
