@@ -9,8 +9,10 @@ review's items (``ratings_from_post``).
 """
 
 import datetime
+import re
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,7 +56,12 @@ class CycleForm(forms.Form):
         label=gettext_lazy("Org units (with their sub-units)"), queryset=OrgUnit.objects.none(), required=False
     )
     positions = NamedChoiceField(label=gettext_lazy("Positions"), queryset=Position.objects.none(), required=False)
-    people = NamedChoiceField(label=gettext_lazy("Named people"), queryset=Employee.objects.none(), required=False)
+    people = forms.CharField(
+        label=gettext_lazy("Named people"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Usernames, emails or employee numbers, one per line or separated by commas."),
+    )
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -63,12 +70,33 @@ class CycleForm(forms.Form):
         self.fields["period"].queryset = Period.objects.filter(active=True)
         self.fields["units"].queryset = OrgUnit.objects.filter(active=True).order_by("path")
         self.fields["positions"].queryset = Position.objects.filter(active=True).order_by("title")
-        self.fields["people"].queryset = (
-            Employee.objects.filter(active=True).select_related("user").order_by("user__last_name", "user__username")
-        )
-        self.fields["people"].widget.attrs["size"] = 6
 
-    MULTIPLE = ("units", "positions", "people")
+    MULTIPLE = ("units", "positions")
+
+    def clean_people(self):
+        """
+        The active people named (one query, however many are pasted); every name that matches nobody is reported,
+        so a typo never silently leaves someone out of the cycle.
+        """
+        names = [name.strip() for name in re.split(r"[\s,;]+", self.cleaned_data.get("people") or "") if name.strip()]
+        if not names:
+            return []
+        found = list(
+            Employee.objects.filter(
+                Q(user__username__in=names) | Q(employee_number__in=names) | Q(user__email__in=names), active=True
+            ).select_related("user")
+        )
+        known = set()
+        for person in found:
+            known.update(
+                value.casefold() for value in (person.user.username, person.employee_number, person.user.email) if value
+            )
+        unknown = [name for name in names if name.casefold() not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("Nobody active is called: %(names)s.") % {"names": ", ".join(sorted(set(unknown)))}
+            )
+        return found
 
     def suggested(self):
         """

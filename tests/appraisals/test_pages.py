@@ -323,6 +323,24 @@ def test_hr_creates_a_cycle_with_suggested_deadlines(org, template, today):
     assert not Cycle.objects.filter(name="Nobody").exists()
 
 
+def test_named_people_are_pasted_and_every_unknown_name_reported(org, template):
+    client = client_for(org.hr)
+    data = {
+        "name": "Named",
+        "template": template.pk,
+        "cadence": Cycle.QUARTERLY,
+        "start": "2031-01-01",
+        "people": f"alice\n{org.bob.employee_number}, nobody;ghost@example.com",
+    }
+    page = client.post(url("appraisal-cycle-new"), data)
+    assert page.status_code == 200 and not Cycle.objects.filter(name="Named").exists()
+    assert "Nobody active is called: ghost@example.com, nobody." in page.content.decode()
+    assert "ghost@example.com" in page.context["form"]["people"].value()  # what was typed stays
+    data["people"] = f"alice\n{org.bob.employee_number}, {org.seller.user.email}"
+    assert client.post(url("appraisal-cycle-new"), data).status_code == 302
+    assert set(Cycle.objects.get(name="Named").people.all()) == {org.alice, org.bob, org.seller}
+
+
 def test_hr_launches_and_closes_a_cycle(org, template, django_capture_on_commit_callbacks):
     draft = cycles.create_cycle(
         org.hr,
