@@ -846,6 +846,45 @@ def _launched_cycle(hr, template, period, dates, **population):
     return cycle, {review.employee.user.username: review for review in reviews}
 
 
+def _backdate_past_cycle(cycle, dates):
+    """
+    Last quarter's reviews were walked through today by the domain functions; date each step on its phase's
+    deadline instead (the launch two weeks before the first), so their history reads as it would have happened.
+    """
+    from perf_mgmt_plugin.appraisals.models import Cycle, FollowUpAction, Review, ReviewEvent
+
+    def at(field, hour):
+        return timezone.make_aware(datetime.datetime.combine(dates[field], datetime.time(hour)))
+
+    launched = at("self_review_due", 9) - datetime.timedelta(days=14)
+    Cycle.objects.filter(pk=cycle.pk).update(launched_at=launched, created=launched)
+    reviews_of_cycle = Review.objects.filter(cycle=cycle)
+    reviews_of_cycle.update(
+        created=launched,
+        self_submitted_at=at("self_review_due", 9),
+        manager_shared_at=at("manager_review_due", 9),
+        employee_attended_at=at("meeting_due", 11),
+        manager_attended_at=at("meeting_due", 11),
+        employee_signed_at=at("sign_off_due", 9),
+        manager_signed_at=at("sign_off_due", 10),
+        completed_at=at("sign_off_due", 10),
+    )
+    when = {
+        "self_submitted": at("self_review_due", 9),
+        "manager_ready": at("manager_review_due", 8),
+        "shared": at("manager_review_due", 9),
+        "meeting_scheduled": at("manager_review_due", 10),
+        "attended": at("meeting_due", 11),
+        "meeting_held": at("meeting_due", 11),
+        "action_added": at("sign_off_due", 9),
+        "signed": at("sign_off_due", 10),
+        "completed": at("sign_off_due", 10),
+    }
+    for action, moment in when.items():
+        ReviewEvent.objects.filter(review__cycle=cycle, action=action).update(created=moment)
+    FollowUpAction.objects.filter(review__cycle=cycle).update(created=at("sign_off_due", 9))
+
+
 def _past_cycle(hr, template, employees, today):
     """Last quarter's cycle: every review completed, follow-up actions agreed, closed, and the survey answered."""
     from perf_mgmt_plugin.appraisals import cycles, survey
@@ -874,6 +913,7 @@ def _past_cycle(hr, template, employees, today):
             disagreement=disagreement,
             follow_up=PAST_FOLLOW_UPS.get(username, ()),
         )
+    _backdate_past_cycle(cycle, dates)
     cycles.close_cycle(hr, cycle)
     for username, clarity, usefulness, fairness, meeting, comment in SURVEY_ANSWERS:
         survey.submit_response(

@@ -4,6 +4,8 @@ in the plans, a survey shown for one unit and hidden for the other), this quarte
 and interim notes -- all through the domain functions; loading twice changes nothing.
 """
 
+from django.utils import timezone
+
 from lms_host import demo
 from perf_mgmt_plugin.appraisals import coaching, reviews, survey
 from perf_mgmt_plugin.appraisals.models import (
@@ -48,6 +50,11 @@ def test_demo_appraisals(db, django_user_model):
     assert past.end < current.start
     assert set(Review.objects.filter(cycle=past).values_list("stage", flat=True)) == {Review.COMPLETED}
     assert Review.objects.get(cycle=past, employee__user__username="zoe").disagrees
+    # last quarter's steps are dated on their deadlines, not on the day the demo was loaded
+    completed_days = {timezone.localdate(r.completed_at) for r in Review.objects.filter(cycle=past)}
+    assert completed_days == {past.sign_off_due}
+    latest_event = ReviewEvent.objects.filter(review__cycle=past).order_by("-created").first().created
+    assert timezone.localdate(latest_event) == past.sign_off_due
     alex_past = Review.objects.get(cycle=past, employee__user__username="alex")
     assert alex_past.items.filter(objective__isnull=False).exists()  # key results from last quarter's cascade
     development = FollowUpAction.objects.filter(kind=FollowUpAction.DEVELOPMENT)
