@@ -34,6 +34,7 @@ SHOTS = [
     ("priya", "/perf-mgmt/reviews/team/", "manager-team-reviews"),
     ("priya", "/perf-mgmt/reviews/16/", "manager-review-page"),  # Bianca's review on a freshly loaded demo
     ("helen", "/perf-mgmt/review-cycles/2/", "hr-review-cycle"),
+    ("helen", "/perf-mgmt/review-templates/", "hr-review-templates"),
 ]
 
 
