@@ -73,6 +73,32 @@ def test_hr_creates_a_template_and_bad_sections_are_field_errors(org, kra_scale)
     assert [t["slug"] for t in listed["results"]] == ["monthly"]
 
 
+def test_hr_reads_and_changes_a_template(org, template, kra_scale):
+    hr = client_for(org.hr)
+    path = url("appraisal-template", slug="annual")
+    assert hr.get(path).json()["sections"][0]["scale"] == "kra-five"
+    assert hr.get(url("appraisal-template", slug="nope")).status_code == 404
+    assert client_for(org.hr_eng).get(path).status_code == 200
+    assert client_for(org.hr_eng).patch(path, {"name": "x"}, format="json").status_code == 403
+    assert client_for(org.manager.user).get(path).status_code == 403
+    changed = hr.patch(path, {"name": "Annual 2027", "active": False}, format="json")
+    assert changed.status_code == 200 and (changed.json()["name"], changed.json()["active"]) == ("Annual 2027", False)
+    sections = [{"kind": "kra", "title": "Results", "weight": 3, "scale": "kra-five"}]
+    replaced = hr.patch(path, {"sections": sections}, format="json").json()
+    assert [(s["kind"], s["weight"]) for s in replaced["sections"]] == [("kra", 3.0)]
+    bad = hr.patch(path, {"sections": [{"kind": "kra", "title": "No scale"}]}, format="json")
+    assert bad.status_code == 400 and "scale" in bad.json()["detail"][0]
+    assert ReviewTemplate.objects.get(slug="annual").sections.count() == 1  # nothing written
+
+
+def test_a_used_templates_sections_cannot_change_through_the_api(org, cycle):
+    hr = client_for(org.hr)
+    path = url("appraisal-template", slug=cycle.template.slug)
+    refused = hr.patch(path, {"sections": [{"kind": "development", "title": "Only this"}]}, format="json")
+    assert refused.status_code == 400 and "can no longer change" in refused.json()["detail"][0]
+    assert hr.patch(path, {"description": "<p>Still ours</p>"}, format="json").status_code == 200
+
+
 def test_hr_creates_changes_launches_and_closes_a_cycle(
     org, template, strategy, fw, today, django_capture_on_commit_callbacks
 ):

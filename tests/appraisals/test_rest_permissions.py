@@ -68,6 +68,7 @@ READS = [
     ("appraisal-cycle", "cycle", _CYCLE_VIEWERS),
     ("appraisal-cycle-launch-progress", "cycle", _CYCLE_VIEWERS),
     ("appraisal-templates", None, _HR_ONLY),
+    ("appraisal-template", "template", _HR_ONLY),
     ("appraisal-coached-reviews", None, _OK_ALL),
     ("appraisal-surveys-pending", None, _OK_ALL),
     ("appraisal-survey-trends", None, _HR_ONLY),
@@ -92,6 +93,7 @@ def _kwargs(org, setup, key):
         "review": {"pk": setup.review.pk},
         "cycle": {"pk": setup.cycle.pk},
         "alice": {"pk": org.alice.pk},
+        "template": {"slug": setup.cycle.template.slug},
     }[key]
 
 
@@ -168,6 +170,17 @@ def test_write_matrix(org, setup, name, key, body, table):
         got[role] = client_as(org, role).post(url(name, **_kwargs(org, setup, key)), body, format="json").status_code
         transaction.savepoint_rollback(savepoint)
     assert got == {role: 401 if role == "anonymous" else table.get(role, 403) for role in ROLES}
+
+
+def test_template_change_matrix(org, setup):
+    """Only unrestricted HR admins change a template; everyone else is refused before anything is read or written."""
+    path = url("appraisal-template", slug=setup.cycle.template.slug)
+    got = {}
+    for role in ROLES:
+        savepoint = transaction.savepoint()
+        got[role] = client_as(org, role).patch(path, {"name": f"by {role}"}, format="json").status_code
+        transaction.savepoint_rollback(savepoint)
+    assert got == {role: {"hr": 200, "anonymous": 401}.get(role, 403) for role in ROLES}
 
 
 def test_action_steps_matrix(org, setup):

@@ -69,6 +69,15 @@ class TemplateWriteSerializer(serializers.Serializer):  # pylint: disable=abstra
     sections = SectionWriteSerializer(many=True)
 
 
+class TemplateUpdateSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A change to a template: any of its texts, whether it is offered, and (while unused) all its sections."""
+
+    name = serializers.CharField(max_length=255, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    active = serializers.BooleanField(required=False)
+    sections = SectionWriteSerializer(many=True, required=False)
+
+
 # Cycles
 
 

@@ -51,6 +51,7 @@ from .appraisal_serializers import (
     SurveyResultsSerializer,
     SurveyTrendSerializer,
     SurveyWriteSerializer,
+    TemplateUpdateSerializer,
     TemplateWriteSerializer,
 )
 from .base import ApiViewMixin
@@ -98,6 +99,34 @@ class TemplateListView(ApiViewMixin, generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         template = _call(templates.create_template, request.user, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data, status=201)
+
+
+class TemplateDetailView(ApiViewMixin, generics.GenericAPIView):
+    """
+    One review template by slug (HR admins). PATCH changes its texts or whether it is offered (unrestricted HR
+    admins); ``sections`` replaces all its sections, refused once reviews were made from the template.
+    """
+
+    serializer_class = ReviewTemplateSerializer
+    permission_classes = [rule_permission(REPORTS)]
+
+    def _template(self, slug):
+        template = _templates().filter(slug=slug).first()
+        if template is None:
+            raise NotFound()
+        return template
+
+    def get(self, request, slug):
+        return Response(ReviewTemplateSerializer(self._template(slug)).data)
+
+    @extend_schema(request=TemplateUpdateSerializer, responses={200: ReviewTemplateSerializer})
+    def patch(self, request, slug):
+        _require(request, MANAGE)
+        template = self._template(slug)
+        serializer = TemplateUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        _call(templates.update_template, request.user, template, **serializer.validated_data)
+        return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data)
 
 
 # Cycles

@@ -86,6 +86,7 @@ urlpatterns = [
     path("development/templates/<slug:slug>/assign/", dv.TemplateAssignView.as_view(), name="plan-template-assign"),
     path("development/courses/<str:course_id>/learners/", dv.CourseLearnersView.as_view(), name="course-plan-learners"),
     path("appraisals/templates/", av.TemplateListView.as_view(), name="appraisal-templates"),
+    path("appraisals/templates/<slug:slug>/", av.TemplateDetailView.as_view(), name="appraisal-template"),
     path("appraisals/cycles/", av.CycleListView.as_view(), name="appraisal-cycles"),
     path("appraisals/cycles/<int:pk>/", av.CycleDetailView.as_view(), name="appraisal-cycle"),
     path("appraisals/cycles/<int:pk>/launch/", av.CycleLaunchView.as_view(), name="appraisal-cycle-launch"),
