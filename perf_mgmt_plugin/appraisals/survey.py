@@ -12,6 +12,9 @@ Anonymity is kept by construction and by arithmetic:
   when the total is also shown: the total minus the shown groups would give the hidden ones. So when the hidden
   groups together hold fewer answers than the minimum, the smallest shown groups are hidden too until they do
   (complementary suppression); the total minus what is shown is then always a group of at least the minimum.
+  The role breakdown is also checked against the org unit breakdown (``roles_cross_unit_leak``): when a set one of
+  them shows lies wholly inside a set the other shows and the two differ by fewer answers than the minimum, the
+  roles are not broken down at all.
 - HR admins limited to org units see only the answers of their units, by the same rules.
 - An answer is dated with the cycle's closing day, not the day it was given, so no date tells answers apart.
 """
@@ -237,9 +240,49 @@ def _labels(group_by, keys):
     return {key: _("Everyone") for key in keys}
 
 
+def _derivable(sizes, hidden):
+    """
+    The sets of answers a reader can compute from one grouping: each shown group, and the hidden ones together (the
+    total minus the shown groups), as sets of group keys.
+    """
+    sets = [{key} for key in sizes if key not in hidden]
+    if hidden:
+        sets.append(set(hidden))
+    return sets
+
+
+def roles_cross_unit_leak(rows, minimum):
+    """
+    Whether showing the role breakdown next to the org unit breakdown would single out fewer than ``minimum``
+    answers: a set the reader can compute from one grouping lying wholly inside one from the other, with a
+    difference of 1 to ``minimum - 1`` answers (say, all managers' answers come from one unit of four answers:
+    that unit minus the managers would be fewer than the minimum). Then every role group is hidden.
+    """
+    cells = {}
+    for row in rows:
+        cells[(row[1], row[2])] = cells.get((row[1], row[2]), 0) + 1
+    unit_sizes, role_sizes = {}, {}
+    for (unit, role), count in cells.items():
+        unit_sizes[unit] = unit_sizes.get(unit, 0) + count
+        role_sizes[role] = role_sizes.get(role, 0) + count
+    unit_sets = _derivable(unit_sizes, suppress(unit_sizes, minimum))
+    role_sets = _derivable(role_sizes, suppress(role_sizes, minimum))
+    for units in unit_sets:
+        unit_total = sum(unit_sizes[unit] for unit in units)
+        for roles in role_sets:
+            role_total = sum(role_sizes[role] for role in roles)
+            both = sum(count for (unit, role), count in cells.items() if unit in units and role in roles)
+            nested = both in (unit_total, role_total)
+            if nested and 0 < abs(unit_total - role_total) < minimum:
+                return True
+    return False
+
+
 def _build_groups(rows, group_by, minimum):
     by_key = _group_rows(rows, group_by)
     hidden = suppress({key: len(value) for key, value in by_key.items()}, minimum)
+    if group_by == "role" and roles_cross_unit_leak(rows, minimum):
+        hidden = set(by_key)
     labels = _labels(group_by, by_key)
     groups = []
     for key in sorted(by_key, key=lambda k: (str(labels[k]).casefold(), str(k))):

@@ -132,6 +132,47 @@ def test_results_hidden_below_the_minimum_with_their_comments(org):
     assert group.comments == ("Always late", "Clear", "Too long")  # by value, not by who or when
 
 
+def _managers_in_one_unit(org, extra_platform=0):
+    """
+    Three reviewing managers, all in PLAT, review three people in SALES and alice (PLAT); ``extra_platform`` more
+    PLAT people reviewed by the first of them. Everyone answers with distinct clarity values; returns the cycle.
+    """
+    leads = make_people(3, org.director, org.platform)
+    sales = make_people(3, org.ceo, org.sales)
+    platform = [org.alice, *make_people(extra_platform, org.manager, org.platform)]
+    cycle = make_cycle(TODAY)
+    for lead, person in zip(leads, sales, strict=True):
+        add_review(cycle, person, manager=lead)
+    for person in platform:
+        add_review(cycle, person, manager=leads[0])
+    cycles.close_cycle(org.hr, cycle)
+    for person in [*sales, *platform]:
+        answer(person, cycle, clarity=2)
+    for lead in leads:
+        answer(lead, cycle, clarity=5)
+    return cycle
+
+
+def test_roles_are_not_broken_down_when_a_unit_minus_them_is_too_small(org):
+    cycle = _managers_in_one_unit(org)
+    # per unit: PLAT 4 (alice and the three managers), SALES 3 -- both shown; per role: 4 employees, 3 managers
+    units = {g.label: g for g in survey.results(org.hr, cycle, group_by="org_unit").groups}
+    assert units["Unit PLAT"].responses == 4 and units["Unit SALES"].responses == 3
+    # PLAT minus the managers would be alice's answer alone: the roles are not broken down
+    by_role = survey.results(org.hr, cycle, group_by="role")
+    assert all(g.hidden for g in by_role.groups) and by_role.hidden_groups == 2
+    exported = [row for row in survey.export_rows(org.hr, cycle) if row and row[0] == "role"]
+    assert exported and all(str(row[2]).startswith("hidden") for row in exported)
+
+
+def test_roles_are_shown_when_no_difference_singles_anyone_out(org):
+    cycle = _managers_in_one_unit(org, extra_platform=2)
+    # PLAT 6 (3 employees + 3 managers): PLAT minus the managers is 3 answers, a full group
+    by_role = {g.key: g for g in survey.results(org.hr, cycle, group_by="role").groups}
+    assert by_role["manager"].responses == 3 and by_role["employee"].responses == 6
+    assert by_role["manager"].means["clarity"] == 5
+
+
 @override_settings(PERF_MGMT_SURVEY_MIN_GROUP=4)
 def test_minimum_is_a_setting(org):
     cycle = closed_cycle(org, [org.alice, org.bob, org.seller])
