@@ -513,6 +513,22 @@ def sign_off(user, review, *, comment="", disagrees=False, disagreement=""):
     return review
 
 
+def _earlier_stages(review):
+    """The stages a review can be reopened at: those before its current one (a completed review: all four)."""
+    return Review.STAGE_ORDER[: Review.STAGE_ORDER.index(review.stage)]
+
+
+def reopen_stages(user, review):
+    """
+    The stages ``user`` may reopen ``review`` at, as ``(value, label)`` choices: none unless they may reopen it
+    (``perf_mgmt.reopen_review``) and its cycle is active. For the reopen form; :func:`reopen` checks again.
+    """
+    if review.cycle.status != Cycle.ACTIVE or not can(user, REOPEN, review):
+        return []
+    labels = dict(Review.STAGE_CHOICES)
+    return [(stage, labels[stage]) for stage in _earlier_stages(review)]
+
+
 @transaction.atomic
 def reopen(user, review, *, to_stage, reason):
     """
@@ -526,9 +542,9 @@ def reopen(user, review, *, to_stage, reason):
     reason = (reason or "").strip()
     if not reason:
         raise AppraisalError(_("Give the reason for reopening the review."))
-    order = Review.STAGE_ORDER
-    if to_stage not in order[:-1] or order.index(to_stage) >= order.index(review.stage):
+    if to_stage not in _earlier_stages(review):
         raise AppraisalError(_("A review can only be reopened at an earlier stage."))
+    order = Review.STAGE_ORDER
     for stage in order[order.index(to_stage) : -1]:
         for name, value in _RESET_FROM[stage].items():
             setattr(review, name, value)

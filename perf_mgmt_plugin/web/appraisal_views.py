@@ -123,12 +123,7 @@ def _review_context(request, review, detail):
         "note_form": NoteForm(),
         "stages": Review.STAGE_CHOICES,
         "stage_index": Review.STAGE_ORDER.index(stage),
-        # HR in scope or a manager above the reviewing manager, back to any earlier stage of an active cycle
-        "reopen_stages": (
-            [(value, label) for value, label in Review.STAGE_CHOICES[: Review.STAGE_ORDER.index(stage)]]
-            if review.cycle.status == Cycle.ACTIVE and can(user, reviews.REOPEN, review)
-            else []
-        ),
+        "reopen_stages": reviews.reopen_stages(user, review),
     }
 
 
