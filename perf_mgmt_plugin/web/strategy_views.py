@@ -22,6 +22,7 @@ from ..appraisals.models import InterimNote
 from ..core.access import AccessDenied, can
 from ..org.access import access_context
 from ..org.models import Employee
+from ..org.services import reports_of
 from ..strategy import checkins, dashboards, services
 from ..strategy.errors import StrategyError
 from ..strategy.models import CheckIn, HelpRequest, Impediment, Objective, Period
@@ -102,10 +103,11 @@ def objective_detail(request, pk):
 
 def _direct_reports(user):
     """The user's active direct reports, by name (no query for someone without an employee record)."""
-    employee_id = access_context(user).employee_id
-    if employee_id is None:
+    context = access_context(user)
+    if context.employee_id is None:
         return []
-    reports = Employee.objects.filter(manager_id=employee_id, active=True).select_related("user")
+    me = Employee(pk=context.employee_id, path=context.employee_path)  # the cached context's facts, no query
+    reports = reports_of(me, direct_only=True).select_related("user")
     return list(reports.order_by("user__first_name", "user__last_name", "pk"))
 
 
