@@ -8,11 +8,13 @@ template used by a launched cycle keeps its sections (review items point at them
 """
 
 from django.db import transaction
+from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from ..competencies.models import Scale
 from ..core.access import require
 from ..core.sanitize import sanitize_html
+from .cycles import VIEW_REPORTS
 from .errors import AppraisalError
 from .models import ReviewItem, ReviewTemplate, TemplateQuestion, TemplateSection
 
@@ -132,6 +134,23 @@ def create_template(actor, *, slug, name, description="", sections=()):
 def template_in_use(template):
     """Whether reviews were made from the template (their items point at its sections, which must stay)."""
     return ReviewItem.objects.filter(section__template=template).exists()
+
+
+def templates_overview(user):
+    """
+    Every template for the templates page (any HR admin), offered ones first: ``in_use`` (as
+    :func:`template_in_use`), ``cycle_count`` and ``section_list`` (:func:`sections_of`). Three queries whatever the
+    number of templates.
+    """
+    require(user, VIEW_REPORTS)
+    used = ReviewItem.objects.filter(section__template=OuterRef("pk"))
+    rows = list(
+        ReviewTemplate.objects.annotate(in_use=Exists(used), cycle_count=Count("cycles")).order_by("-active", "name")
+    )
+    by_template = sections_of(row.pk for row in rows)
+    for row in rows:
+        row.section_list = by_template.get(row.pk, [])
+    return rows
 
 
 @transaction.atomic

@@ -8,7 +8,6 @@ them read only and offers a copy instead). A refused change re-shows everything 
 """
 
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,28 +15,18 @@ from django.utils.translation import gettext as _
 
 from ..appraisals import templates
 from ..appraisals.errors import AppraisalError
-from ..appraisals.models import ReviewItem, ReviewTemplate
+from ..appraisals.models import ReviewTemplate
 from ..core.access import can
 from .access import page_requires
 from .appraisal_template_forms import TemplateForm, scales, section_formset, section_initial, sections_from
 from .views import _render
 
 
-def _with_sections(queryset):
-    """Templates with their sections (questions, scale) attached as ``section_list``: three queries in all."""
-    rows = list(queryset)
-    by_template = templates.sections_of(row.pk for row in rows)
-    for row in rows:
-        row.section_list = by_template.get(row.pk, [])
-    return rows
-
-
 @page_requires("perf_mgmt.view_appraisal_reports")
 def template_list(request):
     """Every template: its sections with kind, weight, scale and questions, whether reviews use it, its cycles."""
-    used = ReviewItem.objects.filter(section__template=OuterRef("pk"))
-    qs = ReviewTemplate.objects.annotate(in_use=Exists(used), cycle_count=Count("cycles")).order_by("-active", "name")
-    context = {"templates": _with_sections(qs), "may_manage": can(request.user, templates.MANAGE_APPRAISALS)}
+    user = request.user
+    context = {"templates": templates.templates_overview(user), "may_manage": can(user, templates.MANAGE_APPRAISALS)}
     return _render(request, "perf_mgmt/appraisal_templates.html", context, _("Review templates"))
 
 
