@@ -490,6 +490,26 @@ def test_list_query_counts_pinned_and_constant(org, cycle, count_queries, role, 
     assert len(small) == pinned, [q["sql"][:150] for q in small.captured_queries]
 
 
+def test_template_detail_query_counts_pinned_and_constant(org, template, count_queries):
+    """GET and PATCH of a template: the same queries with 2 or 12 questions (scales and questions prefetched)."""
+    hr = client_for(org.hr)
+    path = url("appraisal-template", slug=template.slug)
+    questions = template.sections.get(kind="questions")
+    hr.get(path)
+
+    def counts():
+        with count_queries() as read:
+            assert hr.get(path).status_code == 200
+        with count_queries() as change:
+            assert hr.patch(path, {"name": "Annual review"}, format="json").status_code == 200
+        return len(read), len(change)
+
+    small = counts()
+    for i in range(10):
+        questions.questions.create(text=f"Question {i}?", order=10 + i)
+    assert counts() == small == (10, 17)
+
+
 @pytest.mark.parametrize("role,pinned", [("alice", 19), ("manager", 20), ("seller", 23), ("hr", 21)])
 def test_review_detail_query_count_pinned_and_constant(org, cycle, count_queries, role, pinned):
     from perf_mgmt_plugin.appraisals import coaching

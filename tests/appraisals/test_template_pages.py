@@ -170,3 +170,40 @@ def test_list_query_count_is_constant(org, template, kra_scale, count_queries):
     with count_queries() as large:
         assert client.get(url("appraisal-templates")).status_code == 200
     assert len(small) == len(large) == 10, [q["sql"][:120] for q in large.captured_queries]
+
+
+def _more(org, template, kra_scale, n):
+    """n more rating scales, org units, positions and templates, and n more questions in ``template``."""
+    from perf_mgmt_plugin.appraisals import templates as template_services
+    from perf_mgmt_plugin.competencies import services as competency_services
+    from tests import factories
+
+    start = ReviewTemplate.objects.count()
+    for i in range(start, start + n):
+        competency_services.create_scale(slug=f"s{i}", name=f"Scale {i}", levels=[(1, "Low", ""), (2, "High", "")])
+        unit = factories.make_unit(f"U{i}", parent=org.company)
+        factories.make_position(f"P{i}", f"Position {i}", unit)
+        template_services.create_template(
+            org.hr, slug=f"extra-{i}", name=f"Extra {i}", sections=[{"kind": "kra", "title": "K", "scale": "kra-five"}]
+        )
+    questions = template.sections.get(kind="questions")
+    for i in range(n):
+        questions.questions.create(text=f"Question {start + i}?", order=100 + i)
+
+
+@pytest.mark.parametrize(
+    "page,pinned",
+    [("appraisal-template-new", 8), ("appraisal-template-edit", 12), ("appraisal-cycle-new", 12)],
+)
+def test_form_pages_query_counts_pinned_and_constant(org, template, kra_scale, count_queries, page, pinned):
+    client = client_for(org.hr)
+    path = url(page, template.pk) if page == "appraisal-template-edit" else url(page)
+    _more(org, template, kra_scale, 1)
+    client.get(path)
+    with count_queries() as small:
+        assert client.get(path).status_code == 200
+    _more(org, template, kra_scale, 5)
+    with count_queries() as large:
+        assert client.get(path).status_code == 200
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+    assert len(small) == pinned, [q["sql"][:120] for q in small.captured_queries]
