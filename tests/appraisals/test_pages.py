@@ -296,16 +296,15 @@ def test_team_reviews_lists_the_team_with_overdue_flags(org, cycle, today):
     assert "Alice Tester" not in client_for(org.seller.user).get(url("coaching")).content.decode()
 
 
+def _cycle_form(template, name, cadence, start, **population):
+    """The fields of the new cycle form a person fills in (deadlines left to the suggestion)."""
+    return {"name": name, "template": template.pk, "cadence": cadence, "start": start, **population}
+
+
 def test_hr_creates_a_cycle_with_suggested_deadlines(org, template, today):
     client = client_for(org.hr)
-    data = {
-        "name": "Monthly pulse",
-        "template": template.pk,
-        "cadence": Cycle.MONTHLY,
-        "start": "2031-03-01",
-        "units": [org.platform.pk],
-        "action": "suggest",
-    }
+    data = _cycle_form(template, "Monthly pulse", Cycle.MONTHLY, "2031-03-01", units=[org.platform.pk])
+    data["action"] = "suggest"
     page = client.post(url("appraisal-cycle-new"), data)
     assert page.status_code == 200
     form = page.context["form"]
@@ -325,13 +324,8 @@ def test_hr_creates_a_cycle_with_suggested_deadlines(org, template, today):
 
 def test_named_people_are_pasted_and_every_unknown_name_reported(org, template):
     client = client_for(org.hr)
-    data = {
-        "name": "Named",
-        "template": template.pk,
-        "cadence": Cycle.QUARTERLY,
-        "start": "2031-01-01",
-        "people": f"alice\n{org.bob.employee_number}, nobody;ghost@example.com",
-    }
+    people = f"alice\n{org.bob.employee_number}, nobody;ghost@example.com"
+    data = _cycle_form(template, "Named", Cycle.QUARTERLY, "2031-01-01", people=people)
     page = client.post(url("appraisal-cycle-new"), data)
     assert page.status_code == 200 and not Cycle.objects.filter(name="Named").exists()
     assert "Nobody active is called: ghost@example.com, nobody." in page.content.decode()

@@ -59,7 +59,7 @@ def test_director_gives_the_manager_a_coach_from_the_candidates(org, cycle):
     assignment = CoachAssignment.objects.get(cycle=cycle, reviewer=org.manager)
     assert assignment.coach == org.director and assignment.assigned_by == org.director.user
     assert "Director Tester" in client.get(path).content.decode()
-    # The manager now has to ask the coach before sharing.
+    # A senior manager may name themselves: they are among their own candidates.
     assert coaching.coach_candidates(org.director.user).filter(pk=org.director.pk).exists()
 
     client.post(path, {"reviewer": org.manager.pk, "action": "remove"})
