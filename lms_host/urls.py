@@ -35,6 +35,13 @@ urlpatterns = [
         course_views.block_olx,
         name="host_course_block_olx",
     ),
+    re_path(r"^courses/(?P<course_id>[^/]+)/masquerade/$", course_views.masquerade, name="host_course_masquerade"),
+    # Studio's handler view, for the editor pages (Studio's runtime and services; stores only for the course team).
+    re_path(
+        r"^courses/(?P<course_id>[^/]+)/studio/xblock/(?P<usage_id>[^/]+)/(?P<handler>[^/]+)/(?P<suffix>.*)$",
+        course_views.studio_xblock_handler,
+        name="host_studio_xblock_handler",
+    ),
     # XBlock handlers of a course page; the workbench JS runtime calls {handlerBaseUrl}{usage}/{handler}/{suffix}.
     re_path(
         r"^courses/(?P<course_id>[^/]+)/xblock/(?P<usage_id>[^/]+)/(?P<handler>[^/]+)/(?P<suffix>.*)$",

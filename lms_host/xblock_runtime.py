@@ -35,12 +35,15 @@ from django.utils.translation import gettext as _
 from lxml import etree
 from web_fragments.fragment import Fragment
 from workbench.models import XBlockState
-from workbench.runtime import WorkbenchDjangoKeyValueStore, WorkbenchRuntime
+from workbench.runtime import WorkbenchDjangoKeyValueStore, WorkbenchI18NService, WorkbenchRuntime
 from xblock.exceptions import NoSuchDefinition, NoSuchUsage
+from xblock.field_data import ReadOnlyFieldData, SplitFieldData
+from xblock.fields import Scope
 from xblock.plugin import PluginMissingError
 from xblock.runtime import IdGenerator, IdReader, KvsFieldData
 
 from lms_host.courses.models import CourseBlock
+from lms_host.xblock_services import HostI18nService, HostStudioPermissionsService, HostUserService
 
 log = logging.getLogger(__name__)
 
@@ -160,16 +163,60 @@ class HostKeyValueStore(WorkbenchDjangoKeyValueStore):
 HOST_KVS = HostKeyValueStore()
 
 
+def lms_field_data(field_data):
+    """
+    Field data as the LMS gives blocks (``LmsFieldData``): the course's authored content, settings and structure
+    read-only, learners' state writable. Only Studio changes what the course team authored.
+    """
+    authored = ReadOnlyFieldData(field_data)
+    return SplitFieldData(
+        {
+            Scope.content: authored,
+            Scope.settings: authored,
+            Scope.parent: authored,
+            Scope.children: authored,
+            Scope.user_state_summary: field_data,
+            Scope.user_state: field_data,
+            Scope.user_info: field_data,
+            Scope.preferences: field_data,
+        }
+    )
+
+
 class HostRuntime(WorkbenchRuntime):
-    """The workbench runtime for one course and one user (``user=None`` only to parse OLX)."""
+    """
+    The workbench runtime for one course and one user, shaped like the LMS's: the ``user`` service reports the user
+    with their course role, the course's authored fields are read-only, ``i18n`` is looked up per block as the
+    platform does. ``user=None`` is a runtime without a learner: parsing OLX (which writes the authored fields) and
+    what the Blocks API does when it collects ``student_view_data``.
+
+    A masquerade (:func:`lms_host.courses.views.setup_masquerade`) gives ``user`` as the learner carrying
+    ``real_user``, as the LMS's ``setup_masquerade`` does.
+    """
+
+    #: Whether handler URLs go to the host's Studio handler view (:class:`HostStudioRuntime`).
+    is_studio = False
 
     def __init__(self, course_key, user=None):
         # Read by HostUserService, which the workbench builds in super().__init__ from settings.WORKBENCH.
         self.django_user = user
         self.course_key = course_key
         super().__init__(user_id=user.pk if user is not None else None)
-        self._services["field-data"] = KvsFieldData(HOST_KVS)
+        field_data = KvsFieldData(HOST_KVS)
+        self._services["field-data"] = field_data if user is None else lms_field_data(field_data)
+        if user is not None:  # as the LMS builds it: DjangoXBlockUserService(user, user_is_staff=..., ...)
+            self._services["user"] = HostUserService(django_user=user, course_key=course_key)
         self.id_reader = self.id_generator = HostIdManager(course_key)
+
+    def service(self, block, service_name):
+        """
+        As the platform's runtimes, the ``i18n`` service is made per block (``XBlockI18nService(block)``: the
+        catalogue of the block's package); a service a test put in place of the workbench's is kept.
+        """
+        service = super().service(block, service_name)
+        if service_name == "i18n" and isinstance(service, WorkbenchI18NService):
+            return HostI18nService(block)
+        return service
 
     def get_block(self, usage_id, for_parent=None):
         return super().get_block(HostUsageId(str(usage_id), self.course_key), for_parent=for_parent)
@@ -205,18 +252,37 @@ class HostRuntime(WorkbenchRuntime):
             raise ValueError(f"{handler_name!r} is not a handler of {block!r}")
         if thirdparty:
             raise NotImplementedError("the host has no unauthenticated (third-party) XBlock handlers")
-        url = handler_base_url(self.course_key) + f"{block.scope_ids.usage_id}/{handler_name}/{suffix}"
+        url = handler_base_url(self.course_key, self.is_studio) + f"{block.scope_ids.usage_id}/{handler_name}/{suffix}"
         return f"{url}?{query}" if query else url
 
 
-def handler_base_url(course_key):
+class HostStudioRuntime(HostRuntime):
     """
-    The prefix the workbench's JS runtime puts before ``{usage}/{handler}/{suffix}`` (``handlerBaseUrl``).
+    The course team's runtime (the host's Studio): authored fields writable, and services as Studio's
+    ``load_services_for_studio`` gives them -- ``user`` is ``DjangoXBlockUserService(user)``, so both staff flags
+    are False even for the course team and superusers, and write access is the ``studio_user_permissions``
+    service's ``can_write(course_key)``. Handlers go to the Studio handler view, which stores nothing for anyone
+    without write access (as ``component_handler`` does).
+    """
+
+    is_studio = True
+
+    def __init__(self, course_key, user):
+        super().__init__(course_key, user)
+        self._services["field-data"] = KvsFieldData(HOST_KVS)
+        self._services["user"] = HostUserService(django_user=user, course_key=course_key, authoring=True)
+        self._services["studio_user_permissions"] = HostStudioPermissionsService(user)
+
+
+def handler_base_url(course_key, studio=False):
+    """
+    The prefix the workbench's JS runtime puts before ``{usage}/{handler}/{suffix}`` (``handlerBaseUrl``): the
+    course page's handler view, or Studio's (``studio=True``) on the editor pages.
 
     Built from the handler route with a placeholder usage, since the route has all four parts.
     """
     url = reverse(
-        "host_course_xblock_handler",
+        "host_studio_xblock_handler" if studio else "host_course_xblock_handler",
         kwargs={"course_id": str(course_key), "usage_id": "USAGE", "handler": "HANDLER", "suffix": ""},
     )
     return url[: url.index("USAGE")]
@@ -314,7 +380,7 @@ def render_editor(course_block, user, course_key):
 
     Returns ``(editor_html, preview_html, resources)``; ``editor_html`` is ``None`` for a block with no editor.
     """
-    runtime = HostRuntime(course_key, user)
+    runtime = HostStudioRuntime(course_key, user)
     block = runtime.get_block(ensure_parsed(course_block))
     resources = Fragment()
     editor_html = None

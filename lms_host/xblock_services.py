@@ -9,11 +9,15 @@ workbench at :class:`HostUserService`, so every workbench runtime in this host -
 LMS-shaped user, and XBlock code that works here reads the user the way it will in the LMS.
 """
 
+import contextlib
+import gettext
 import hashlib
 import hmac
+from importlib import resources
 
 import crum
 from django.conf import settings
+from django.utils import translation
 from xblock.reference.user_service import UserService, XBlockUser
 
 # The opt_attrs keys the LMS sets (names as in openedx-platform's xblock_django constants).
@@ -52,10 +56,13 @@ class HostUserService(UserService):
     as in the LMS; without a course only global staff count as staff.
     """
 
-    def __init__(self, django_user=None, course_key=None, **kwargs):
+    def __init__(self, django_user=None, course_key=None, authoring=False, **kwargs):
         super().__init__(**kwargs)
         self._django_user = django_user
         self._course_key = course_key
+        #: Built as Studio's ``load_services_for_studio`` does (``DjangoXBlockUserService(user)``): no course role,
+        #: both staff flags False for everyone -- Studio's write access is the ``studio_user_permissions`` service.
+        self._authoring = authoring
         # Set by WorkbenchRuntime._load_service after construction.
         self.runtime = kwargs.get("runtime")
 
@@ -75,7 +82,7 @@ class HostUserService(UserService):
             return xblock_user
 
         course_key = self._resolve_course_key()
-        role = self._course_role(user, course_key)
+        role = "student" if self._authoring else self._course_role(user, course_key)
         xblock_user.full_name = user.get_full_name() or None
         xblock_user.emails = [user.email] if user.email else []
         xblock_user.opt_attrs.update(
@@ -84,7 +91,7 @@ class HostUserService(UserService):
                 ATTR_USER_ID: user.pk,
                 ATTR_USERNAME: user.username,
                 ATTR_ANONYMOUS_USER_ID: anonymous_user_id(user, course_key),
-                ATTR_USER_IS_GLOBAL_STAFF: bool(user.is_staff),
+                ATTR_USER_IS_GLOBAL_STAFF: bool(user.is_staff) and not self._authoring,
                 ATTR_USER_IS_STAFF: role in STAFF_ROLES,
                 ATTR_USER_IS_BETA_TESTER: False,
                 ATTR_USER_ROLE: role,
@@ -111,3 +118,55 @@ class HostUserService(UserService):
         if "staff" in roles or user.is_staff:
             return "staff"
         return "student"
+
+
+class HostStudioPermissionsService:
+    """
+    Studio's ``studio_user_permissions`` service (openedx-platform ``StudioPermissionsService``): read and write
+    access to a course's content. Write access, as ``has_studio_write_access``, is the course team's (staff and
+    instructors of the course) and global staff's; the host's course team is its ``CourseAccessRole`` rows.
+    """
+
+    def __init__(self, user):
+        self._user = user
+
+    def can_read(self, course_key):
+        return self.can_write(course_key)
+
+    def can_write(self, course_key):
+        from lms_host.courses.backend import HostPlatformBackend  # pylint: disable=import-outside-toplevel
+
+        user = self._user
+        if user is None or not user.is_authenticated or course_key is None:
+            return False
+        return HostPlatformBackend().is_course_staff(user, course_key)
+
+
+class HostI18nService:
+    """
+    The ``i18n`` service, per block, looked up where the platform's ``XBlockI18nService`` looks: the compiled
+    catalogue ``<top-level package of the block's class>/translations/<locale>/LC_MESSAGES/text.mo`` for the active
+    language, else Django's own translations. The workbench's service only passes Django's translations through, so
+    a block whose catalogue sits anywhere else would look translated here and not in the LMS.
+    """
+
+    DOMAIN = "text"
+
+    def __init__(self, block=None):
+        self.translator = translation
+        if block is None:
+            return
+        package = getattr(block, "unmixed_class", type(block)).__module__.split(".")[0]
+        try:
+            locale_dir = resources.files(package) / "translations"
+        except (ModuleNotFoundError, TypeError):
+            return
+        if not locale_dir.is_dir():
+            return
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        # No catalogue for this language: Django's translations, as the platform falls back.
+        with contextlib.suppress(OSError):
+            self.translator = gettext.translation(self.DOMAIN, str(locale_dir), [translation.to_locale(language)])
+
+    def __getattr__(self, name):
+        return getattr(self.translator, "gettext" if name == "ugettext" else name)

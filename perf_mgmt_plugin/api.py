@@ -213,3 +213,13 @@ def add_interim_note(user, employee, *, body, tag="observation", private=False, 
 def reviews_visible_to(user):
     """The reviews ``user`` may open (their own, their team's, the ones they write or coach, HR scope)."""
     return _appraisal_reviews.reviews_visible_to(user)
+
+
+def is_masquerade(runtime_user_id, user_service=None):
+    """
+    Whether an XBlock runtime that reports ``runtime_user_id`` runs for someone other than the person asking
+    (course staff "viewing as" a learner): XBlock handlers then must not write in the learner's name.
+    """
+    from .openedx.masquerade import is_masquerade as _is_masquerade  # pylint: disable=import-outside-toplevel
+
+    return _is_masquerade(runtime_user_id, user_service)

@@ -4,14 +4,20 @@ and the course team's stand-in for Studio: each block's editor (``studio_view``)
 block and OLX import as a new block.
 
 Access follows the LMS: signed-in users only; the course content and its handlers for enrolled learners and
-course staff; others get the course home with an enroll button. The editor pages are for course staff only, as
-Studio is; the editor saves through the same handler view, where the block checks the user's course role again.
+course staff; others get the course home with an enroll button. Course staff may "view as a specific learner"
+(:func:`masquerade`), after which the course page and its handlers run for that learner as the LMS's
+``setup_masquerade`` makes them. The editor pages are for course staff only, as Studio is; the editor and its
+preview call handlers through Studio's handler view (:func:`studio_xblock_handler`), with Studio's services.
 """
+
+import logging
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +32,12 @@ from lms_host import xblock_runtime
 
 from .backend import HostPlatformBackend
 from .models import Course, CourseBlock, CourseEnrollment
+
+log = logging.getLogger(__name__)
+
+#: Session key of the "view as a specific learner" settings, ``{course id: username}`` (the LMS keeps its own
+#: ``masquerade_settings`` in the session the same way).
+MASQUERADE_SESSION_KEY = "host_masquerade"
 
 
 def _course_or_404(course_id):
@@ -67,6 +79,49 @@ def _page_context(course, resources=None, **extra):
     }
 
 
+def setup_masquerade(request, course_key, staff):
+    """
+    The user the course's blocks run for, as the LMS's ``courseware.masquerade.setup_masquerade``: the learner that
+    course staff chose to view as -- enrolled in the course, carrying ``real_user`` (the staff member, who stays
+    ``request.user``) -- or ``request.user``. A choice that no longer holds (the learner left) is forgotten.
+    """
+    chosen = request.session.get(MASQUERADE_SESSION_KEY, {})
+    username = chosen.get(str(course_key))
+    if not username or not staff:
+        return request.user
+    enrollment = (
+        CourseEnrollment.objects.filter(course_id=course_key, is_active=True, user__username=username)
+        .select_related("user")
+        .first()
+    )
+    if enrollment is None:
+        chosen.pop(str(course_key), None)
+        request.session[MASQUERADE_SESSION_KEY] = chosen
+        return request.user
+    learner = enrollment.user
+    learner.real_user = request.user
+    return learner
+
+
+@login_required
+@require_POST
+def masquerade(request, course_id):
+    """Course staff: view the course as the enrolled learner named ``username`` (empty: as yourself again)."""
+    course = _staff_course_or_403(request.user, course_id)
+    username = (request.POST.get("username") or "").strip()
+    chosen = dict(request.session.get(MASQUERADE_SESSION_KEY, {}))
+    if not username:
+        chosen.pop(str(course.id), None)
+    elif CourseEnrollment.objects.filter(course_id=course.id, is_active=True, user__username=username).exists():
+        chosen[str(course.id)] = username
+    else:
+        messages.error(
+            request, _("No learner with the username %(name)s is enrolled in this course.") % {"name": username}
+        )
+    request.session[MASQUERADE_SESSION_KEY] = chosen
+    return redirect("host_course", course_id=str(course.id))
+
+
 @login_required
 @ensure_csrf_cookie
 def course_home(request, course_id):
@@ -79,10 +134,18 @@ def course_home(request, course_id):
     course = _course_or_404(course_id)
     enrolled, staff = _access(request.user, course)
     units, resources = [], None
+    acting = setup_masquerade(request, course.id, staff)
     if enrolled or staff:
         blocks = list(CourseBlock.objects.filter(course_id=course.id).order_by("order", "id"))
-        units, resources = xblock_runtime.render_course_blocks(blocks, request.user, course.id)
-    context = _page_context(course, resources, enrolled=enrolled, is_course_staff=staff, units=units)
+        units, resources = xblock_runtime.render_course_blocks(blocks, acting, course.id)
+    context = _page_context(
+        course,
+        resources,
+        enrolled=enrolled,
+        is_course_staff=staff,
+        units=units,
+        viewing_as=acting if acting is not request.user else None,
+    )
     return render(request, "host_courses/course_home.html", context)
 
 
@@ -98,16 +161,43 @@ def xblock_handler(request, course_id, usage_id, handler, suffix=""):
     enrolled, staff = _access(request.user, course)
     if not (enrolled or staff):
         raise PermissionDenied
+    _block_of_course_or_404(course, usage_id)
+    runtime = xblock_runtime.HostRuntime(course.id, setup_masquerade(request, course.id, staff))
+    return _handle(runtime, request, usage_id, handler, suffix)
+
+
+def _block_of_course_or_404(course, usage_id):
     blocks = CourseBlock.objects.filter(course_id=course.id).only("id", "course_id")
     if xblock_runtime.course_block_for_usage(blocks, usage_id) is None or not xblock_runtime.is_parsed_usage(usage_id):
         raise Http404("no such block in this course")
-    runtime = xblock_runtime.HostRuntime(course.id, request.user)
+
+
+def _handle(runtime, request, usage_id, handler, suffix):
     try:
         block = runtime.get_block(usage_id)
         response = runtime.handle(block, handler, django_to_webob_request(request), suffix)
     except (NoSuchUsage, NoSuchHandlerError) as exc:
         raise Http404(str(exc)) from exc
     return webob_to_django_response(response)
+
+
+@login_required
+def studio_xblock_handler(request, course_id, usage_id, handler, suffix=""):
+    """
+    Studio's handler view (``component_handler``/``preview_handler``) for the editor pages: the block runs in the
+    Studio runtime (``user`` service with both staff flags False, ``studio_user_permissions``), for anyone signed
+    in, and -- as ``component_handler`` -- what the handler changed is kept only for the course team (write access):
+    for anyone else it is rolled back, whatever the block answered.
+    """
+    course = _course_or_404(course_id)
+    _block_of_course_or_404(course, usage_id)
+    runtime = xblock_runtime.HostStudioRuntime(course.id, request.user)
+    with transaction.atomic():
+        response = _handle(runtime, request, usage_id, handler, suffix)
+        if not HostPlatformBackend().is_course_staff(request.user, course.id):
+            log.warning("%s has no write access to %s: %s not stored", request.user.pk, course.id, handler)
+            transaction.set_rollback(True)
+    return response
 
 
 @login_required
@@ -170,6 +260,7 @@ def block_editor(request, course_id, block_id):
     context = _page_context(
         course, resources, course_block=course_block, editor_html=editor_html, preview_html=preview_html
     )
+    context["handler_base_url"] = xblock_runtime.handler_base_url(course.id, studio=True)
     return render(request, "host_courses/block_editor.html", context)
 
 

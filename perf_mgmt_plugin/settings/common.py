@@ -6,6 +6,8 @@ settings (for Tutor, an ``openedx-lms-common-settings`` patch) without editing t
 setting with its meaning.
 """
 
+from pathlib import Path
+
 DEFAULTS = {
     # Dotted path of the class that talks to the platform (perf_mgmt_plugin.openedx.backend.PlatformBackend).
     "PERF_MGMT_PLATFORM_BACKEND": "perf_mgmt_plugin.openedx.platform_backend.OpenedxPlatformBackend",
@@ -80,11 +82,37 @@ ENUM_NAME_OVERRIDES = {
 }
 
 
+#: The pages' translations (``<locale>/LC_MESSAGES/django.mo``), compiled and shipped with the package.
+LOCALE_DIR = str(Path(__file__).resolve().parents[1] / "conf" / "locale")
+
+
+def add_locale_path(settings):
+    """
+    Append the pages' catalogues to ``LOCALE_PATHS`` (after the platform's own, which win for shared strings).
+
+    The LMS's ``LOCALE_PATHS`` is still a function when plugin settings run (``lms/envs/common.py`` marks it
+    ``derived`` and ``derive_settings`` calls it at the end): it is then wrapped, not replaced.
+    """
+    paths = getattr(settings, "LOCALE_PATHS", [])
+    if callable(paths):
+
+        def locale_paths(final_settings, platform_paths=paths):
+            return [*platform_paths(final_settings), LOCALE_DIR]
+
+        settings.LOCALE_PATHS = locale_paths
+    elif LOCALE_DIR not in [str(path) for path in paths]:
+        settings.LOCALE_PATHS = [*paths, LOCALE_DIR]
+
+
 def plugin_settings(settings):
-    """Apply defaults for every setting the operator has not set, and name the plugin's OpenAPI enums."""
+    """
+    Apply defaults for every setting the operator has not set, add the pages' translations and name the plugin's
+    OpenAPI enums.
+    """
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
+    add_locale_path(settings)
     spectacular = getattr(settings, "SPECTACULAR_SETTINGS", None)
     if isinstance(spectacular, dict):
         overrides = spectacular.setdefault("ENUM_NAME_OVERRIDES", {})

@@ -6,6 +6,7 @@ query count is constant (pinned in tests/web).
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from .. import api
 from ..appraisals.models import InterimNote
@@ -38,7 +39,7 @@ def home(request):
         from ..org.services import chain_of  # pylint: disable=import-outside-toplevel
 
         chain = chain_of(employee)
-    return _render(request, "perf_mgmt/home.html", {"employee": employee, "chain": chain}, "My performance")
+    return _render(request, "perf_mgmt/home.html", {"employee": employee, "chain": chain}, _("My performance"))
 
 
 @page_requires("perf_mgmt.view_team")
@@ -59,7 +60,7 @@ def my_team(request):
             "direct": request.GET.get("direct") == "1",
             "note_tags": InterimNote.TAG_CHOICES,  # the quick interim note form
         },
-        "My team",
+        _("My team"),
     )
 
 
@@ -74,13 +75,13 @@ def people(request):
         "positions": Position.objects.filter(active=True).only("code", "title"),
         "filters": request.GET,
     }
-    return _render(request, "perf_mgmt/people.html", context, "People")
+    return _render(request, "perf_mgmt/people.html", context, _("People"))
 
 
 @page_requires("perf_mgmt.hr_admin")
 def org_chart(request):
     """HR admins: the org unit tree with head counts, as a nested, keyboard-navigable list."""
-    return _render(request, "perf_mgmt/org_chart.html", {"roots": build_unit_tree()}, "Org chart")
+    return _render(request, "perf_mgmt/org_chart.html", {"roots": build_unit_tree()}, _("Org chart"))
 
 
 @page_requires("perf_mgmt.course_staff")
@@ -90,4 +91,4 @@ def course_staff(request):
     keys = sorted(backend.staff_course_keys(request.user), key=str)
     courses = backend.get_courses(keys)
     rows = [{"key": key, "info": courses.get(key), "url": backend.course_url(key)} for key in keys]
-    return _render(request, "perf_mgmt/course_staff.html", {"courses": rows}, "My courses")
+    return _render(request, "perf_mgmt/course_staff.html", {"courses": rows}, _("My courses"))

@@ -108,8 +108,22 @@ def handler(org, course_block, name):
     return f"/courses/{org.course_key}/xblock/{course_block.usage_id}/{name}/"
 
 
+def studio_handler(org, course_block, name):
+    """The URL of a handler in the host's Studio (the editor pages' handler view, with Studio's services)."""
+    return f"/courses/{org.course_key}/studio/xblock/{course_block.usage_id}/{name}/"
+
+
 def post(client, url, payload):
     return client.post(url, data=json.dumps(payload), content_type="application/json")
+
+
+def call_handler(block, name, payload=None):
+    """``(status, JSON body)`` of the block's JSON handler ``name``, called through its runtime (no HTTP view)."""
+    from webob import Request  # pylint: disable=import-outside-toplevel
+
+    request = Request.blank("/", method="POST", body=json.dumps(payload or {}).encode())
+    response = block.runtime.handle(block, name, request)
+    return response.status_code, json.loads(response.body)
 
 
 def block_for(org, course_block, user):
@@ -132,8 +146,8 @@ def published(monkeypatch):
 
 
 def catalogue(package_dir):
-    """The msgids of a block's English catalogue (``translations/en/LC_MESSAGES/text.po``)."""
-    text = (package_dir / "translations" / "en" / "LC_MESSAGES" / "text.po").read_text(encoding="utf-8")
+    """The msgids of the blocks' English catalogue (``xblocks/translations/en/LC_MESSAGES/text.po``, shared)."""
+    text = (package_dir.parent / "translations" / "en" / "LC_MESSAGES" / "text.po").read_text(encoding="utf-8")
     msgids, current = set(), None
     for line in text.splitlines():
         if line.startswith("msgid "):

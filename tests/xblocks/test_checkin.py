@@ -22,12 +22,14 @@ from xblocks.checkin.block import SECTIONS, CheckInXBlock
 from .conftest import (
     block_for,
     block_with_shouting_i18n,
+    call_handler,
     catalogue,
     checkin_olx,
     handler,
     marked_strings,
     page_of,
     post,
+    studio_handler,
 )
 
 pytestmark = pytest.mark.django_db
@@ -176,9 +178,9 @@ def test_a_user_without_employee_record_gets_a_clear_message(client, org, add_ch
     assert response.status_code == 400
     assert "employee record" in response.json()["error"]
     assert not CheckIn.objects.exists()
-    data = block_for(org, course_block, org.outsider).student_view_data()
-    assert data["user_state"]["can_submit"] is False
-    assert "no employee record" in data["user_state"]["message"]
+    state = post(client, handler(org, course_block, "learner_state"), {}).json()
+    assert state["can_submit"] is False
+    assert "no employee record" in state["message"]
 
 
 def test_without_a_real_user_the_block_is_a_read_only_preview(client, org, add_checkin):
@@ -234,11 +236,13 @@ def test_studio_editor_saves_validated_edits_for_staff_only(client, org, add_che
     for element in doc.xpath("//*[@aria-describedby]"):
         assert helps.get(element.get("aria-describedby")), element.get("aria-describedby")
 
-    url = handler(org, course_block, "submit_studio_edits")
+    url = studio_handler(org, course_block, "submit_studio_edits")
     enroll(org.alice.user)
     client.force_login(org.alice.user)
     assert post(client, url, {"values": {"agenda": []}}).status_code == 403
     client.force_login(org.staff)
+    # The LMS keeps course settings read-only: its handler view never saves the editor, even for the course team.
+    assert post(client, handler(org, course_block, "submit_studio_edits"), {"values": {}}).status_code == 403
     response = post(client, url, {"values": {"agenda": []}})
     assert response.status_code == 400
     assert response.json()["error"]["messages"] == ["Choose at least one section for the agenda."]
@@ -321,7 +325,8 @@ def test_student_view_data_for_mobile(client, org, strategy, add_checkin, alice_
     json.dumps(data)  # all of it is JSON
     assert [s["name"] for s in data["sections"]] == ["reflection", "help_request"]
     assert data["sections"][1]["prompt"] == "What help would you like from your manager?"
-    state = data["user_state"]
+    assert data["learner_state_handler"] == "learner_state"
+    state = post(client, handler(org, course_block, "learner_state"), {}).json()
     assert (state["can_submit"], state["message"], state["completed"]) == (True, "", True)
     assert [o["title"] for o in state["line_of_sight"]][-1] == "Migrate billing"
     assert state["line_of_sight"][0]["level"] == "Strategic objective"
@@ -391,9 +396,8 @@ def test_strings_go_through_the_runtime_i18n_service(org, add_checkin):
     course_block = add_checkin()
     block = block_with_shouting_i18n(org, course_block, org.outsider)
 
-    data = block.student_view_data()
-    assert data["user_state"]["message"].startswith("YOUR ACCOUNT HAS NO EMPLOYEE RECORD")
-    assert data["sections"][0]["label"] == "STEPS DONE"
+    assert call_handler(block, "learner_state")[1]["message"].startswith("YOUR ACCOUNT HAS NO EMPLOYEE RECORD")
+    assert block.student_view_data()["sections"][0]["label"] == "STEPS DONE"
 
 
 def test_every_marked_string_is_in_the_translation_catalogue():

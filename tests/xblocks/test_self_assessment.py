@@ -24,7 +24,18 @@ from perf_mgmt_plugin.competencies.models import Assessment, ScaleLevel
 from tests import factories
 from xblocks.self_assessment.block import SelfAssessmentXBlock
 
-from .conftest import block_for, block_olx, block_with_shouting_i18n, catalogue, handler, marked_strings, page_of, post
+from .conftest import (
+    block_for,
+    block_olx,
+    block_with_shouting_i18n,
+    call_handler,
+    catalogue,
+    handler,
+    marked_strings,
+    page_of,
+    post,
+    studio_handler,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -185,9 +196,9 @@ def test_a_user_without_employee_record_gets_a_clear_message(client, org, framew
     response = post(client, handler(org, course_block, "submit"), {"ratings": {"COACH": 2}})
     assert response.status_code == 400
     assert "no employee record" in response.json()["error"]
-    data = block_for(org, course_block, outsider).student_view_data()
-    assert data["user_state"]["can_submit"] is False
-    assert "no employee record" in data["user_state"]["message"]
+    state = post(client, handler(org, course_block, "learner_state"), {}).json()
+    assert state["can_submit"] is False
+    assert "no employee record" in state["message"]
 
 
 def test_without_a_real_user_the_block_is_a_read_only_preview(org, framework, add_block):
@@ -248,11 +259,13 @@ def test_studio_editor_lists_frameworks_and_saves_validated_edits(client, org, f
     assert "Risk management" in body
 
     enroll(org.alice.user)
-    url = handler(org, course_block, "submit_studio_edits")
+    url = studio_handler(org, course_block, "submit_studio_edits")
     client.force_login(org.alice.user)
     assert post(client, url, {"values": {"competencies": []}}).status_code == 403
 
     client.force_login(org.staff)
+    # The LMS keeps course settings read-only: its handler view never saves the editor, even for the course team.
+    assert post(client, handler(org, course_block, "submit_studio_edits"), {"values": {}}).status_code == 403
     response = post(client, url, {"values": {"framework": "pm", "competencies": []}})
     assert response.status_code == 400
     assert response.json()["error"]["messages"] == ["Choose at least one competency for learners to rate."]
@@ -384,7 +397,9 @@ def test_student_view_data_for_mobile(client, org, framework, add_block, enroll)
     assert coach["description"] == "<p>Helping others grow</p>"
     assert [level["name"] for level in coach["levels"]] == ["Aware", "Practising", "Skilled", "Expert"]
     assert coach["levels"][2]["indicators"] == ["Runs regular 1:1s"]
-    assert data["user_state"] == {"can_submit": True, "message": "", "rated": {"PLAN": 1}, "completed": False}
+    assert data["learner_state_handler"] == "learner_state"
+    state = post(client, handler(org, course_block, "learner_state"), {}).json()
+    assert state == {"can_submit": True, "message": "", "rated": {"PLAN": 1}, "completed": False}
 
 
 def test_olx_round_trip(org, framework):
@@ -469,7 +484,7 @@ def test_strings_go_through_the_runtime_i18n_service(org, framework, add_block):
     course_block = add_block()
     block = block_with_shouting_i18n(org, course_block, org.outsider)
 
-    assert block.student_view_data()["user_state"]["message"].startswith("YOUR ACCOUNT HAS NO EMPLOYEE RECORD")
+    assert call_handler(block, "learner_state")[1]["message"].startswith("YOUR ACCOUNT HAS NO EMPLOYEE RECORD")
 
 
 def test_every_marked_string_is_in_the_translation_catalogue():

@@ -140,7 +140,10 @@ class CheckInXBlock(PerfMgmtXBlock):
     def _learner(self, viewer):
         """
         ``(can_submit, notice, employee)`` for ``viewer``: who may check in, and what anyone else is told instead.
+        Course staff viewing as a learner see that learner's line of sight and check-ins, read-only.
         """
+        if viewer.masquerading and viewer.is_real and self.course_key is not None:
+            return False, self._masquerade_notice(), _api().get_employee(viewer.user)
         if not viewer.is_real:
             return False, self._("Preview: sign in as a learner to check in. Nothing is saved here."), None
         if self.course_key is None:
@@ -231,8 +234,8 @@ class CheckInXBlock(PerfMgmtXBlock):
             "readonly": not can_submit,
             "notice": notice,
             "manager_name": manager.display_name if manager is not None else "",
-            "line_of_sight": [o.title for o in self._line_of_sight(viewer)] if can_submit else [],
-            "history_html": self._history_html(viewer) if can_submit else "",
+            "line_of_sight": [o.title for o in self._line_of_sight(viewer)] if employee is not None else [],
+            "history_html": self._history_html(viewer) if employee is not None else "",
             "validation": self._validation_texts() if preview else [],
             "staff_html": self._render("templates/staff.html", staff) if staff is not None else "",
             "max_answer": MAX_ANSWER,
@@ -283,9 +286,11 @@ class CheckInXBlock(PerfMgmtXBlock):
         )
 
     def student_view_data(self, context=None):
-        """For the mobile apps (Blocks API): the agenda, the line of sight and the learner's check-ins, as JSON."""
-        viewer = self._viewer()
-        can_submit, notice, _employee = self._learner(viewer)
+        """
+        For the mobile apps (Blocks API): the agenda as the course team set it, as JSON -- nothing about a learner.
+        The Blocks API collects this once per course version, with no learner, and serves it to everyone; each
+        learner's state comes from the ``learner_state`` handler.
+        """
         return {
             "display_name": self.display_name,
             "intro": self.intro,
@@ -294,17 +299,28 @@ class CheckInXBlock(PerfMgmtXBlock):
                 for section in self._sections()
             ],
             "max_answer": MAX_ANSWER,
-            "user_state": {
-                "can_submit": can_submit,
-                "message": notice,
-                "line_of_sight": [
-                    {"title": o.title, "level": o.level.name, "status": o.status} for o in self._line_of_sight(viewer)
-                ]
-                if can_submit
-                else [],
-                "check_ins": self._history(viewer) if can_submit else [],
-                "completed": self.submitted,
-            },
+            "learner_state_handler": "learner_state",
+        }
+
+    @XBlock.json_handler
+    def learner_state(self, data, suffix=""):  # pylint: disable=unused-argument
+        """
+        The signed-in learner's state, for the mobile apps: whether they may check in (and why not), their line of
+        sight, their check-ins in this course and completion. Reads only, so it also answers under masquerade.
+        """
+        viewer = self._viewer()
+        can_submit, notice, employee = self._learner(viewer)
+        shown = employee is not None
+        return {
+            "can_submit": can_submit,
+            "message": notice,
+            "line_of_sight": [
+                {"title": o.title, "level": o.level.name, "status": o.status} for o in self._line_of_sight(viewer)
+            ]
+            if shown
+            else [],
+            "check_ins": self._history(viewer) if shown else [],
+            "completed": self.submitted,
         }
 
     # ------------------------------------------------------------------------------------------------------------
@@ -318,7 +334,7 @@ class CheckInXBlock(PerfMgmtXBlock):
         the learner's check-ins to show. Completion is published on the first submission.
         """
         api = _api()
-        viewer = self._viewer()
+        viewer = self._writer()
         if not viewer.is_real:
             raise JsonHandlerError(403, self._("Sign in to check in."))
         if self.course_key is None:

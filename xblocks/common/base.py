@@ -6,8 +6,12 @@ The pieces every perf-mgmt XBlock needs in the same way, kept in one place so th
   import-linter), imported lazily as the LMS loads XBlock classes before Django apps are ready;
 * the block's course (``scope_ids.usage_id.context_key``), never a made-up one;
 * strings through the runtime's ``i18n`` service, templates rendered with it;
-* the editor's save handler: course staff only, known fields only, the block's own validation before anything is
-  set (a 400 with every message otherwise);
+* the editor's save handler: only where the platform lets the course team write (Studio's
+  ``studio_user_permissions`` service, else an authoring runtime), never in the LMS; known fields only, the block's
+  own validation before anything is set (a 400 with every message otherwise);
+* masquerade: when course staff "view as a specific learner", the runtime runs for the learner while the request
+  is the staff member's; every handler that writes refuses then (:meth:`PerfMgmtXBlock._writer`), views stay
+  read-only;
 * the shared JavaScript (``static/js/perf_mgmt_xblock.js``: JSON calls to handlers, error texts, the editor form).
 """
 
@@ -21,6 +25,9 @@ from xblock.validation import Validation
 ATTR_USER_ID = "edx-platform.user_id"
 ATTR_USER_IS_STAFF = "edx-platform.user_is_staff"
 ATTR_USER_IS_GLOBAL_STAFF = "edx-platform.user_is_global_staff"
+#: The value of ``runtime.authored_data_mode`` in the platform's Learning Core runtime when it runs in Studio
+#: (``openedx.core.djangoapps.xblock.data.AuthoredDataMode``; the LMS's is ``STRICTLY_PUBLISHED``).
+AUTHORING_DATA_MODE = "DEFAULT_DRAFT"
 
 common_loader = ResourceLoader(__name__)
 
@@ -40,17 +47,31 @@ def api():
 class Viewer:
     """Who is looking, from one call to the runtime's ``user`` service (it may query course roles)."""
 
-    def __init__(self, user=None, is_staff=False):
+    def __init__(self, user=None, is_staff=False, masquerading=False):
         self.user = user
         self.is_staff = is_staff
+        #: The runtime runs for ``user`` but someone else (course staff "viewing as" this learner) is asking.
+        self.masquerading = masquerading
 
     @property
     def is_real(self):
         return self.user is not None
 
 
+def is_authoring_runtime(runtime):
+    """
+    Whether ``runtime`` edits authored content where the platform itself checks write access: Studio's preview
+    runtime (``is_author_mode``) and the Learning Core runtime in Studio (``authored_data_mode`` DEFAULT_DRAFT).
+    The LMS's runtimes are neither, and keep course settings read-only.
+    """
+    if getattr(runtime, "is_author_mode", False) is True:
+        return True
+    mode = getattr(runtime, "authored_data_mode", None)
+    return getattr(mode, "name", mode) == AUTHORING_DATA_MODE
+
+
 @XBlock.needs("i18n")
-@XBlock.wants("user")
+@XBlock.wants("user", "studio_user_permissions")
 class PerfMgmtXBlock(XBlock):
     """
     Base class of the perf-mgmt XBlocks (never placed in a course itself: it has no entry point). A block sets
@@ -71,7 +92,42 @@ class PerfMgmtXBlock(XBlock):
         attrs = service.get_current_user().opt_attrs
         user = api().get_user_by_id(attrs.get(ATTR_USER_ID))
         is_staff = bool(attrs.get(ATTR_USER_IS_STAFF) or attrs.get(ATTR_USER_IS_GLOBAL_STAFF))
-        return Viewer(user, is_staff)
+        masquerading = api().is_masquerade(attrs.get(ATTR_USER_ID), service)
+        return Viewer(user, is_staff, masquerading)
+
+    def _masquerade_notice(self):
+        return self._(
+            "You are viewing this as another learner. Nothing can be saved in their name: sign in as yourself to "
+            "answer."
+        )
+
+    def _writer(self):
+        """
+        The viewer, for a handler that writes in the viewer's name: a 403 when someone else is acting for them
+        (course staff viewing the course as this learner -- the platform then runs handlers with the learner's id).
+        """
+        viewer = self._viewer()
+        if viewer.masquerading:
+            raise JsonHandlerError(403, self._masquerade_notice())
+        if self._in_studio():
+            raise JsonHandlerError(403, self._("This is the course team's preview: nothing is saved here."))
+        return viewer
+
+    def _in_studio(self):
+        """Whether the block runs in Studio (its permissions service or an authoring runtime): no learner there."""
+        return self.runtime.service(self, "studio_user_permissions") is not None or is_authoring_runtime(self.runtime)
+
+    def _may_edit_settings(self):
+        """
+        Whether the current user may change this block's settings here. Studio gives blocks the
+        ``studio_user_permissions`` service (its user service says "not staff" for everyone, so its flags cannot
+        decide); where Studio's preview or Learning Core runtime edits without it, Studio has checked already.
+        Anywhere else -- the LMS, whose course settings are read-only -- nobody may.
+        """
+        permissions = self.runtime.service(self, "studio_user_permissions")
+        if permissions is not None:
+            return self.course_key is not None and bool(permissions.can_write(self.course_key))
+        return is_authoring_runtime(self.runtime)
 
     @property
     def course_key(self):
@@ -120,11 +176,11 @@ class PerfMgmtXBlock(XBlock):
         """
         Save the editor's ``{"values": {field: value}}`` after validation (400 with the messages otherwise).
 
-        Only course staff: Studio already checks write access before calling a block, but a runtime that keeps
-        settings per block (the host's, unlike the LMS's read-only one) would otherwise let any learner who can
-        call handlers reconfigure the block for everyone.
+        Only where :meth:`_may_edit_settings` says so: Studio's own save (``component_handler``) runs the handler
+        for anyone signed in and only skips storing the result for non-authors, so the block answers them with a
+        clear 403 instead of a "saved" that was not.
         """
-        if not self._viewer().is_staff:
+        if not self._may_edit_settings():
             raise JsonHandlerError(403, self._("Only the course team can change this component."))
         values = {}
         raw = (data or {}).get("values") if isinstance(data, dict) else None

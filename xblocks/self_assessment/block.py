@@ -106,14 +106,18 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
             "after": self._("After the module"),
         }.get(self.phase, "")
 
-    def _items(self, records):
-        """What the templates and the mobile view show per competency: the competency, its levels, the choice."""
+    def _items(self, records, rated=None):
+        """
+        What the templates and the mobile view show per competency: the competency, its levels, the choice (from
+        ``rated``, the learner's levels by default; ``{}`` where no learner may be read).
+        """
+        rated = self.rated if rated is None else rated
         scales = _api().get_scales_for([record.id for record in records])
         items = []
         for record in records:
             scale = scales.get(record.id)
             levels = scale.levels if scale else ()
-            items.append({"competency": record, "levels": levels, "selected": self.rated.get(record.code)})
+            items.append({"competency": record, "levels": levels, "selected": rated.get(record.code)})
         return items
 
     def _level_name(self, items, competency_id, value):
@@ -169,6 +173,8 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
 
     def _state(self, viewer):
         """``(can_submit, notice)`` for ``viewer``: who may rate, and what anyone else is told instead."""
+        if viewer.masquerading and viewer.is_real:
+            return False, self._masquerade_notice()
         if not viewer.is_real:
             return False, self._("Preview: sign in as a learner to rate yourself. Nothing is saved here.")
         if _api().get_employee(viewer.user) is None:
@@ -177,6 +183,10 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
                 "read the levels below; ask your HR team to add you."
             )
         return True, ""
+
+    def _shows_result(self, viewer, can_submit):
+        """The learner's result is shown to them, and read-only to course staff viewing as them."""
+        return can_submit or (viewer.masquerading and viewer.is_real and _api().get_employee(viewer.user) is not None)
 
     # ------------------------------------------------------------------------------------------------------------
     # Views
@@ -196,7 +206,7 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         items = self._items(records)
         can_submit, notice = self._state(viewer)
         result_html = ""
-        if can_submit and self.rated:
+        if self.rated and self._shows_result(viewer, can_submit):
             result_html = self._result_html(viewer.user, items)
         report = self._report(viewer, records) if viewer.is_staff and records else None
         context = {
@@ -270,10 +280,12 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         )
 
     def student_view_data(self, context=None):
-        """For the mobile apps (Blocks API): the configuration, the levels and the learner's state, as JSON."""
-        viewer = self._viewer()
-        can_submit, notice = self._state(viewer)
-        items = self._items(self._competency_records())
+        """
+        For the mobile apps (Blocks API): the configuration and the levels, as JSON -- nothing about a learner. The
+        Blocks API collects this once per course version, with no learner, and serves it to everyone; each
+        learner's state comes from the ``learner_state`` handler.
+        """
+        items = self._items(self._competency_records(), rated={})
         return {
             "display_name": self.display_name,
             "framework": self.framework,
@@ -299,12 +311,23 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
                 }
                 for item in items
             ],
-            "user_state": {
-                "can_submit": can_submit,
-                "message": notice,
-                "rated": dict(self.rated),
-                "completed": self._all_rated(items),
-            },
+            "learner_state_handler": "learner_state",
+        }
+
+    @XBlock.json_handler
+    def learner_state(self, data, suffix=""):  # pylint: disable=unused-argument
+        """
+        The signed-in learner's state, for the mobile apps: whether they may rate (and why not), their levels in
+        this block and completion. Reads only, so it also answers under masquerade.
+        """
+        viewer = self._viewer()
+        can_submit, notice = self._state(viewer)
+        items = self._items(self._competency_records())
+        return {
+            "can_submit": can_submit,
+            "message": notice,
+            "rated": dict(self.rated),
+            "completed": self._all_rated(items),
         }
 
     # ------------------------------------------------------------------------------------------------------------
@@ -321,7 +344,7 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         nothing; answer with the result to show. Completion is reported once every competency has a rating.
         """
         api = _api()
-        viewer = self._viewer()
+        viewer = self._writer()
         if not viewer.is_real:
             raise JsonHandlerError(403, self._("Sign in to rate yourself."))
         items = self._items(self._competency_records())
