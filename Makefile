@@ -61,3 +61,7 @@ upgrade: $(BIN)/python ## re-pin requirements/*.txt from requirements/*.in
 
 clean: ## remove the virtualenv, the demo database and build artefacts
 	rm -rf $(VENV) var build dist *.egg-info .tox
+
+.PHONY: compile_translations
+compile_translations: ## compile the XBlocks' and the pages' .po catalogues to the .mo files shipped (pure Python)
+	$(PYTHON) scripts/compile_translations.py

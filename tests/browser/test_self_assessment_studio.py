@@ -161,5 +161,5 @@ def test_configure_in_the_editor_then_olx_round_trip(org, framework, page, sign_
     assert page.get_by_role("link", name="Edit Where you stand").count() == 0  # not for learners
 
     # The one failed request is the refused save, answered with its reason above.
-    expected = f"HTTP 400: POST {page.url_for(course_path)}xblock/{course_block.usage_id}/submit_studio_edits/"
+    expected = f"HTTP 400: POST {page.url_for(course_path)}studio/xblock/{course_block.usage_id}/submit_studio_edits/"
     assert [error for error in page.js_errors if not error.startswith(expected)] == []
