@@ -317,3 +317,92 @@ def test_a_page_renders_in_french(client, org):
     assert "Mes compétences" in nav and "Mon plan de développement" in nav
     assert doc.xpath('//nav[@class="pm-nav"]')[0].get("aria-label") == "Rubriques de la performance"
     assert "Se déconnecter" in page and "Où aller" in page
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Query counts of what this change added: learner_state, a masquerade on the course page
+# ----------------------------------------------------------------------------------------------------------------
+
+
+def test_learner_state_costs_the_same_whatever_the_history(client, org, strategy, add_checkin, enroll, count_queries):
+    enroll(org.alice.user)
+    course_block = add_checkin()
+    client.force_login(org.alice.user)
+    url = handler(org, course_block, "learner_state")
+
+    def state_queries():
+        with count_queries() as queries:
+            assert post(client, url, {}).status_code == 200
+        return len(queries)
+
+    post(client, handler(org, course_block, "submit"), {"answers": {"reflection": "one"}})
+    first = state_queries()
+    for n in range(3):
+        post(client, handler(org, course_block, "submit"), {"answers": {"reflection": f"more {n}"}})
+    assert state_queries() == first
+    # Pinned (SQLite): session and user, the handler view's course checks, the user service's course role, the
+    # employee (twice: the notice and the related objective), the block's fields and state, the line of sight, the
+    # history (check-ins, impediments, help requests).
+    assert first == 18
+
+
+def test_self_assessment_learner_state_costs_the_same_for_more_ratings(
+    client, org, framework, add_block, enroll, count_queries
+):
+    enroll(org.alice.user)
+    one, two = add_block(order=0, competencies=["COACH"]), add_block(order=1, competencies=["COACH", "PLAN"])
+    client.force_login(org.alice.user)
+    post(client, handler(org, one, "submit"), {"ratings": {"COACH": 2}})
+    post(client, handler(org, two, "submit"), {"ratings": {"COACH": 2, "PLAN": 1}})
+
+    def state_queries(course_block):
+        with count_queries() as queries:
+            assert post(client, handler(org, course_block, "learner_state"), {}).status_code == 200
+        return len(queries)
+
+    # Pinned (SQLite): session, the handler view's checks, the user service, the employee, the block's fields and
+    # state, the competencies with their scales.
+    assert state_queries(one) == state_queries(two) == 20
+
+
+def test_viewing_as_a_learner_costs_the_same_however_many_learners(
+    client, org, framework, add_block, enroll, count_queries
+):
+    enroll(org.alice.user)
+    add_block()
+    client.force_login(org.staff)
+    client.post(f"/courses/{org.course_key}/masquerade/", {"username": "alice"})
+    assert "You are viewing this course as alice." in page_of(client, org)
+
+    def page_queries():
+        with count_queries() as queries:
+            page_of(client, org)
+        return len(queries)
+
+    before = page_queries()
+    enroll(org.bob.user, org.manager.user, org.outsider)
+    assert page_queries() == before
+    # Pinned (SQLite): as many as alice's own course page (23, measured); the masquerade's one lookup (her enrolment
+    # with her user) costs no more than the staff member's own view of the page.
+    assert before == 23
+
+
+def test_staff_viewing_as_a_learner_see_her_self_assessment_read_only(client, org, framework, add_block, enroll):
+    enroll(org.alice.user)
+    course_block = add_block()
+    client.force_login(org.alice.user)
+    post(client, handler(org, course_block, "submit"), {"ratings": {"COACH": 2}})
+
+    client.force_login(org.staff)
+    client.post(f"/courses/{org.course_key}/masquerade/", {"username": "alice"})
+    doc = lxml_html.fromstring(page_of(client, org))
+
+    [block] = doc.xpath('//*[@data-testid="self-assessment"]')
+    text = block.text_content()
+    assert "viewing this as another learner" in text
+    assert "Your result" in text  # her result, as she sees it
+    assert not block.xpath('.//button[@class="psa-submit"]')
+    assert all(f.get("disabled") is not None for f in block.xpath(".//fieldset"))
+    response = post(client, handler(org, course_block, "submit"), {"ratings": {"COACH": 4}})
+    assert response.status_code == 403
+    assert list(Assessment.objects.values_list("level", flat=True)) == [2]
