@@ -89,3 +89,35 @@ def test_keyboard_submit_without_an_answer_says_what_to_do(org, add_checkin, pag
     assert page.evaluate("document.activeElement.name") == "steps_done"
     assert not CheckIn.objects.exists()
     assert page.js_errors == []
+
+
+def test_course_staff_viewing_as_a_learner_see_her_check_ins_and_cannot_answer(
+    org,
+    strategy,  # noqa: F811
+    add_checkin,  # noqa: F811
+    page,
+    sign_in,
+):
+    """As the LMS's "View as a specific learner": her state, read-only, and nothing can be sent in her name."""
+    CourseEnrollment.objects.create(user=org.alice.user, course_id=org.course_key)
+    add_checkin(display_name="Back at work")
+    sign_in(page, "alice", next_path=f"/courses/{org.course_key}/")
+    tab_to(page, "fieldset[data-section=reflection] textarea")
+    page.keyboard.type("Written by alice herself")
+    page.get_by_role("button", name="Submit my check-in").click()
+    page.get_by_test_id("checkin").get_by_role("status").get_by_text("Your check-in is saved.").wait_for()
+
+    page.context.clear_cookies()
+    sign_in(page, "coursestaff", next_path=f"/courses/{org.course_key}/")
+    page.get_by_label("View this course as the learner with username").fill("alice")
+    with page.expect_navigation():
+        page.get_by_role("button", name="View as").click()
+
+    assert page.get_by_test_id("masquerade-status").inner_text() == "You are viewing this course as alice."
+    block = page.get_by_test_id("checkin")
+    assert "viewing this as another learner" in block.get_by_test_id("pci-notice").inner_text()
+    assert "Written by alice herself" in block.get_by_test_id("pci-history").inner_text()
+    assert block.get_by_role("button", name="Submit my check-in").count() == 0
+    assert block.locator("fieldset").evaluate_all("sets => sets.every(s => s.disabled)")
+    assert page.js_errors == []
+    assert list(CheckIn.objects.values_list("reflection", flat=True)) == ["Written by alice herself"]
