@@ -88,15 +88,17 @@ anonymity_min_group = _course_self_assessment.anonymity_min_group
 
 def get_user_by_id(user_id):
     """
-    The active Django user with primary key ``user_id``, or ``None``: how XBlocks turn the user id the runtime's
-    ``user`` service reports (``opt_attrs['edx-platform.user_id']``) into the user the api functions take.
+    The Django user with primary key ``user_id``, or ``None``: how XBlocks turn the user id the runtime's ``user``
+    service reports (``opt_attrs['edx-platform.user_id']``) into the user the api functions take. Inactive users
+    included: the LMS lets accounts that are not activated yet sign in and study (its authentication backend allows
+    all users), and the runtime reports them; permission checks still refuse them staff rights.
     """
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
 
     if user_id in (None, ""):
         return None
     try:
-        return get_user_model().objects.filter(pk=int(user_id), is_active=True).first()
+        return get_user_model().objects.filter(pk=int(user_id)).first()
     except (TypeError, ValueError):
         return None
 
