@@ -263,3 +263,18 @@ def api_replay():
     from perf_mgmt_plugin import api
 
     return api.replay_failed_platform_events()
+
+
+def test_the_plugins_own_enrolment_event_comes_back_harmlessly(org, linked):
+    """
+    Enrolling through the platform sends COURSE_ENROLLMENT_CREATED in the same request, into this plugin's receiver:
+    applied once, nothing left unmatched, the item enrolled once.
+    """
+    from perf_mgmt_plugin.competencies import recommendations
+
+    recommendations.act_on_person(org.manager.user, org.alice, "assign", competency=linked.coach)
+    enrolment_events = ProcessedEvent.objects.filter(event_type=signals.COURSE_ENROLLMENT_CREATED.event_type)
+    assert enrolment_events.count() == 1
+    assert not UnmatchedEvent.objects.filter(resolved_at__isnull=True).exists()
+    item = PlanItem.objects.get(owner=org.alice)
+    assert item.enrolled and item.status == PlanItem.IN_PROGRESS
