@@ -126,6 +126,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 AUTH_PASSWORD_VALIDATORS = []
+# As the LMS (EdxRateLimitedAllowAllUsersModelBackend): accounts not activated yet can sign in.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.AllowAllUsersModelBackend"]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/perf-mgmt/"
 LOGOUT_REDIRECT_URL = "/login/"

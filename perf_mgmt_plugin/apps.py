@@ -31,6 +31,7 @@ LEARNING_RECEIVERS = [
             ("on_course_enrollment", "COURSE_ENROLLMENT_CHANGED"),
             ("on_course_enrollment", "COURSE_UNENROLLMENT_COMPLETED"),
             ("on_course_passing_status", "COURSE_PASSING_STATUS_UPDATED"),
+            ("on_course_passing_status", "CCX_COURSE_PASSING_STATUS_UPDATED"),
             ("on_persistent_grade", "PERSISTENT_GRADE_SUMMARY_CHANGED"),
             ("on_certificate", "CERTIFICATE_CREATED"),
             ("on_certificate", "CERTIFICATE_CHANGED"),

@@ -8,6 +8,11 @@ are connected here when importable (as openedx-authz does).
 
 import logging
 
+from ccx_keys.locator import CCXLocator
+from django.db import transaction
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
+
 from .openedx import compat
 
 log = logging.getLogger(__name__)
@@ -19,9 +24,7 @@ def on_user_deleted(sender, instance, **kwargs):  # pylint: disable=unused-argum
 
     Runs before the cascade, while every record that a retirement step may need to find is still there.
     """
-    from . import api  # pylint: disable=import-outside-toplevel
-
-    api.retire_user(instance)
+    _retire_safely(instance)
 
 
 def after_user_deleted(sender, instance, **kwargs):  # pylint: disable=unused-argument
@@ -30,9 +33,7 @@ def after_user_deleted(sender, instance, **kwargs):  # pylint: disable=unused-ar
     values loaded before ``on_user_deleted`` ran (employee number, start date). Steps are idempotent and this runs
     in the deletion's transaction.
     """
-    from . import api  # pylint: disable=import-outside-toplevel
-
-    api.retire_user(instance)
+    _retire_safely(instance)
 
 
 #: Employee fields whose change can move competency gaps (the position's requirements; only active people have gaps).
@@ -73,13 +74,34 @@ def on_employees_imported(sender, user_ids=(), **kwargs):  # pylint: disable=unu
 
 
 def on_user_retired(sender, user=None, retired_username=None, retired_email=None, **kwargs):  # pylint: disable=unused-argument
-    """The platform retires a user (USER_RETIRE_LMS_CRITICAL / USER_RETIRE_LMS_MISC)."""
-    from . import api  # pylint: disable=import-outside-toplevel
-
+    """
+    The platform retires a user (USER_RETIRE_LMS_CRITICAL / USER_RETIRE_LMS_MISC). The platform sends these with
+    a plain ``send``: an exception here would stop its retirement pipeline with a 500, so a failure is logged and
+    kept, and ``replay_failed_lms_events`` retires the user later.
+    """
     if user is None:
         log.warning("perf-mgmt retirement signal without a user: ignored")
         return
-    api.retire_user(user, retired_username=retired_username, retired_email=retired_email)
+    _retire_safely(user, retired_username=retired_username, retired_email=retired_email)
+
+
+def _retire_safely(user, retired_username=None, retired_email=None):
+    from . import api  # pylint: disable=import-outside-toplevel
+    from .development import progress  # pylint: disable=import-outside-toplevel
+
+    try:
+        with transaction.atomic():
+            api.retire_user(user, retired_username=retired_username, retired_email=retired_email)
+    except Exception as exc:  # pylint: disable=broad-except  -- never raise into the platform
+        log.exception("perf-mgmt could not retire user id=%s now; kept for replay_failed_lms_events", user.pk)
+        _keep(
+            "retirement",
+            user_id=user.pk,
+            error=exc,
+            event_type=progress.RETIREMENT_EVENT,
+            event_id=f"retirement:{user.pk}",  # one kept retirement per user, however many signals failed
+            payload={"retired_username": retired_username, "retired_email": retired_email},
+        )
 
 
 def connect_platform_receivers():
@@ -98,18 +120,68 @@ def connect_platform_receivers():
 
 
 def _course_event(signal, metadata, user_id, course_key, fact, value, payload=None):
+    """
+    Apply one openedx-events event, never raising into the platform: a key that is not a course's (a content
+    library's, from the v2 XBlock runtime) is none of the plugin's business; a failure on our side is logged and
+    the event kept for ``replay_failed_lms_events``.
+    """
     from .development import progress  # pylint: disable=import-outside-toplevel
 
-    return progress.apply_event(
-        event_id=str(metadata.id),
-        event_type=metadata.event_type,
-        user_id=user_id,
-        course_key=course_key,
-        occurred_at=metadata.time,
-        fact=fact,
-        value=value,
-        payload=payload,
-    )
+    key = plugin_course_key(course_key)
+    if key is None:
+        log.debug("perf-mgmt ignores %s for %r: not a course", metadata.event_type, course_key)
+        return None
+    try:
+        return progress.apply_event(
+            event_id=str(metadata.id),
+            event_type=metadata.event_type,
+            user_id=user_id,
+            course_key=key,
+            occurred_at=metadata.time,
+            fact=fact,
+            value=value,
+            payload=payload,
+        )
+    except Exception as exc:  # pylint: disable=broad-except
+        log.exception("perf-mgmt could not apply %s (%s); kept for replay", metadata.event_type, metadata.id)
+        _keep(
+            metadata.event_type,
+            user_id=user_id,
+            error=exc,
+            course_key=key,
+            event_id=str(metadata.id),
+            occurred_at=metadata.time,
+            payload={"fact": fact, "value": progress.json_value(value), **(payload or {})},
+        )
+        return None
+
+
+def _keep(what, user_id, error, event_type=None, **fields):
+    """Keep a failed signal for replay; if even that fails (the database is down), the log is all there is."""
+    from .development import progress  # pylint: disable=import-outside-toplevel
+
+    try:
+        with transaction.atomic():
+            progress.keep_failed_event(event_type or what, user_id, fields.pop("occurred_at", None), error, **fields)
+    except Exception:  # pylint: disable=broad-except
+        log.critical("perf-mgmt could not keep the failed %s of user id=%s for replay", what, user_id, exc_info=True)
+
+
+def plugin_course_key(key):
+    """
+    The course a key from the platform is about, or ``None`` when it is not a course: library keys (``lib:...``)
+    come from the v2 XBlock runtime. A CCX counts as a run of its master course (``ccx-v1:`` -> ``course-v1:``).
+    """
+    if isinstance(key, str):
+        try:
+            key = CourseKey.from_string(key)
+        except InvalidKeyError:
+            return None
+    if not isinstance(key, CourseKey):
+        return None
+    if isinstance(key, CCXLocator):
+        return key.to_course_locator()
+    return key
 
 
 def on_course_enrollment(signal, sender=None, enrollment=None, metadata=None, **kwargs):  # pylint: disable=unused-argument
@@ -129,28 +201,45 @@ def on_course_enrollment(signal, sender=None, enrollment=None, metadata=None, **
 
 
 def on_course_passing_status(signal, sender=None, course_passing_status=None, metadata=None, **kwargs):  # pylint: disable=unused-argument
-    """COURSE_PASSING_STATUS_UPDATED (CoursePassingStatusData): passing or no longer passing."""
+    """
+    COURSE_PASSING_STATUS_UPDATED (CoursePassingStatusData) and CCX_COURSE_PASSING_STATUS_UPDATED
+    (CcxCoursePassingStatusData, whose course is a CcxCourseData: the CCX counts for its master course). Passing now,
+    or no longer passing (a newer "not passing" reopens a completed item until the learner passes again).
+    """
     data = course_passing_status
-    return _course_event(signal, metadata, data.user.id, data.course.course_key, "achievement", bool(data.is_passing))
+    course = data.course
+    key = getattr(course, "ccx_course_key", None) or getattr(course, "course_key", None)
+    return _course_event(signal, metadata, data.user.id, key, "achievement", bool(data.is_passing))
 
 
-#: CERTIFICATE_CHANGED statuses that mean the learner holds, or no longer holds, a certificate.
-CERTIFIED_STATUSES = frozenset({"downloadable"})
-UNCERTIFIED_STATUSES = frozenset({"revoked", "unavailable", "notpassing", "restricted", "unverified"})
+#: The platform's CertificateStatuses (lms/djangoapps/certificates/data.py), by what each says about the learner.
+#: Passed: ``is_passing_status`` (downloadable, generating -- CERTIFICATE_CREATED fires on every save in these) and
+#: the audit/honor tracks' passing grade without a certificate.
+PASSED_CERTIFICATE_STATUSES = frozenset({"downloadable", "generating", "audit_passing", "honor_passing"})
+#: Not (or no longer) holding a certificate: invalidated or withdrawn, not passing, not allowed, deleted.
+NOT_PASSED_CERTIFICATE_STATUSES = frozenset(
+    {"unavailable", "invalidated", "notpassing", "audit_notpassing", "restricted", "unverified", "deleted", "deleting"}
+)
+#: Says nothing about passing: an error generating the PDF, a request in progress, an audit enrolment. Ignored.
+UNDECIDED_CERTIFICATE_STATUSES = frozenset({"error", "requesting", "auditing"})
+
+
+def certificate_passed(event_type, status):
+    """True, False or ``None`` (nothing decided) for a certificate event and its certificate's current status."""
+    if event_type.endswith(".certificate.revoked.v1"):
+        return False
+    if status in PASSED_CERTIFICATE_STATUSES:
+        return True
+    if status in NOT_PASSED_CERTIFICATE_STATUSES:
+        return False
+    return None  # undecided or a status this version does not know
 
 
 def on_certificate(signal, sender=None, certificate=None, metadata=None, **kwargs):  # pylint: disable=unused-argument
-    """CERTIFICATE_CREATED (certified), CERTIFICATE_REVOKED (not), CERTIFICATE_CHANGED (by its current status)."""
-    event_type = metadata.event_type
-    if event_type.endswith(".certificate.created.v1"):
-        certified = True
-    elif event_type.endswith(".certificate.revoked.v1"):
-        certified = False
-    elif certificate.current_status in CERTIFIED_STATUSES:
-        certified = True
-    elif certificate.current_status in UNCERTIFIED_STATUSES:
-        certified = False
-    else:  # generating, queued...: nothing decided yet
+    """CERTIFICATE_CREATED, CERTIFICATE_CHANGED (by the certificate's current status), CERTIFICATE_REVOKED."""
+    passed = certificate_passed(metadata.event_type, certificate.current_status)
+    if passed is None:
+        log.debug("perf-mgmt: certificate status %r decides nothing", certificate.current_status)
         return None
     return _course_event(
         signal,
@@ -158,29 +247,48 @@ def on_certificate(signal, sender=None, certificate=None, metadata=None, **kwarg
         certificate.user.id,
         certificate.course.course_key,
         "achievement",
-        certified,
+        passed,
         {"status": certificate.current_status},
     )
 
 
 def on_persistent_grade(signal, sender=None, grade=None, metadata=None, **kwargs):  # pylint: disable=unused-argument
-    """PERSISTENT_GRADE_SUMMARY_CHANGED (PersistentCourseGradeData): the course grade, passed once it has a date."""
-    value = (float(grade.percent_grade or 0.0), grade.passed_timestamp is not None)
+    """
+    PERSISTENT_GRADE_SUMMARY_CHANGED (PersistentCourseGradeData): the course grade, and ``passed_timestamp``, the
+    time the learner first passed -- it stays set after the grade drops, so it is "ever passed", stamped with its
+    own time rather than the event's.
+    """
+    value = (float(grade.percent_grade or 0.0), grade.passed_timestamp)
     return _course_event(signal, metadata, grade.user_id, grade.course.course_key, "grade", value)
 
 
 def on_block_completion_saved(sender, instance, raw=False, **kwargs):  # pylint: disable=unused-argument
     """
     edx-completion's ``BlockCompletion`` was saved (the completion app sends no signal of its own, so its
-    ``post_save`` is the event): the person's course items recount their completed blocks.
+    ``post_save`` is the event): the person's course items recount their completed blocks. Completions in a
+    content library (``lib:`` context keys) are not a course's; a failure is logged and kept for replay.
     """
     if raw:
         return None
     from .development import progress  # pylint: disable=import-outside-toplevel
 
-    return progress.apply_block_completion(
-        instance.user_id, instance.context_key, instance.block_key, float(instance.completion)
-    )
+    key = plugin_course_key(instance.context_key)
+    if key is None:
+        return None
+    completion = float(instance.completion)
+    try:
+        return progress.apply_block_completion(instance.user_id, key, instance.block_key, completion)
+    except Exception as exc:  # pylint: disable=broad-except
+        log.exception("perf-mgmt could not count the completion of %s; kept for replay", instance.block_key)
+        _keep(
+            "block completion",
+            user_id=instance.user_id,
+            error=exc,
+            event_type=progress.BLOCK_COMPLETION_EVENT,
+            course_key=key,
+            payload={"block_key": str(instance.block_key), "completion": completion},
+        )
+        return None
 
 
 def on_course_recommendations_changed(sender, person_ids=(), **kwargs):  # pylint: disable=unused-argument

@@ -7,13 +7,17 @@ views really use (``openedx/core/djangoapps/user_api/accounts/views.py``): CRITI
 ``retired_username`` and ``retired_email``; MISC with ``user`` only; the sender is the view class.
 """
 
+import io
 from datetime import date, timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 
-from perf_mgmt_plugin import handlers
+from perf_mgmt_plugin import api, handlers
 from perf_mgmt_plugin.core import retirement as registry
+from perf_mgmt_plugin.development.models import UnmatchedEvent
 from perf_mgmt_plugin.org.models import AccessGrant, Employee, HRAdminScope
 
 from . import factories
@@ -31,7 +35,7 @@ class LMSAccountRetirementView:
 
 
 def _send_critical(signal, user):
-    signal.send(
+    return signal.send(
         sender=AccountRetirementView,
         user=user,
         retired_username=f"retired__user_{user.pk}",
@@ -119,24 +123,60 @@ def test_connecting_twice_does_not_retire_twice(signals, retiree, monkeypatch):
     assert calls == [retiree.user]
 
 
-def test_a_failing_step_rolls_back_every_step(signals, retiree):
+def test_a_failing_step_rolls_back_every_step_never_raises_and_is_replayed(signals, retiree):
+    """
+    The platform sends the retirement signals with a plain ``send``: a receiver that raised would stop its
+    retirement pipeline with a 500. A failing step rolls back every step, is logged and kept; the replay command
+    retires the user once the cause is gone.
+    """
+    failures = {"left": 1}
+
     def failing_step(user, retired_username=None, retired_email=None):
-        raise RuntimeError("this step failed")
+        if failures["left"]:
+            failures["left"] -= 1
+            raise RuntimeError("this step failed")
 
     registry.register_retirement_step("zz_test_failing_step", order=10_000)(failing_step)
     try:
         assert [step.name for step in registry.retirement_steps()][-1] == "zz_test_failing_step"
-        with pytest.raises(RuntimeError, match="this step failed"):
-            _send_critical(signals["critical"], retiree.user)
+        responses = _send_critical(signals["critical"], retiree.user)  # does not raise
+        assert [response for _receiver, response in responses] == [None]
+        retiree.refresh_from_db()
+        assert retiree.employee_number == "E-RET-2"
+        assert retiree.start_date == date(2019, 4, 1)
+        assert retiree.active
+        assert AccessGrant.objects.filter(grantee=retiree.user).exists()
+        assert HRAdminScope.objects.filter(user=retiree.user).exists()
+        kept = UnmatchedEvent.objects.get(user_id=retiree.user.pk)
+        assert kept.event_type == "perf_mgmt.user.retirement" and "this step failed" in kept.error
+        assert kept.payload["retired_username"] == f"retired__user_{retiree.user.pk}"
+
+        out = io.StringIO()
+        call_command("replay_failed_lms_events", stdout=out)
+        assert "1 replayed, 0 still failing" in out.getvalue()
     finally:
         registry._STEPS.pop("zz_test_failing_step")  # pylint: disable=protected-access
-    retiree.refresh_from_db()
-    assert retiree.employee_number == "E-RET-2"
-    assert retiree.start_date == date(2019, 4, 1)
-    assert retiree.active
-    assert AccessGrant.objects.filter(grantee=retiree.user).exists()
-    assert HRAdminScope.objects.filter(user=retiree.user).exists()
+    _assert_retired(retiree)
+    assert not UnmatchedEvent.objects.filter(user_id=retiree.user.pk).exists()
     assert "zz_test_failing_step" not in {step.name for step in registry.retirement_steps()}
+
+
+def test_a_failing_hard_delete_retirement_does_not_stop_the_deletion(retiree, monkeypatch):
+    """Deleting a user (the LMS admin) is not stopped by the plugin; the retirement is kept and replayed by id."""
+
+    def down(user, **kwargs):
+        raise RuntimeError("database busy")
+
+    real = api._retire_user  # pylint: disable=protected-access
+    monkeypatch.setattr(api, "_retire_user", down)
+    user_id = retiree.user.pk
+    retiree.user.delete()
+    assert not get_user_model().objects.filter(pk=user_id).exists()
+    kept = UnmatchedEvent.objects.get(user_id=user_id)  # once, though both delete receivers failed
+    assert kept.event_type == "perf_mgmt.user.retirement" and kept.error == "database busy"
+    monkeypatch.setattr(api, "_retire_user", real)
+    assert api.replay_failed_platform_events() == (1, 0)
+    assert not UnmatchedEvent.objects.filter(user_id=user_id).exists()
 
 
 def test_a_signal_without_a_user_is_ignored(signals, retiree):

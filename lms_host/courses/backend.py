@@ -1,12 +1,14 @@
 """The plugin's platform backend for this host: the same contract as the real one, over the host's models."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
+from opaque_keys.edx.django.models import CourseKeyField
 from openedx_tagging import api as tagging_api
 from openedx_tagging.models import ObjectTag
 
 from perf_mgmt_plugin.openedx.backend import (
     CourseInfo,
+    EnrollmentRefused,
     PlatformBackend,
     TaggedObject,
     TagInfo,
@@ -15,6 +17,7 @@ from perf_mgmt_plugin.openedx.backend import (
     parse_course_key,
 )
 
+from . import enrollment
 from .models import Course, CourseAccessRole, CourseBlock, CourseEnrollment, UserProfile
 
 
@@ -31,28 +34,42 @@ class HostPlatformBackend(PlatformBackend):
         }
 
     def is_course_staff(self, user, course_key):
+        # As the LMS's has_access(user, "staff", course): global staff, or a staff/instructor role in the course or
+        # in its organisation (an org-level role: the org and no course).
         if not user.is_authenticated or not user.is_active:
             return False
         if user.is_staff:
             return True
-        return CourseAccessRole.objects.filter(
-            user=user, course_id=parse_course_key(course_key), role__in=self.STAFF_ROLES
-        ).exists()
+        key = parse_course_key(course_key)
+        in_course = Q(course_id=key)
+        in_org = Q(course_id=CourseKeyField.Empty, org=key.org)
+        return CourseAccessRole.objects.filter(in_course | in_org, user=user, role__in=self._STAFF_ROLES).exists()
 
     def staff_course_keys(self, user):
         if not user.is_authenticated or not user.is_active:
             return set()
-        rows = CourseAccessRole.objects.filter(user=user, role__in=self.STAFF_ROLES)
-        return {key for key in rows.values_list("course_id", flat=True) if key}
+        roles = CourseAccessRole.objects.filter(user=user, role__in=self._STAFF_ROLES)
+        rows = list(roles.values_list("course_id", "org"))
+        keys = {key for key, _org in rows if key}
+        orgs = {org for key, org in rows if not key and org}
+        if orgs:
+            keys.update(Course.objects.filter(org__in=orgs).values_list("id", flat=True))
+        return keys
 
-    def enroll(self, user, course_key, mode="audit"):
+    #: The platform's CourseStaffRole includes the inherited ``limited_staff`` role.
+    _STAFF_ROLES = (*PlatformBackend.STAFF_ROLES, "limited_staff")
+
+    def enroll(self, user, course_key, mode=None):
         key = parse_course_key(course_key)
-        if not Course.objects.filter(id=key).exists():
-            raise ValueError(f"course {key} does not exist")
-        enrollment, created = CourseEnrollment.objects.get_or_create(user=user, course_id=key, defaults={"mode": mode})
-        if not created and not enrollment.is_active:
-            enrollment.is_active = True
-            enrollment.save(update_fields=["is_active"])
+        if CourseEnrollment.objects.filter(user=user, course_id=key, is_active=True).exists():
+            return  # left as it is, mode included
+        self.create_user_profiles([user])  # the enrolment reads user.profile.name, as the LMS's does
+        try:
+            enrollment.add_enrollment(user, key, mode=mode)
+        except enrollment.Refused as exc:
+            if exc.reason == enrollment.ALREADY_ENROLLED:
+                return  # enrolled by a concurrent request
+            raise EnrollmentRefused(exc.reason, key, exc.detail) from exc
 
     def enrolled_course_keys(self, user, course_keys=None):
         rows = CourseEnrollment.objects.filter(user=user, is_active=True)

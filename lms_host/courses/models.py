@@ -5,6 +5,7 @@ names.
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from opaque_keys.edx.django.models import CourseKeyField
 
 
@@ -19,9 +20,67 @@ class Course(models.Model):
     display_name = models.CharField(max_length=255)
     start = models.DateTimeField(null=True, blank=True)
     end = models.DateTimeField(null=True, blank=True)
+    # What the LMS's enrolment checks read on CourseOverview (``has_access(user, "enroll", course)``, course full).
+    org = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+    enrollment_start = models.DateTimeField(null=True, blank=True)
+    enrollment_end = models.DateTimeField(null=True, blank=True)
+    invitation_only = models.BooleanField(default=False)
+    max_student_enrollments_allowed = models.IntegerField(null=True, blank=True)
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.org = self.id.org  # CourseOverview.org is the key's org
+        super().save(*args, **kwargs)
+
+    def is_enrollment_open(self, now=None):
+        """Like CourseOverview.is_enrollment_open: between the enrolment dates, where set."""
+        now = now or timezone.now()
+        return (self.enrollment_start is None or self.enrollment_start <= now) and (
+            self.enrollment_end is None or now < self.enrollment_end
+        )
+
+
+class CourseMode(models.Model):
+    """
+    A course's enrolment track (the LMS's ``course_modes.CourseMode``): ``audit``, ``honor``, ``verified``... A course
+    without any row offers the default mode, ``audit``, as in the LMS. An expired mode cannot be chosen.
+
+    .. no_pii:
+    """
+
+    course_id = CourseKeyField(max_length=255, db_index=True)
+    mode_slug = models.CharField(max_length=100)
+    mode_display_name = models.CharField(max_length=255, blank=True)
+    expiration_datetime = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        unique_together = [("course_id", "mode_slug")]
+
+    def __str__(self):
+        return f"{self.course_id} {self.mode_slug}"
+
+
+class CourseEnrollmentAllowed(models.Model):
+    """
+    An invitation to enrol (the LMS's ``CourseEnrollmentAllowed``): lets the invited email enrol in an
+    invitation-only course, or after enrolment closed.
+
+    .. pii: the invited email address.
+    .. pii_types: email_address
+    .. pii_retirement: local_api
+    """
+
+    email = models.CharField(max_length=255, db_index=True)
+    course_id = CourseKeyField(max_length=255, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+
+    class Meta:
+        unique_together = [("email", "course_id")]
+
+    def __str__(self):
+        return f"{self.email} {self.course_id}"
 
 
 class CourseEnrollment(models.Model):

@@ -29,6 +29,7 @@ from xblock.django.request import django_to_webob_request, webob_to_django_respo
 from xblock.exceptions import NoSuchHandlerError, NoSuchUsage
 
 from lms_host import xblock_runtime
+from perf_mgmt_plugin.openedx import EnrollmentRefused
 
 from .backend import HostPlatformBackend
 from .models import Course, CourseBlock, CourseEnrollment
@@ -205,7 +206,10 @@ def studio_xblock_handler(request, course_id, usage_id, handler, suffix=""):
 def enroll(request, course_id):
     """Enroll the signed-in user (the LMS's enroll button), then back to the course home."""
     course = _course_or_404(course_id)
-    HostPlatformBackend().enroll(request.user, course.id)
+    try:
+        HostPlatformBackend().enroll(request.user, course.id)
+    except EnrollmentRefused as exc:  # closed, invitation only, full...: said on the course home, as the LMS does
+        messages.error(request, str(exc)[:1].upper() + str(exc)[1:])
     return redirect("host_course", course_id=str(course.id))
 
 

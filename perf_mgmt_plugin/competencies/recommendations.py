@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..core import enrolment
 from ..core.access import AccessDenied, can, require
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
@@ -182,7 +183,8 @@ def act_on_gaps(actor, gap_qs, kind, course_keys=None):
         ).update(status=CompetencyGap.IN_DEVELOPMENT)
     backend = get_backend()
     for user, key in to_enroll:
-        backend.enroll(user, key)  # idempotent on the platform's side
+        # Idempotent on the platform's side; a refusal rolls the whole action back (this function is atomic).
+        enrolment.enroll(user, key, CompetencyError, actor=actor, backend=backend)
         result.enrolled += 1
     if to_create or to_upgrade:
         course_recommendations_changed.send(
@@ -235,7 +237,7 @@ def enrol(user, recommendation):
     _for_person(user, recommendation)
     if recommendation.status not in CourseRecommendation.LIVE_STATUSES:
         raise CompetencyError(_("This recommendation was already closed."))
-    get_backend().enroll(user, recommendation.course_key)
+    enrolment.enroll(user, recommendation.course_key, CompetencyError, actor=user)
     if recommendation.status == CourseRecommendation.OPEN:
         recommendation.status, recommendation.enrolled_at = CourseRecommendation.ENROLLED, timezone.now()
         recommendation.save(update_fields=["status", "enrolled_at"])

@@ -74,7 +74,7 @@ def is_signed_in(user):
 
 
 add_rule("perf_mgmt.view_competencies", is_self | is_manager_of | is_hr_admin_for | has_grant_for)
-add_rule("perf_mgmt.self_assess", is_self)
+add_rule("perf_mgmt.self_assess", is_self, inactive_users=is_self)  # a learner not activated yet, in a course
 add_rule("perf_mgmt.manager_assess", is_manager_of | has_grant_for)
 add_rule("perf_mgmt.peer_assess", is_peer_of)
 add_rule("perf_mgmt.upward_assess", is_direct_report_of)

@@ -210,7 +210,8 @@ class ProcessedEventAdmin(EventLogAdmin):
 
 @admin.register(UnmatchedEvent)
 class UnmatchedEventAdmin(EventLogAdmin):
-    list_display = ("event_type", "user_id", "course_key", "occurred_at", "received_at", "resolved_at")
-    list_filter = ("event_type", ("resolved_at", admin.EmptyFieldListFilter))
+    list_display = ("event_type", "user_id", "course_key", "occurred_at", "received_at", "resolved_at", "error")
+    # "error" not empty: a signal whose handling failed, waiting for ``replay_failed_lms_events``.
+    list_filter = ("event_type", ("resolved_at", admin.EmptyFieldListFilter), ("error", admin.EmptyFieldListFilter))
     search_fields = ("event_id", "course_key")
     date_hierarchy = "occurred_at"

@@ -322,6 +322,10 @@ class UnmatchedEvent(models.Model):
     is later added for that person and course, its events are replayed onto it (a course finished before it was
     put in the plan still counts) and the rows are marked ``resolved_at``.
 
+    A platform signal whose handling failed on the plugin's side (the receiver logs it and never raises into the
+    platform) is kept here too, with its ``error``: ``replay_failed_lms_events`` applies it again. Such rows may be
+    a block completion or a user retirement (no course key).
+
     .. pii: The LMS user id and the event's payload (course, grade, status). Deleted by the retirement step.
     .. pii_types: id, other
     .. pii_retirement: local_api
@@ -330,11 +334,14 @@ class UnmatchedEvent(models.Model):
     event_id = models.CharField(max_length=64, unique=True)
     event_type = models.CharField(max_length=128)
     user_id = models.IntegerField()
-    course_key = CourseKeyField(max_length=255)
+    course_key = CourseKeyField(max_length=255, null=True, blank=True, default=None)
     occurred_at = models.DateTimeField()
     payload = models.JSONField(default=dict)
     received_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(
+        blank=True, default="", help_text=_("Why handling the signal failed; empty for an event no item tracked.")
+    )
 
     class Meta:
         app_label = "perf_mgmt"

@@ -13,9 +13,11 @@ and its gap recomputation when an item completes), whatever the size of the plan
 """
 
 import logging
+import uuid
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from ..competencies import recommendations
 from ..competencies import services as competency_services
@@ -62,12 +64,27 @@ def _apply(item, fact, value, when):
         item.achieved, item.achieved_at = bool(value), when
         return True
     if fact == GRADE and _newer(item.grade_at, when):
-        percent, passed = value
+        percent, passed_at = value
         item.grade_percent, item.grade_at = percent, when
-        if passed and _newer(item.achieved_at, when):
-            item.achieved, item.achieved_at = True, when
+        # ``passed_timestamp`` says the learner *ever* passed, and when: the pass is stamped with that time, so a
+        # revocation or a "no longer passing" newer than the pass still wins over any later grade change.
+        passed_at = _passed_at(passed_at, when)
+        if passed_at is not None and _newer(item.achieved_at, passed_at):
+            item.achieved, item.achieved_at = True, passed_at
         return True
     return False
+
+
+def _passed_at(passed, when):
+    """The time of the pass a grade event carries: a datetime (or its ISO text, once stored), or ``None``."""
+    if passed is None or passed is False:
+        return None
+    if passed is True:  # events kept before the pass time was recorded
+        return when
+    if isinstance(passed, str):
+        parsed = parse_datetime(passed)
+        return parsed if parsed is not None else when
+    return passed
 
 
 def _derive(item, total_blocks=None, now=None):
@@ -153,7 +170,8 @@ def _items_of(user_id, course_key, kinds=COURSE_KINDS):
 def apply_event(event_id, event_type, user_id, course_key, occurred_at, fact, value, payload=None):
     """
     Apply one openedx-events event: ``fact`` is ``enrollment`` (value: active), ``achievement`` (value: passed or
-    certified) or ``grade`` (value: ``(percent 0..1, passed)``), ``occurred_at`` the event's own time. Returns
+    certified) or ``grade`` (value: ``(percent 0..1, passed_at)``, the time the learner first passed or ``None``),
+    ``occurred_at`` the event's own time. Returns
     ``"duplicate"``, ``"unmatched"`` (logged), ``"ignored"`` (not an employee) or the number of items changed.
     """
     course_key = parse_course_key(course_key)
@@ -179,7 +197,7 @@ def apply_event(event_id, event_type, user_id, course_key, occurred_at, fact, va
             user_id=user_id,
             course_key=course_key,
             occurred_at=occurred_at,
-            payload={"fact": fact, "value": value, **(payload or {})},
+            payload={"fact": fact, "value": json_value(value), **(payload or {})},
         )
         return "unmatched"
     before = {i.pk: _state(i) for i in items}
@@ -187,6 +205,13 @@ def apply_event(event_id, event_type, user_id, course_key, occurred_at, fact, va
         _apply(item, fact, value, occurred_at)
         _derive(item)
     return _save(items, before)
+
+
+def json_value(value):
+    """An event's value as JSON can store it (a grade's pass time as ISO text)."""
+    if isinstance(value, tuple):
+        return [item.isoformat() if hasattr(item, "isoformat") else item for item in value]
+    return value
 
 
 @transaction.atomic
@@ -252,7 +277,7 @@ def catch_up(items):
     before = {i.pk: _state(i) for i in items}
     events = list(
         UnmatchedEvent.objects.filter(
-            user_id__in=set(user_of.values()), course_key__in=keys, resolved_at__isnull=True
+            user_id__in=set(user_of.values()), course_key__in=keys, resolved_at__isnull=True, error=""
         ).order_by("occurred_at", "pk")
     )
     by_pair = {}
@@ -282,3 +307,74 @@ def catch_up(items):
     if events:
         UnmatchedEvent.objects.filter(pk__in=[e.pk for e in events]).update(resolved_at=timezone.now())
     return _save(items, before)
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Platform signals whose handling failed on our side: kept, then replayed (``replay_failed_lms_events``)
+# ----------------------------------------------------------------------------------------------------------------
+
+#: ``event_type`` of kept signals that are not openedx-events events.
+BLOCK_COMPLETION_EVENT = "perf_mgmt.completion.block_completion.saved"
+RETIREMENT_EVENT = "perf_mgmt.user.retirement"
+
+
+def keep_failed_event(event_type, user_id, occurred_at, error, course_key=None, event_id=None, payload=None):
+    """
+    Keep a platform signal whose handling failed (the receiver logged it and returned): an :class:`UnmatchedEvent`
+    with the error, replayed by :func:`replay_failed_events`. An event already kept is updated, not duplicated.
+    """
+    UnmatchedEvent.objects.update_or_create(
+        event_id=str(event_id or uuid.uuid4()),
+        defaults={
+            "event_type": event_type,
+            "user_id": user_id,
+            "course_key": course_key,
+            "occurred_at": occurred_at or timezone.now(),
+            "payload": payload or {},
+            "error": str(error)[:2000] or type(error).__name__,
+            "resolved_at": None,
+        },
+    )
+
+
+def failed_events():
+    """The kept failures not replayed yet, oldest first."""
+    return UnmatchedEvent.objects.exclude(error="").filter(resolved_at__isnull=True).order_by("occurred_at", "pk")
+
+
+def replay_failed_events(retire, limit=None):
+    """
+    Apply the kept failures again, oldest first, each in its own transaction: a success removes the row (an event
+    that still matches no item is kept again as an ordinary unmatched event); a new failure keeps the row with the
+    new error. ``retire(user_id, retired_username, retired_email)`` replays a retirement. Returns
+    ``(replayed, still_failing)``.
+    """
+    rows = list(failed_events()[:limit] if limit else failed_events())
+    replayed = failing = 0
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.delete()  # frees the event id for apply_event's own bookkeeping
+                _replay(row, retire)
+        except Exception as exc:  # pylint: disable=broad-except
+            log.exception("perf-mgmt: replaying %s (%s) failed again", row.event_type, row.event_id)
+            # The transaction rolled back the delete: the row is still there, with the new error.
+            UnmatchedEvent.objects.filter(pk=row.pk).update(error=str(exc)[:2000] or type(exc).__name__)
+            failing += 1
+        else:
+            replayed += 1
+    return replayed, failing
+
+
+def _replay(row, retire):
+    payload = row.payload or {}
+    if row.event_type == RETIREMENT_EVENT:
+        retire(row.user_id, payload.get("retired_username"), payload.get("retired_email"))
+    elif row.event_type == BLOCK_COMPLETION_EVENT:
+        apply_block_completion(row.user_id, row.course_key, payload.get("block_key"), float(payload["completion"]))
+    else:
+        fact, value = payload.get("fact"), payload.get("value")
+        if fact == GRADE:
+            value = tuple(value)
+        extra = {k: v for k, v in payload.items() if k not in ("fact", "value")}
+        apply_event(row.event_id, row.event_type, row.user_id, row.course_key, row.occurred_at, fact, value, extra)

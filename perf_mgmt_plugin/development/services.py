@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..competencies.models import CourseCompetencyLink, CourseRecommendation
+from ..core import enrolment
 from ..core.access import AccessDenied, can, require
 from ..core.paths import subtree_q
 from ..core.sanitize import sanitize_html
@@ -296,7 +297,7 @@ def _enroll(items):
     user_objects = {u.pk: u for u in get_user_model().objects.filter(pk__in=set(users.values()))}
     backend = get_backend()
     for item in course_items:
-        backend.enroll(user_objects[users[item.owner_id]], item.course_key)
+        enrolment.enroll(user_objects[users[item.owner_id]], item.course_key, DevelopmentError, backend=backend)
     progress.mark_enrolled(course_items)
 
 
@@ -365,7 +366,7 @@ def enrol_in_item(actor, item):
         raise DevelopmentError(_("This item is not approved yet."))
     if not item.self_enrol:
         raise DevelopmentError(_("Your manager enrols you in this course."))
-    get_backend().enroll(actor, item.course_key)
+    enrolment.enroll(actor, item.course_key, DevelopmentError, actor=actor)
     progress.mark_enrolled([item])
     return item
 

@@ -6,6 +6,24 @@ implementations exist: :class:`~.platform_backend.OpenedxPlatformBackend` (the r
 guarded) and the stand-in host's (``lms_host.courses.backend``). Both pass ``tests/contract``.
 """
 
-from .backend import CourseInfo, PlatformBackend, TaggedObject, TagInfo, TaxonomyInfo, TaxonomyTree, get_backend
+from .backend import (
+    CourseInfo,
+    EnrollmentRefused,
+    PlatformBackend,
+    TaggedObject,
+    TagInfo,
+    TaxonomyInfo,
+    TaxonomyTree,
+    get_backend,
+)
 
-__all__ = ["CourseInfo", "PlatformBackend", "TagInfo", "TaggedObject", "TaxonomyInfo", "TaxonomyTree", "get_backend"]
+__all__ = [
+    "CourseInfo",
+    "EnrollmentRefused",
+    "PlatformBackend",
+    "TagInfo",
+    "TaggedObject",
+    "TaxonomyInfo",
+    "TaxonomyTree",
+    "get_backend",
+]

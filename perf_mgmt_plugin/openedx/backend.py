@@ -13,6 +13,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import models
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
@@ -70,6 +71,43 @@ class TaggedObject:
     value: str
 
 
+class EnrollmentRefused(ValueError):
+    """
+    The platform refused an enrolment by its own rules (as its enrolment API does: the course's enrolment dates,
+    invitation-only courses, a full course, the course's modes, a ``CourseEnrollmentStarted`` filter step, a course
+    it does not know). ``reason`` is one of the constants below; ``str()`` is a sentence for people.
+    """
+
+    COURSE_NOT_FOUND = "course_not_found"
+    ENROLLMENT_CLOSED = "enrollment_closed"
+    INVITATION_ONLY = "invitation_only"
+    COURSE_FULL = "course_full"
+    MODE_UNAVAILABLE = "mode_unavailable"
+    NOT_ALLOWED = "not_allowed"
+
+    MESSAGES = {
+        COURSE_NOT_FOUND: _("course %(course)s does not exist."),
+        ENROLLMENT_CLOSED: _("enrolment in %(course)s is closed."),
+        INVITATION_ONLY: _("%(course)s is by invitation only."),
+        COURSE_FULL: _("%(course)s is full."),
+        MODE_UNAVAILABLE: _("%(course)s offers no enrolment track that can be chosen here (it may be paid only)."),
+        NOT_ALLOWED: _("the platform does not allow this enrolment in %(course)s."),
+    }
+
+    def __init__(self, reason, course_key, detail=""):
+        self.reason = reason
+        self.course_key = course_key
+        self.detail = str(detail or "")
+        super().__init__(self.message)
+
+    @property
+    def message(self):
+        text = str(self.MESSAGES.get(self.reason, self.MESSAGES[self.NOT_ALLOWED]) % {"course": self.course_key})
+        if self.reason == self.NOT_ALLOWED and self.detail:
+            text = f"{text} {self.detail}"
+        return text
+
+
 class PlatformBackend(ABC):
     """The operations the plugin needs from the LMS. Every backend must pass ``tests/contract``."""
 
@@ -82,17 +120,27 @@ class PlatformBackend(ABC):
 
     @abstractmethod
     def is_course_staff(self, user, course_key):
-        """Whether ``user`` has a staff or instructor role in the course (global staff included)."""
+        """
+        Whether ``user`` has staff access to the course as the LMS's ``has_access(user, "staff", course)`` sees it:
+        global staff, a staff or instructor role in the course, or one in its organisation (an org-level
+        CourseAccessRole: an org and no course). Never for inactive or anonymous users.
+        """
 
     @abstractmethod
     def staff_course_keys(self, user):
-        """The set of course keys where ``user`` has a course staff or instructor role."""
+        """
+        The set of course keys where ``user`` has a course staff or instructor role, directly or through an org-level
+        role (every known course of that organisation).
+        """
 
     @abstractmethod
-    def enroll(self, user, course_key, mode="audit"):
+    def enroll(self, user, course_key, mode=None):
         """
-        Enroll ``user``, or reactivate their inactive enrollment. Idempotent: an existing active enrollment is left as
-        it is (mode included). Raises ``ValueError`` for a course the platform does not know.
+        Enroll ``user`` the way the platform's enrolment API does (``mode=None``: the course's default mode), or
+        reactivate their inactive enrollment. Idempotent: an existing active enrollment is left as it is (mode
+        included). A user without the profile the platform reads gets one first. Raises :class:`EnrollmentRefused`
+        (a ``ValueError``) when the platform refuses: unknown course, enrolment closed, invitation only, course full,
+        no such mode, or a ``CourseEnrollmentStarted`` filter step; nothing is enrolled then.
         """
 
     @abstractmethod

@@ -49,6 +49,25 @@ Checked against openedx/openedx-platform (master, 2026) -- read, not copied:
   plain ``values_list`` queries. In the LMS the app is installed (``openedx_tagging`` in INSTALLED_APPS) and LMS and
   Studio share the database, so tags applied in Studio are visible to the LMS.
 
+- ``openedx/core/djangoapps/enrollments/api.py``: ``add_enrollment(username, course_id: str, mode=None, is_active=True,
+  ...)`` -- the platform's own enrolment API: ``mode=None`` is the course's default mode (``_default_course_mode``:
+  ``audit``, else ``honor``), ``validate_course_mode`` raises ``CourseModeNotFoundError`` for a mode the course does
+  not offer (a paid-only course) and ``CourseNotFoundError`` for an unknown course; then
+  ``data.create_course_enrollment`` calls ``CourseEnrollment.enroll(user, key, check_access=True)`` and turns its
+  errors into
+  ``CourseEnrollmentClosedError`` (enrolment dates, and invitation-only courses: ``has_access(user, "enroll")`` in
+  ``courseware/access.py``), ``CourseEnrollmentFullError`` (``max_student_enrollments_allowed``, staff not counted)
+  and ``CourseEnrollmentExistsError``. ``enroll`` first runs the ``CourseEnrollmentStarted`` filter, whose
+  ``PreventEnrollment`` becomes ``common.djangoapps.student.models.EnrollmentNotAllowed`` (not caught by the API),
+  and reads ``user.profile.name`` for COURSE_ENROLLMENT_CREATED, which it sends in the same request (the plugin's
+  receiver gets its own enrolment back). Errors live in ``openedx/core/djangoapps/enrollments/errors.py``
+  (``CourseEnrollmentError`` and subclasses) and ``openedx/core/lib/exceptions.py`` (``CourseNotFoundError``, older
+  releases: in ``enrollments.errors``).
+- ``common/djangoapps/student/roles.py``: ``OrgStaffRole(org)`` / ``OrgInstructorRole(org)`` ``.has_user(user)``:
+  org-level roles (CourseAccessRole with the org and no course), which ``courseware/access.py``
+  (``administrative_accesses_to_course_for_user``) counts as staff / instructor access to every course of the org.
+  ``CourseOverview.org`` is the course key's org.
+
 ``tests/contract/fake_platform.py`` fakes the platform names and signatures above for the contract tests, except
 content tagging: there the tests install the real openedx-core in the host and this module imports it.
 """
@@ -134,3 +153,32 @@ def retirement_signals():
     except ImportError:
         return None
     return USER_RETIRE_LMS_CRITICAL, USER_RETIRE_LMS_MISC
+
+
+def enrollment_api():
+    """
+    ``(add_enrollment, refusals)``: the platform's ``enrollments.api.add_enrollment`` and its refusals as
+    ``[(exception class, EnrollmentRefused reason or None for "already enrolled")]``, most specific first.
+    """
+    from .backend import EnrollmentRefused  # pylint: disable=import-outside-toplevel
+
+    try:
+        # pylint: disable=import-outside-toplevel
+        from common.djangoapps.student.models import EnrollmentNotAllowed
+        from openedx.core.djangoapps.enrollments import api, errors
+    except ImportError:
+        _platform_import("Enrolment")
+    try:
+        from openedx.core.lib.exceptions import CourseNotFoundError  # pylint: disable=import-outside-toplevel
+    except ImportError:  # older releases
+        CourseNotFoundError = errors.CourseNotFoundError  # pylint: disable=invalid-name
+    refusals = [
+        (errors.CourseEnrollmentExistsError, None),
+        (CourseNotFoundError, EnrollmentRefused.COURSE_NOT_FOUND),
+        (errors.CourseEnrollmentClosedError, EnrollmentRefused.ENROLLMENT_CLOSED),
+        (errors.CourseEnrollmentFullError, EnrollmentRefused.COURSE_FULL),
+        (errors.CourseModeNotFoundError, EnrollmentRefused.MODE_UNAVAILABLE),
+        (EnrollmentNotAllowed, EnrollmentRefused.NOT_ALLOWED),
+        (errors.CourseEnrollmentError, EnrollmentRefused.NOT_ALLOWED),
+    ]
+    return api.add_enrollment, refusals

@@ -6,7 +6,16 @@ was checked in the platform's code.
 """
 
 from . import compat
-from .backend import CourseInfo, PlatformBackend, TaggedObject, TagInfo, TaxonomyInfo, TaxonomyTree, parse_course_key
+from .backend import (
+    CourseInfo,
+    EnrollmentRefused,
+    PlatformBackend,
+    TaggedObject,
+    TagInfo,
+    TaxonomyInfo,
+    TaxonomyTree,
+    parse_course_key,
+)
 
 
 class OpenedxPlatformBackend(PlatformBackend):
@@ -37,33 +46,56 @@ class OpenedxPlatformBackend(PlatformBackend):
             return True
         key = parse_course_key(course_key)
         # The platform's role classes, not a CourseAccessRole query: they also see roles kept in openedx-authz and
-        # inherited roles, and cache the user's roles for the request.
+        # inherited roles, and cache the user's roles for the request. Org-level roles give staff access to every
+        # course of the org, as ``has_access(user, "staff", course)`` counts them.
         roles = compat.student_roles()
-        return any(role(key).has_user(user) for role in (roles.CourseStaffRole, roles.CourseInstructorRole))
+        return any(role(key).has_user(user) for role in (roles.CourseStaffRole, roles.CourseInstructorRole)) or any(
+            role(key.org).has_user(user) for role in (roles.OrgStaffRole, roles.OrgInstructorRole)
+        )
 
     def staff_course_keys(self, user):
         if not user.is_authenticated or not user.is_active:
             return set()
         roles = compat.student_roles()
-        keys = set()
+        keys, orgs = set(), set()
         for role in self.STAFF_ROLES:
             for assignment in roles.UserBasedRole(user, role).courses_with_role():
-                # Org-wide roles have no course; on master the key may come back as a string.
+                # Org-wide roles have no course: every course of the org; on master the key may be a string.
                 if assignment.course_id:
                     keys.add(parse_course_key(assignment.course_id))
+                elif assignment.org:
+                    orgs.add(assignment.org)
+        if orgs:
+            overviews = compat.course_overview_model().objects.filter(org__in=orgs)
+            keys.update(overviews.values_list("id", flat=True))
         return keys
 
-    def enroll(self, user, course_key, mode="audit"):
+    def enroll(self, user, course_key, mode=None):
         key = parse_course_key(course_key)
-        if not compat.course_overview_model().course_exists(key):
-            raise ValueError(f"course {key} does not exist")
         enrollments = compat.course_enrollment_model()
         if enrollments.objects.filter(user=user, course_id=key, is_active=True).exists():
-            # CourseEnrollment.enroll is not a no-op here: it would reset the mode (verified -> audit) and send
-            # COURSE_ENROLLMENT_CREATED again.
+            # The platform would answer "already enrolled"; CourseEnrollment.enroll itself would even reset the mode
+            # (verified -> the default) and send COURSE_ENROLLMENT_CREATED again.
             return
-        # Creates or reactivates the enrollment and emits the platform's own signals (COURSE_ENROLLMENT_CREATED...).
-        enrollments.enroll(user, key, mode=mode)
+        # CourseEnrollment.enroll reads user.profile.name: accounts the plugin created may have none yet.
+        self.create_user_profiles([user])
+        add_enrollment, refusals = compat.enrollment_api()
+        try:
+            # The platform's own enrolment API: default mode, mode check, check_access, the enrolment filter; it
+            # creates or reactivates the enrollment and sends the platform's events.
+            add_enrollment(user.username, str(key), mode=mode)
+        except tuple(error for error, _reason in refusals) as exc:
+            reason = next(reason for error, reason in refusals if isinstance(exc, error))
+            if reason is None:
+                return  # enrolled by a concurrent request
+            if reason == EnrollmentRefused.ENROLLMENT_CLOSED and self._invitation_only(key):
+                reason = EnrollmentRefused.INVITATION_ONLY  # the platform says "closed" for both
+            raise EnrollmentRefused(reason, key, exc) from exc
+
+    @staticmethod
+    def _invitation_only(key):
+        overview = compat.course_overview_model().objects.filter(id=key).only("id", "invitation_only").first()
+        return bool(overview and overview.invitation_only)
 
     def enrolled_course_keys(self, user, course_keys=None):
         rows = compat.course_enrollment_model().objects.filter(user=user, is_active=True)

@@ -6,8 +6,10 @@ FAKE openedx-platform modules, for tests only: the platform cannot run here.
 (see the list at the top of ``compat.py``). The fake models are real Django models in an isolated app registry,
 mapped onto the host's tables (``managed = False``), so the backend's queries run through the ORM just as they would
 against the platform's schema -- including ``CourseEnrollment.course`` being a foreign key whose ``course_id``
-attname is what the backend filters on. Behaviour is reduced to what the contract needs; none of the platform's
-side effects (events, emails, caches, openedx-authz) are reproduced, and no platform code is copied.
+attname is what the backend filters on. Behaviour is reduced to what the contract needs: enrolment follows the
+platform's rules and errors (the rules shared with the host, ``lms_host.courses.enrollment``) and sends
+COURSE_ENROLLMENT_CREATED; other side effects (emails, caches, openedx-authz) are not reproduced, and no platform code
+is copied.
 
 ``installed_fake_retirement_signals()`` fakes ``openedx.core.djangoapps.user_api.accounts.signals``.
 """
@@ -24,7 +26,9 @@ from django.dispatch import Signal
 from opaque_keys.edx.django.models import CourseKeyField
 from opaque_keys.edx.keys import CourseKey
 
+from lms_host.courses import enrollment as host_enrollment
 from lms_host.courses import models as host_models
+from perf_mgmt_plugin.openedx.backend import EnrollmentRefused
 
 User = get_user_model()
 
@@ -42,12 +46,21 @@ class FakeCourseOverview(models.Model):
     display_name = models.TextField(null=True)
     start = models.DateTimeField(null=True)
     end = models.DateTimeField(null=True)
+    org = models.TextField(max_length=255, blank=True)
+    enrollment_start = models.DateTimeField(null=True)
+    enrollment_end = models.DateTimeField(null=True)
+    invitation_only = models.BooleanField(default=False)
+    max_student_enrollments_allowed = models.IntegerField(null=True)
 
     class Meta:
         apps = FAKE_APPS
         app_label = FAKE_APP_LABEL
         db_table = host_models.Course._meta.db_table
         managed = False
+
+    def save(self, *args, **kwargs):
+        self.org = self.id.org  # the platform fills it from the key
+        super().save(*args, **kwargs)
 
     @classmethod
     def course_exists(cls, course_id):
@@ -68,15 +81,49 @@ class FakeUserProfile(models.Model):
         managed = False
 
 
-class FakeNonExistentCourseError(Exception):
+class FakeCourseEnrollmentException(Exception):
+    """FAKE of ``common.djangoapps.student.models.CourseEnrollmentException`` and its subclasses below."""
+
+
+class FakeNonExistentCourseError(FakeCourseEnrollmentException):
     """FAKE of ``common.djangoapps.student.models.NonExistentCourseError``."""
+
+
+class FakeEnrollmentClosedError(FakeCourseEnrollmentException):
+    """FAKE of ``common.djangoapps.student.models.EnrollmentClosedError`` (closed, or invitation only)."""
+
+
+class FakeCourseFullError(FakeCourseEnrollmentException):
+    """FAKE of ``common.djangoapps.student.models.CourseFullError``."""
+
+
+class FakeAlreadyEnrolledError(FakeCourseEnrollmentException):
+    """FAKE of ``common.djangoapps.student.models.AlreadyEnrolledError``."""
+
+
+class FakeEnrollmentNotAllowed(FakeCourseEnrollmentException):
+    """FAKE of ``common.djangoapps.student.models.EnrollmentNotAllowed`` (a CourseEnrollmentStarted step said no)."""
+
+
+#: What ``CourseEnrollment.enroll`` raises for each of the shared enrolment rules' refusals (``lms_host``'s).
+_ENROLL_ERRORS = {
+    EnrollmentRefused.NOT_ALLOWED: FakeEnrollmentNotAllowed,
+    EnrollmentRefused.COURSE_NOT_FOUND: FakeNonExistentCourseError,
+    EnrollmentRefused.ENROLLMENT_CLOSED: FakeEnrollmentClosedError,
+    EnrollmentRefused.INVITATION_ONLY: FakeEnrollmentClosedError,  # has_access("enroll") says no, as for closed
+    EnrollmentRefused.COURSE_FULL: FakeCourseFullError,
+    host_enrollment.ALREADY_ENROLLED: FakeAlreadyEnrolledError,
+}
 
 
 class FakeCourseEnrollment(models.Model):
     """
     FAKE of ``common.djangoapps.student.models.CourseEnrollment``: ``course`` is a FK to CourseOverview without a
-    database constraint, as in the platform, and ``enroll`` has the platform's signature and the behaviour that
-    matters to callers (it (re)activates and *overwrites the mode* even for an active enrollment).
+    database constraint, as in the platform, and ``enroll`` has the platform's signature and behaviour: the
+    ``CourseEnrollmentStarted`` filter, the course's default mode, with ``check_access`` the access checks (unknown
+    course, enrolment dates, invitation only, full course, already enrolled), reading ``user.profile.name`` and
+    sending COURSE_ENROLLMENT_CREATED. Without ``check_access`` it (re)activates and *overwrites the mode* even for an
+    active enrollment. The rules are the host's (``lms_host.courses.enrollment``), raised as the platform's errors.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
@@ -95,15 +142,78 @@ class FakeCourseEnrollment(models.Model):
     def enroll(cls, user, course_key, mode=None, check_access=False, can_upgrade=False, enterprise_uuid=None):  # pylint: disable=unused-argument
         """Same signature as the platform's; a missing course only fails with ``check_access``, as there."""
         assert isinstance(course_key, CourseKey), "the platform asserts a CourseKey here"
-        if check_access and not FakeCourseOverview.course_exists(course_key):
-            raise FakeNonExistentCourseError(str(course_key))
-        enrollment, _ = cls.objects.get_or_create(
-            user=user, course_id=course_key, defaults={"mode": "audit", "is_active": False}
-        )
-        enrollment.is_active = True
-        enrollment.mode = mode or "audit"
+        try:
+            return host_enrollment.enroll(user, course_key, mode, check_access=check_access, enrollment_model=cls)
+        except host_enrollment.Refused as exc:
+            raise _ENROLL_ERRORS[exc.reason](exc.detail) from exc
+
+
+class FakeEnrollmentErrors:
+    """FAKE of ``openedx.core.djangoapps.enrollments.errors`` (the classes the enrolment API raises)."""
+
+    class CourseEnrollmentError(Exception):
+        def __init__(self, msg, data=None):
+            super().__init__(msg)
+            self.data = data
+
+    class CourseEnrollmentClosedError(CourseEnrollmentError):
+        pass
+
+    class CourseEnrollmentFullError(CourseEnrollmentError):
+        pass
+
+    class CourseEnrollmentExistsError(CourseEnrollmentError):
+        def __init__(self, message, enrollment):
+            super().__init__(message)
+            self.enrollment = enrollment
+
+    class CourseModeNotFoundError(CourseEnrollmentError):
+        pass
+
+
+class FakeCourseNotFoundError(Exception):
+    """FAKE of ``openedx.core.lib.exceptions.CourseNotFoundError``."""
+
+
+def fake_add_enrollment(
+    username,
+    course_id,
+    mode=None,
+    is_active=True,
+    enrollment_attributes=None,
+    enterprise_uuid=None,
+    force_enrollment=False,
+    include_expired=False,
+):  # noqa: E501  pylint: disable=unused-argument,too-many-arguments
+    """
+    FAKE of ``openedx.core.djangoapps.enrollments.api.add_enrollment``: the course's default mode, the mode check
+    (CourseNotFoundError, CourseModeNotFoundError), then ``CourseEnrollment.enroll(check_access=True)`` with its
+    errors turned into the API's, as ``enrollments.data.create_course_enrollment`` does (EnrollmentNotAllowed passes).
+    """
+    key = CourseKey.from_string(course_id)
+    mode = mode or host_enrollment.default_mode(key)
+    try:
+        host_enrollment.check_mode(key, mode)
+    except host_enrollment.Refused as exc:
+        if exc.reason == EnrollmentRefused.COURSE_NOT_FOUND:
+            raise FakeCourseNotFoundError(course_id) from exc
+        raise FakeEnrollmentErrors.CourseModeNotFoundError(exc.detail, {}) from exc
+    user = User.objects.get(username=username)
+    errors = FakeEnrollmentErrors
+    try:
+        enrollment = FakeCourseEnrollment.enroll(user, key, check_access=True, can_upgrade=force_enrollment)
+    except FakeNonExistentCourseError as exc:
+        raise FakeCourseNotFoundError(str(exc)) from exc
+    except FakeEnrollmentClosedError as exc:
+        raise errors.CourseEnrollmentClosedError(str(exc)) from exc
+    except FakeCourseFullError as exc:
+        raise errors.CourseEnrollmentFullError(str(exc)) from exc
+    except FakeAlreadyEnrolledError as exc:
+        raise errors.CourseEnrollmentExistsError(str(exc), None) from exc
+    if enrollment.mode != mode or enrollment.is_active != is_active:
+        enrollment.mode, enrollment.is_active = mode, is_active
         enrollment.save()
-        return enrollment
+    return {"mode": enrollment.mode, "is_active": enrollment.is_active, "user": username, "course_id": course_id}
 
 
 class FakeCourseAccessRole(models.Model):
@@ -144,6 +254,34 @@ class _FakeCourseRole:
         return FakeCourseAccessRole.objects.filter(
             user=user, role__in=_granting(self.ROLE), course_id=self.course_key, org=self.org
         ).exists()
+
+
+class _FakeOrgRole:
+    """FAKE of ``common.djangoapps.student.roles.OrgRole``: ``Role(org).has_user(user)`` (roles with no course)."""
+
+    ROLE = ""
+
+    def __init__(self, org):
+        self.org = org
+
+    def has_user(self, user, check_user_activation=True):
+        if check_user_activation and not (user.is_authenticated and user.is_active):
+            return False
+        return FakeCourseAccessRole.objects.filter(
+            user=user, role__in=_granting(self.ROLE), course_id=CourseKeyField.Empty, org=self.org
+        ).exists()
+
+
+class FakeOrgStaffRole(_FakeOrgRole):
+    """FAKE of ``common.djangoapps.student.roles.OrgStaffRole``."""
+
+    ROLE = "staff"
+
+
+class FakeOrgInstructorRole(_FakeOrgRole):
+    """FAKE of ``common.djangoapps.student.roles.OrgInstructorRole``."""
+
+    ROLE = "instructor"
 
 
 class FakeCourseStaffRole(_FakeCourseRole):
@@ -243,14 +381,33 @@ def installed_fake_platform():
             "common.djangoapps.student.models": {
                 "CourseEnrollment": FakeCourseEnrollment,
                 "CourseAccessRole": FakeCourseAccessRole,
+                "CourseEnrollmentException": FakeCourseEnrollmentException,
                 "NonExistentCourseError": FakeNonExistentCourseError,
+                "EnrollmentClosedError": FakeEnrollmentClosedError,
+                "CourseFullError": FakeCourseFullError,
+                "AlreadyEnrolledError": FakeAlreadyEnrolledError,
+                "EnrollmentNotAllowed": FakeEnrollmentNotAllowed,
                 "UserProfile": FakeUserProfile,
             },
             "common.djangoapps.student.roles": {
                 "CourseStaffRole": FakeCourseStaffRole,
                 "CourseInstructorRole": FakeCourseInstructorRole,
+                "OrgStaffRole": FakeOrgStaffRole,
+                "OrgInstructorRole": FakeOrgInstructorRole,
                 "UserBasedRole": FakeUserBasedRole,
             },
+            "openedx.core.djangoapps.enrollments.api": {"add_enrollment": fake_add_enrollment},
+            "openedx.core.djangoapps.enrollments.errors": {
+                name: getattr(FakeEnrollmentErrors, name)
+                for name in (
+                    "CourseEnrollmentError",
+                    "CourseEnrollmentClosedError",
+                    "CourseEnrollmentFullError",
+                    "CourseEnrollmentExistsError",
+                    "CourseModeNotFoundError",
+                )
+            },
+            "openedx.core.lib.exceptions": {"CourseNotFoundError": FakeCourseNotFoundError},
             "openedx.core.djangoapps.content.course_overviews.models": {"CourseOverview": FakeCourseOverview},
             "openedx.features.course_experience.url_helpers": {
                 "get_learning_mfe_home_url": fake_get_learning_mfe_home_url

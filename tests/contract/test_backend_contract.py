@@ -15,11 +15,14 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from opaque_keys.edx.django.models import CourseKeyField
 from opaque_keys.edx.keys import CourseKey
+from openedx_events.learning.signals import COURSE_ENROLLMENT_CREATED
 
+from lms_host.courses import enrollment as host_enrollment
 from lms_host.courses import models as host
 from lms_host.courses.backend import HostPlatformBackend
-from perf_mgmt_plugin.openedx.backend import CourseInfo, parse_course_key
+from perf_mgmt_plugin.openedx.backend import CourseInfo, EnrollmentRefused, parse_course_key
 from perf_mgmt_plugin.openedx.compat import PlatformUnavailable
 from perf_mgmt_plugin.openedx.platform_backend import OpenedxPlatformBackend
 
@@ -44,11 +47,14 @@ def _host_world():
     return SimpleNamespace(
         name="host",
         backend=HostPlatformBackend(),
-        add_course=lambda key, name, start=None, end=None: host.Course.objects.create(
-            id=key, display_name=name, start=start, end=end
+        add_course=lambda key, name, start=None, end=None, **fields: host.Course.objects.create(
+            id=key, display_name=name, start=start, end=end, **fields
         ),
         add_role=lambda user, key, role: host.CourseAccessRole.objects.create(
             user=user, course_id=key, org=key.org, role=role
+        ),
+        add_org_role=lambda user, org, role: host.CourseAccessRole.objects.create(
+            user=user, course_id=CourseKeyField.Empty, org=org, role=role
         ),
         add_enrollment=lambda user, key, mode="audit", is_active=True: host.CourseEnrollment.objects.create(
             user=user, course_id=key, mode=mode, is_active=is_active
@@ -67,11 +73,14 @@ def _openedx_world():
     return SimpleNamespace(
         name="openedx",
         backend=OpenedxPlatformBackend(),
-        add_course=lambda key, name, start=None, end=None: fake.FakeCourseOverview.objects.create(
-            id=key, display_name=name, start=start, end=end
+        add_course=lambda key, name, start=None, end=None, **fields: fake.FakeCourseOverview.objects.create(
+            id=key, display_name=name, start=start, end=end, **fields
         ),
         add_role=lambda user, key, role: fake.FakeCourseAccessRole.objects.create(
             user=user, course_id=key, org=key.org, role=role
+        ),
+        add_org_role=lambda user, org, role: fake.FakeCourseAccessRole.objects.create(
+            user=user, course_id=CourseKeyField.Empty, org=org, role=role
         ),
         add_enrollment=lambda user, key, mode="audit", is_active=True: fake.FakeCourseEnrollment.objects.create(
             user=user, course_id=key, mode=mode, is_active=is_active
@@ -214,8 +223,9 @@ def test_enroll_reactivates_an_inactive_enrollment(courses):
 
 def test_enroll_in_an_unknown_course_raises(courses):
     user = factories.make_user()
-    with pytest.raises(ValueError, match="does not exist"):
+    with pytest.raises(EnrollmentRefused, match="does not exist") as refused:
         courses.backend.enroll(user, UNKNOWN)
+    assert isinstance(refused.value, ValueError) and refused.value.reason == EnrollmentRefused.COURSE_NOT_FOUND
     assert courses.enrollment(user, UNKNOWN) is None
 
 
@@ -231,6 +241,149 @@ def test_enrolled_course_keys(courses):
     assert backend.enrolled_course_keys(user, [UNKNOWN]) == set()
     assert backend.enrolled_course_keys(user, []) == set()
     assert all(isinstance(key, CourseKey) for key in backend.enrolled_course_keys(user))
+
+
+# --- enrolment as the platform's enrolment API does it (issue 12) --------------------------------------------------
+
+KEY_D = CourseKey.from_string("course-v1:ContractOrg+D404+2026")
+PAST, FUTURE = datetime(2020, 1, 1, tzinfo=UTC), datetime(2999, 1, 1, tzinfo=UTC)
+
+
+class PreventAll:
+    """A ``CourseEnrollmentStarted`` pipeline step that refuses every enrolment (openedx-filters' shape)."""
+
+    def run_filter(self, user, course_key, mode):  # pylint: disable=unused-argument
+        raise host_enrollment.PreventEnrollment("Enrolment is handled by the company's LMS team.")
+
+
+@pytest.fixture
+def created_events():
+    """The COURSE_ENROLLMENT_CREATED events sent during the test (the platform sends one per new enrolment)."""
+    sent = []
+
+    def receiver(signal, sender=None, enrollment=None, metadata=None, **kwargs):  # pylint: disable=unused-argument
+        sent.append((enrollment.user.id, enrollment.course.course_key, enrollment.mode, enrollment.user.pii.name))
+
+    COURSE_ENROLLMENT_CREATED.connect(receiver)
+    yield sent
+    COURSE_ENROLLMENT_CREATED.disconnect(receiver)
+
+
+def _refused(world, user, key, reason):
+    with pytest.raises(EnrollmentRefused) as refused:
+        world.backend.enroll(user, key)
+    assert refused.value.reason == reason
+    assert world.enrollment(user, key) in (None, ("audit", False))  # nothing enrolled
+    return refused.value
+
+
+def test_enroll_takes_the_course_default_mode(courses):
+    """No mode given: the course's default (``audit``, else ``honor``), not a hard-coded ``audit``."""
+    courses.add_course(KEY_D, "Delta")
+    for slug in ("honor", "verified"):
+        host.CourseMode.objects.create(course_id=KEY_D, mode_slug=slug)
+    user = factories.make_user()
+    courses.backend.enroll(user, KEY_D)
+    assert courses.enrollment(user, KEY_D) == ("honor", True)
+
+
+def test_enroll_in_a_paid_only_course_is_refused(courses):
+    courses.add_course(KEY_D, "Delta")
+    host.CourseMode.objects.create(course_id=KEY_D, mode_slug="verified")
+    _refused(courses, factories.make_user(), KEY_D, EnrollmentRefused.MODE_UNAVAILABLE)
+
+
+def test_enroll_after_enrolment_closed_is_refused(courses):
+    courses.add_course(KEY_D, "Delta", enrollment_end=PAST)
+    refusal = _refused(courses, factories.make_user(), KEY_D, EnrollmentRefused.ENROLLMENT_CLOSED)
+    assert str(refusal) == f"enrolment in {KEY_D} is closed."
+
+
+def test_enroll_before_enrolment_opens_is_refused(courses):
+    courses.add_course(KEY_D, "Delta", enrollment_start=FUTURE)
+    _refused(courses, factories.make_user(), KEY_D, EnrollmentRefused.ENROLLMENT_CLOSED)
+
+
+def test_course_staff_enrol_in_a_closed_course(courses):
+    courses.add_course(KEY_D, "Delta", enrollment_end=PAST, invitation_only=True)
+    staff = factories.make_user()
+    courses.add_role(staff, KEY_D, "staff")
+    courses.backend.enroll(staff, KEY_D)
+    assert courses.enrollment(staff, KEY_D) == ("audit", True)
+
+
+def test_enroll_in_an_invitation_only_course(courses):
+    courses.add_course(KEY_D, "Delta", invitation_only=True)
+    _refused(courses, factories.make_user(), KEY_D, EnrollmentRefused.INVITATION_ONLY)
+    invited = factories.make_user("invited")
+    host.CourseEnrollmentAllowed.objects.create(email=invited.email, course_id=KEY_D)
+    courses.backend.enroll(invited, KEY_D)
+    assert courses.enrollment(invited, KEY_D) == ("audit", True)
+
+
+def test_enroll_in_a_full_course_is_refused_staff_not_counted(courses):
+    courses.add_course(KEY_D, "Delta", max_student_enrollments_allowed=1)
+    staff = factories.make_user()
+    courses.add_role(staff, KEY_D, "staff")
+    courses.add_enrollment(staff, KEY_D)
+    first = factories.make_user()
+    courses.backend.enroll(first, KEY_D)  # the staff member's enrollment does not count
+    _refused(courses, factories.make_user(), KEY_D, EnrollmentRefused.COURSE_FULL)
+    courses.backend.enroll(first, KEY_D)  # already enrolled: still fine
+
+
+def test_an_enrolment_filter_step_can_refuse(courses, settings):
+    settings.OPEN_EDX_FILTERS_CONFIG = {
+        host_enrollment.ENROLLMENT_STARTED: {"pipeline": [f"{__name__}.PreventAll"], "fail_silently": False}
+    }
+    refusal = _refused(courses, factories.make_user(), KEY_A, EnrollmentRefused.NOT_ALLOWED)
+    assert "handled by the company's LMS team" in str(refusal)
+
+
+def test_enroll_a_user_without_a_profile(courses, created_events):
+    """The platform's enroll reads ``user.profile.name``: the backend gives the account its profile first."""
+    user = factories.make_user("noprofile", first_name="No", last_name="Profile")
+    assert "noprofile" not in courses.profile_names()
+    courses.backend.enroll(user, KEY_A)
+    assert courses.enrollment(user, KEY_A) == ("audit", True)
+    assert courses.profile_names()["noprofile"] == "No Profile"
+    assert created_events == [(user.pk, KEY_A, "audit", "No Profile")]
+
+
+def test_enroll_sends_course_enrollment_created_once(courses, created_events):
+    """The platform sends COURSE_ENROLLMENT_CREATED in the same request (the plugin's receiver gets it back)."""
+    user = factories.make_user()
+    courses.backend.enroll(user, KEY_A)
+    courses.backend.enroll(user, KEY_A)  # already enrolled: no call, no second event
+    assert len(created_events) == 1
+
+
+# --- org-level course roles (issue 12) ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["staff", "instructor"])
+def test_an_org_level_role_is_staff_of_every_course_of_the_org(courses, role):
+    """The LMS's has_access(user, "staff", course) counts OrgStaffRole / OrgInstructorRole (org, no course)."""
+    user = factories.make_user()
+    courses.add_org_role(user, "ContractOrg", role)
+    assert courses.backend.is_course_staff(user, KEY_A)
+    assert courses.backend.is_course_staff(user, str(KEY_B))
+    assert not courses.backend.is_course_staff(user, KEY_C)  # another org
+    assert courses.backend.staff_course_keys(user) == {KEY_A, KEY_B}
+
+
+def test_an_org_level_role_of_an_inactive_user_counts_for_nothing(courses):
+    user = factories.make_user(is_active=False)
+    courses.add_org_role(user, "ContractOrg", "staff")
+    assert not courses.backend.is_course_staff(user, KEY_A)
+    assert courses.backend.staff_course_keys(user) == set()
+
+
+def test_another_org_level_role_is_not_staff(courses):
+    user = factories.make_user()
+    courses.add_org_role(user, "ContractOrg", "beta_testers")
+    assert not courses.backend.is_course_staff(user, KEY_A)
+    assert courses.backend.staff_course_keys(user) == set()
 
 
 # --- urls and keys -------------------------------------------------------------------------------------------------

@@ -71,8 +71,9 @@ class Lms:
         data = CoursePassingStatusData(is_passing=is_passing, course=course_data(key), user=user_data(user))
         return self._send(signals.COURSE_PASSING_STATUS_UPDATED, course_passing_status=data, **kw)
 
-    def certificate(self, user, key, revoked=False, **kw):
-        signal = signals.CERTIFICATE_REVOKED if revoked else signals.CERTIFICATE_CREATED
+    def certificate(self, user, key, revoked=False, status=None, signal=None, **kw):
+        """CERTIFICATE_CREATED (downloadable) or CERTIFICATE_REVOKED (unavailable), or ``signal`` with ``status``."""
+        signal = signal or (signals.CERTIFICATE_REVOKED if revoked else signals.CERTIFICATE_CREATED)
         data = CertificateData(
             user=user_data(user),
             course=course_data(key),
@@ -80,11 +81,11 @@ class Lms:
             grade="0.9",
             download_url="",
             name="",
-            current_status="revoked" if revoked else "downloadable",
+            current_status=status or ("unavailable" if revoked else "downloadable"),
         )
         return self._send(signal, certificate=data, **kw)
 
-    def grade(self, user, key, percent, passed=False, **kw):
+    def grade(self, user, key, percent, passed=False, passed_at=None, **kw):
         data = PersistentCourseGradeData(
             user_id=user.pk,
             course=course_data(key),
@@ -93,7 +94,7 @@ class Lms:
             grading_policy_hash="h",
             percent_grade=percent,
             letter_grade="Pass" if passed else "",
-            passed_timestamp=timezone.now() if passed else None,
+            passed_timestamp=passed_at or (timezone.now() if passed else None),
         )
         return self._send(signals.PERSISTENT_GRADE_SUMMARY_CHANGED, grade=data, **kw)
 
