@@ -7,7 +7,6 @@ may not see is a 404, so ids do not reveal what exists; a write the rules refuse
 details run a fixed number of queries whatever the number of cycles, reviews or items.
 """
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -21,6 +20,7 @@ from ... import api, tasks
 from ...appraisals import actions, coaching, cycles, launch, notes, reports, reviews, survey, templates
 from ...appraisals.errors import AppraisalError
 from ...appraisals.models import FollowUpAction, Review, ReviewTemplate
+from ...core import csv_export
 from ...core.access import AccessDenied, can
 from ...org.models import Employee, OrgUnit, Position
 from ...strategy.models import Period
@@ -675,7 +675,7 @@ class SurveyExportView(ApiViewMixin, APIView):
     def get(self, request, pk):
         cycle = _cycle(request, pk)
         out = io.StringIO()
-        csv.writer(out).writerows(_call(survey.export_rows, request.user, cycle))
+        csv_export.writer(out).writerows(_call(survey.export_rows, request.user, cycle))
         response = HttpResponse(out.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="survey-{cycle.pk}.csv"'
         return response
