@@ -135,3 +135,15 @@ def test_imports_above_the_ceiling_are_refused_on_every_entry_point(org, tmp_pat
     small = "code,name\nU1,Unit 1\n"
     ok = hr.post(rest("org-import"), {"kind": "org_units", "file": SimpleUploadedFile("u.csv", small.encode())})
     assert ok.status_code == 200, ok.content
+
+
+def test_integers_beyond_64_bits_in_forms_and_queries_are_a_400(org, strategy):  # noqa: F811
+    """Outside JSON (a form body, a query parameter) the database's overflow is answered 400 too."""
+    from perf_mgmt_plugin.development import services as development
+
+    plan = development.create_plan(org.manager.user, org.alice)
+    manager = api(org.manager.user)
+    form = manager.post(rest("plan-items-approve", pk=plan.pk), {"items": [str(TOO_BIG)]}, format="multipart")
+    assert form.status_code == 400 and form["Content-Type"] == "application/json", form.content
+    query = api(org.hr).get(rest("gap-audit-cell"), {"by": "org_unit", "row": str(TOO_BIG), "competency": "1"})
+    assert query.status_code in (400, 200), query.content

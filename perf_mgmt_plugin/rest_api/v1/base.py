@@ -7,7 +7,7 @@ from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthenticat
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from edx_rest_framework_extensions.paginators import DefaultPagination
 from rest_framework import status
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 
 from ...core.limits import TooLarge
@@ -52,4 +52,8 @@ class ApiViewMixin:
             exc = PayloadTooLarge(f"The request body is larger than {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE).")
         elif isinstance(exc, TooLarge):
             exc = PayloadTooLarge(str(exc))
+        # A number beyond what the database stores, sent as a form field or in the query (JSON bodies are refused by
+        # the parser already): the driver's OverflowError is the caller's mistake, not a server error.
+        elif isinstance(exc, OverflowError):
+            exc = ValidationError({"detail": ["A number is out of range (64-bit)."]})
         return super().handle_exception(exc)
