@@ -18,19 +18,11 @@ from perf_mgmt_plugin.org.models import ImportJob, OrgUnit
 from perf_mgmt_plugin.rest_api.v1.parsers import MAX_DEPTH
 from perf_mgmt_plugin.strategy import services as strategy_services
 from perf_mgmt_plugin.strategy.models import Objective
+from tests.appraisals.test_rest_api import client_for as api
+from tests.appraisals.test_rest_api import url as rest
 from tests.strategy.conftest import strategy, today  # noqa: F401
 
 TOO_BIG = 2**63
-
-
-def api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def rest(name, **kwargs):
-    return reverse(f"perf_mgmt:api-v1:{name}", kwargs=kwargs)
 
 
 def _post_raw(client, path, text):

@@ -10,7 +10,6 @@ Leaks found by attacking the demo (issue 15), each replayed here the way the att
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from perf_mgmt_plugin.appraisals import coaching, reviews
 from perf_mgmt_plugin.appraisals.errors import AppraisalError
@@ -19,16 +18,8 @@ from tests.strategy.test_pages_forms import url as page_url
 
 from . import builders
 from .test_pages import client_for as page_client
-
-
-def api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def rest(name, **kwargs):
-    return reverse(f"perf_mgmt:api-v1:{name}", kwargs=kwargs)
+from .test_rest_api import client_for as api
+from .test_rest_api import url as rest
 
 
 def test_nobody_names_a_coach_outside_their_scope_on_any_entry_point(org, cycle, admin_client):
