@@ -17,8 +17,10 @@ whatever the number of rows (pinned in tests/org/test_query_counts.py).
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -81,9 +83,22 @@ class HistoryReadOnlyMixin:
     def revert_disabled(self, request, obj=None):
         return True
 
+    def _found_in_scope(self, request, object_id):
+        """
+        A record outside the user's scope is not found (404), exactly like a missing one, so its history does not
+        reveal that the id exists; users refused the whole model keep their 403.
+        """
+        if self.has_view_permission(request) and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._found_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
             raise PermissionDenied
+        self._found_in_scope(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 

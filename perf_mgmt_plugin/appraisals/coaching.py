@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..core.access import require
 from ..core.paths import subtree_q
@@ -20,6 +21,8 @@ from .models import CoachAssignment, CoachingFeedback, Cycle, Review, ReviewEven
 from .reviews import COACH, coached_q
 
 ASSIGN = "perf_mgmt.assign_coach"
+#: The refusal of a coach the assigner may not name (the same words whether the person exists or not).
+NOT_A_COACH = _lazy("Choose the coach among the active managers in your scope.")
 
 
 def _check_open(cycle):
@@ -31,13 +34,14 @@ def _check_open(cycle):
 def assign_coach(user, cycle, reviewer, coach):
     """
     ``coach`` reads ``reviewer``'s reviews in ``cycle`` (one coach per reviewing manager; assigning again
-    replaces). The coach must be another active person and must not be reviewed by ``reviewer`` in the cycle,
-    since they would read their own review.
+    replaces). The coach must be one ``user`` may name (:func:`may_name_coach`: an active manager in their scope),
+    another person than ``reviewer``, and not reviewed by ``reviewer`` in the cycle, since they would read their own
+    review.
     """
     require(user, ASSIGN, reviewer)
     _check_open(cycle)
-    if coach is None or not coach.active:
-        raise AppraisalError(_("Choose an active person as coach."))
+    if coach is None or not may_name_coach(user, coach):
+        raise AppraisalError(NOT_A_COACH)
     if coach.pk == reviewer.pk:
         raise AppraisalError(_("A manager cannot coach their own reviews."))
     if Review.objects.filter(cycle=cycle, manager=reviewer, employee=coach).exists():
@@ -84,6 +88,9 @@ def add_feedback(user, review, body):
 def _scope_q(user):
     """A ``Q`` on Employee: the HR admin's scope and the user with everyone below them at any depth."""
     context = access_context(user)
+    if context.hr_unrestricted:
+        # Everyone; (an empty Q OR'd with the subtree below would narrow it to the subtree).
+        return Q()
     condition = hr_employees_q(user)
     if context.employee_path:
         condition |= subtree_q("path", context.employee_path)
@@ -132,8 +139,10 @@ def reviewers_to_coach(user, cycle):
 
 def coach_candidates(user):
     """
-    Whom ``user`` may pick as a coach on the coaches page: active managers (someone reports to them) in their HR
-    scope or at or below the user (a senior manager may coach themselves or name a manager below them).
+    Whom ``user`` may name as a coach, on every entry point (page, REST, and :func:`assign_coach` itself): active
+    managers (someone reports to them) in their HR scope or at or below the user (a senior manager may coach
+    themselves or name a manager below them). A coach reads unshared drafts, check-ins, plans and gaps, so nobody
+    outside the assigner's own scope can be made one.
     """
     leads = Employee.objects.filter(manager_id=OuterRef("pk"), active=True)
     return (
@@ -141,6 +150,11 @@ def coach_candidates(user):
         .select_related("user")
         .order_by("user__last_name", "user__first_name", "pk")
     )
+
+
+def may_name_coach(user, coach):
+    """Whether ``user`` may name ``coach`` (an Employee) as a coach: the one rule, :func:`coach_candidates`."""
+    return coach is not None and coach_candidates(user).filter(pk=coach.pk).exists()
 
 
 def cycles_to_assign_coaches(user):

@@ -260,6 +260,14 @@ def close_cycle(actor, cycle):
     return cycle
 
 
+def may_see_population(user):
+    """
+    Whether ``user`` may see who a cycle names individually (its ``people``): HR admins only. The others see a
+    cycle because they take part in it, which tells them nothing about who else does.
+    """
+    return can(user, VIEW_REPORTS) or can(user, MANAGE_APPRAISALS)
+
+
 def cycles_visible_to(user):
     """
     The cycles ``user`` may see: all of them for HR admins; otherwise launched cycles in which they have a review,

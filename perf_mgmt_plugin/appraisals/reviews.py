@@ -180,6 +180,9 @@ def review_detail(user, review):
         _hide(review, items, "manager")
     if not self_visible:
         _hide(review, items, "self")
+    if is_person:
+        # Coaching is between the manager and their coach: not even when it was asked.
+        review.coaching_requested_at = None
     levels = _levels_by_scale(item.scale_id for item in items)
     period_evidence = evidence_module.evidence_for(review)
     item_evidence = evidence_module.item_evidence(review, items, period_evidence)

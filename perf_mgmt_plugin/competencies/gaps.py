@@ -7,7 +7,6 @@ of changed ones and one delete), whatever the number of competencies or assessme
 is a few hundred queries (``benchmarks/bench_competencies.py``).
 """
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
+from ..core import csv_export
 from ..core.bulk import bulk_insert, bulk_set
 from ..org.access import access_context, team_q, visible_employees_q
 from ..org.models import Employee, OrgUnit, Position
@@ -352,7 +352,7 @@ def export_csv(viewer, framework=None, by=None, row_id=None, competency_id=None,
         "person__user", "person__org_unit", "person__position", "competency__framework"
     ).order_by("person__path", "competency__framework__name", "competency__code")
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_export.writer(buffer)  # neutralises formulas (CSV injection)
 
     def flush():
         value = buffer.getvalue()

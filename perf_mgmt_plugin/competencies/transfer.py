@@ -36,6 +36,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ..core import csv_export
 from ..core.sanitize import sanitize_html
 from .models import BehaviouralIndicator, Cluster, Competency, Framework, Scale, ScaleLevel
 
@@ -115,7 +116,8 @@ def records_from_csv(content):
             line, last = last + 1, reader.line_num
             if not any(value.strip() for value in values):
                 continue
-            data = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header)}
+            cells = [csv_export.unescape(value.strip()) for value in values]
+            data = {name: (cells[i] if i < len(cells) else "") for i, name in enumerate(header)}
             records.append(Record(line=line, **{column: data[column] for column in CSV_COLUMNS}))
     except csv.Error as exc:
         raise TransferFileError(_("Line %(line)s is not valid CSV: %(error)s") % {"line": last, "error": exc}) from exc
@@ -415,7 +417,7 @@ def export_csv(framework):
     """The framework as CSV text in the format :func:`records_from_csv` reads."""
     document = export_json(framework)
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_export.writer(buffer)  # neutralises formulas; records_from_csv unescapes them
     writer.writerow(CSV_COLUMNS)
     writer.writerow(["framework", document["slug"], document["name"], document["description"], "", ""])
     scale = document["scale"]

@@ -241,7 +241,16 @@ def _text(value, line, column):
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float | str):
-        return str(value).strip()
+        text = str(value).strip()
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            # A lone surrogate ("\ud800" in JSON) is no text: stored, it broke every later read of the job.
+            raise ImportFileError(
+                _("Row %(line)s: the value of '%(column)s' is not valid Unicode text.")
+                % {"line": line, "column": column}
+            ) from exc
+        return text
     raise ImportFileError(
         _("Row %(line)s: the value of '%(column)s' must be text, a number or a boolean.")
         % {"line": line, "column": column}

@@ -19,6 +19,8 @@ DEFAULTS = {
     "PERF_MGMT_IMPORT_ASYNC_ROWS": 500,
     # An import still "running" after this many minutes is taken as dead (its worker ended) and marked failed.
     "PERF_MGMT_IMPORT_TIMEOUT_MINUTES": 120,
+    # Largest import file (bytes) on every entry point: HR pages, REST uploads, management commands (413/400 above).
+    "PERF_MGMT_IMPORT_MAX_BYTES": 25 * 1024 * 1024,
     # Page size of the plugin's list pages (REST pagination follows the platform's DefaultPagination).
     "PERF_MGMT_PAGE_SIZE": 50,
     # Where the shell's "Sign out" button posts (the LMS's logout view).

@@ -6,7 +6,6 @@ Each function takes a constant number of queries whatever the size of the team o
 tests/strategy/test_pages_and_api.py); lists are capped (``limit``) and ordered worst first where it matters.
 """
 
-import csv
 import io
 from dataclasses import dataclass, field
 
@@ -14,6 +13,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from ..core import csv_export
 from ..core.access import require
 from ..core.paths import decode_path, subtree_q
 from ..org.access import access_context
@@ -190,16 +190,10 @@ CSV_HEADER = [
 ]
 
 
-def _safe(value):
-    """Neutralise spreadsheet formulas in free text (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def cascade_csv(rows):
     """The cascade rows as CSV text (one header line, one line per objective)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_export.writer(out)  # neutralises formulas (CSV injection)
     writer.writerow(CSV_HEADER)
     for row in rows:
         o = row.objective
@@ -208,17 +202,17 @@ def cascade_csv(rows):
                 o.pk,
                 o.parent_id or "",
                 row.depth,
-                _safe(o.level.name),
-                _safe(o.title),
-                _safe(o.owner.display_name if o.owner_id else ""),
-                _safe(o.owner_unit.name if o.owner_unit_id else ""),
-                _safe(o.period.name),
+                o.level.name,
+                o.title,
+                o.owner.display_name if o.owner_id else "",
+                o.owner_unit.name if o.owner_unit_id else "",
+                o.period.name,
                 o.start_date,
                 o.due_date,
                 o.measure,
                 o.current_value if o.measure == Objective.NUMERIC else "",
                 o.target_value if o.measure == Objective.NUMERIC else "",
-                _safe(o.unit),
+                o.unit,
                 o.weight,
                 round(o.progress * 100, 1),
                 o.status,

@@ -16,6 +16,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..core import limits
 from ..core.access import can, require
 from ..core.bulk import bulk_insert, bulk_set
 from ..core.paths import PathError, child_path, decode_path, subtree_q
@@ -105,11 +106,24 @@ def level_below(level):
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _number(value, bound, message):
+    """``value`` as a finite float within ``±bound``, else a StrategyError (a weight of 1e308 made roll-ups NaN)."""
+    try:
+        return limits.finite(value, bound, message)
+    except ValueError as exc:
+        raise StrategyError(message) from exc
+
+
 def _check(objective):
     if (objective.owner_id is None) == (objective.owner_unit_id is None):
         raise StrategyError(_("An objective is owned by one person or one org unit."))
+    weight_message = _("A weight is a number from 0 to %(max)s.") % {"max": int(limits.MAX_WEIGHT)}
+    objective.weight = _number(objective.weight, limits.MAX_WEIGHT, weight_message)
     if objective.weight < 0:
         raise StrategyError(_("A weight cannot be negative."))
+    value_message = _("Values are numbers between -%(max)s and %(max)s.") % {"max": f"{limits.MAX_VALUE:.0e}"}
+    for name in ("start_value", "target_value", "current_value"):
+        setattr(objective, name, _number(getattr(objective, name), limits.MAX_VALUE, value_message))
     if objective.due_date < objective.start_date:
         raise StrategyError(_("The due date cannot be before the start date."))
     if objective.measure == Objective.NUMERIC and objective.target_value == objective.start_value:
@@ -160,6 +174,10 @@ def create_objective(actor, *, title, period, parent=None, level=None, milestone
     objective = Objective(title=title, period=period, parent=parent, level=level, created_by=actor, **fields)
     if milestones:
         objective.measure = Objective.MILESTONES
+        message = _("A weight is a number from 0 to %(max)s.") % {"max": int(limits.MAX_WEIGHT)}
+        for milestone in milestones:
+            if isinstance(milestone, dict) and "weight" in milestone:
+                milestone["weight"] = _number(milestone["weight"], limits.MAX_WEIGHT, message)
     _check(objective)
     _check_owner(actor, objective)
     objective.save()
@@ -239,7 +257,8 @@ def record_progress(actor, objective, *, value=None, done=None, milestones_done=
     if objective.measure == Objective.NUMERIC:
         if value is None:
             raise StrategyError(_("Give the current value."))
-        objective.current_value = float(value)
+        message = _("Values are numbers between -%(max)s and %(max)s.") % {"max": f"{limits.MAX_VALUE:.0e}"}
+        objective.current_value = _number(value, limits.MAX_VALUE, message)
     elif objective.measure == Objective.BINARY:
         objective.done = bool(done)
     elif objective.measure == Objective.MILESTONES:

@@ -8,7 +8,6 @@ Thin adapters over ``appraisals.cycles``, ``reports`` and ``survey`` and the lau
 ``tasks``; the reports scope their rows to the HR admin's units and hide groups below the minimum size themselves.
 """
 
-import csv
 import io
 
 from django.contrib import messages
@@ -24,6 +23,7 @@ from .. import api, tasks
 from ..appraisals import cycles, reports, survey
 from ..appraisals.errors import AppraisalError
 from ..appraisals.models import Cycle, Review, SurveyResponse
+from ..core import csv_export
 from ..core.access import AccessDenied, can
 from .access import page_requires
 from .appraisal_forms import CycleForm
@@ -189,9 +189,7 @@ def cycle_survey_csv(request, pk):
     """The survey results as CSV, with the same minimum group size as the page."""
     cycle = _cycle(request, pk)
     out = io.StringIO()
-    writer = csv.writer(out)
-    for row in survey.export_rows(request.user, cycle):
-        writer.writerow(row)
+    csv_export.writer(out).writerows(survey.export_rows(request.user, cycle))  # neutralises formulas
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{cycle.pk}-{timezone.localdate():%Y%m%d}.csv"'
     return response

@@ -15,14 +15,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from .. import tasks
+from ..core import limits
 from ..org import importer
 from ..org.errors import OrgError
 from ..org.models import ImportJob
 from .access import page_requires
 from .nav import nav_context
-
-#: Uploads larger than this are refused before they are read (a 50,000-row file is a few megabytes).
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
@@ -39,12 +37,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            message = _("The file is larger than %(mb)s MB; split it.") % {"mb": MAX_UPLOAD_BYTES >> 20}
-            raise forms.ValidationError(message)
         try:
-            self.rows = importer.parse_upload(upload.read(), filename=upload.name)
-        except importer.ImportFileError as exc:
+            self.rows = importer.parse_upload(limits.read_import(upload), filename=upload.name)
+        except (importer.ImportFileError, limits.TooLarge) as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload
 

@@ -39,3 +39,15 @@ def add_review(cycle, employee, stage=Review.SELF_REVIEW, **fields):
 def make_people(n, manager, org_unit):
     """``n`` more reports of ``manager`` in ``org_unit``."""
     return [factories.make_employee(manager=manager, org_unit=org_unit) for _ in range(n)]
+
+
+def lead(employee):
+    """
+    ``employee`` made a manager (one report of their own in their unit), so HR may name them coach
+    (``coaching.coach_candidates``: active managers in the assigner's scope); returns ``employee``.
+    """
+    if not employee.direct_reports.exists():
+        factories.make_employee(
+            f"{employee.user.username}_report{next(_names)}", manager=employee, org_unit=employee.org_unit
+        )
+    return employee

@@ -16,6 +16,8 @@ from perf_mgmt_plugin.competencies.models import Assessment, CompetencyGap
 from perf_mgmt_plugin.core.access import AccessDenied
 from tests import factories
 
+from . import builders
+
 
 def _answers(review, rating_of=lambda item: 3, answer="<p>Fine</p>"):
     """Ratings for every rated item (``rating_of(item)``) and an answer to every question."""
@@ -82,7 +84,7 @@ def test_full_walk_with_coaching_and_disagreement(cycle, org, fw):
     assert reviews.review_detail(manager, review).review.self_summary == "<p>My year</p>"
 
     # A coach is assigned by the director (a senior manager); sharing waits for the feedback.
-    coaching.assign_coach(org.director.user, cycle, org.manager, org.seller)
+    coaching.assign_coach(org.hr, cycle, org.manager, builders.lead(org.seller))
     assert list(coaching.coached_reviews(org.seller.user)) == list(Review.objects.filter(cycle=cycle).order_by("pk"))
     reviews.request_coaching(manager, review)
     with pytest.raises(AppraisalError):
@@ -262,7 +264,7 @@ def _grow(cycle, org, n):
     from perf_mgmt_plugin.appraisals import notes
 
     review = _review(cycle, org.alice)
-    coaching.assign_coach(org.director.user, cycle, org.manager, org.seller)
+    coaching.assign_coach(org.hr, cycle, org.manager, builders.lead(org.seller))
     for i in range(n):
         notes.add_note(org.manager.user, org.alice, body=f"note {i}", tag="recognition")
         reviews.save_manager_review(org.manager.user, review, summary=f"draft {i}", submit=False)

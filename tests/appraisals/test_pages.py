@@ -17,6 +17,8 @@ from perf_mgmt_plugin.appraisals.models import CoachingFeedback, Cycle, InterimN
 from tests import factories
 from tests.strategy.test_pages_forms import url, user_of
 
+from . import builders
+
 ROLES = ["anon", "alice", "bob", "manager", "director", "ceo", "seller", "hr", "hr_eng", "outsider"]
 
 
@@ -42,7 +44,7 @@ def bob_review(cycle, org):
 @pytest.fixture
 def coached(cycle, org):
     """seller (another manager's report, in sales) coaches the manager's reviews in the cycle."""
-    coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
+    coaching.assign_coach(org.hr, cycle, org.manager, builders.lead(org.seller))
     return org.seller
 
 
@@ -84,7 +86,7 @@ def test_a_coach_sees_only_the_assigned_managers_reviews(org, cycle, alice_revie
     # seller coaches nobody yet: 404; then coaches director (who reviews nobody here): still 404.
     client = client_for(org.seller.user)
     assert _status(client, url("appraisal-review", alice_review.pk)) == 404
-    coaching.assign_coach(org.hr, cycle, org.director, org.seller)
+    coaching.assign_coach(org.hr, cycle, org.director, builders.lead(org.seller))
     assert _status(client, url("appraisal-review", alice_review.pk)) == 404
     assert alice_review.employee.display_name not in client.get(url("coaching")).content.decode()
 
@@ -401,7 +403,7 @@ def _grow(org, cycle, n):
         notes.add_note(org.manager.user, org.alice, body=f"note {i}", tag="observation", private=bool(i % 2))
         notes.add_note(org.alice.user, org.alice, body=f"own {i}", tag="idea")
     if not cycle.coach_assignments.filter(reviewer=org.manager).exists():
-        coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
+        coaching.assign_coach(org.hr, cycle, org.manager, builders.lead(org.seller))
 
 
 PAGES = [

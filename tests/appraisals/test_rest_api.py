@@ -14,9 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from perf_mgmt_plugin.appraisals import cycles, survey
+from perf_mgmt_plugin.appraisals import coaching, cycles, survey
 from perf_mgmt_plugin.appraisals.models import Cycle, Review, ReviewTemplate, SurveyInvitation, SurveyResponse
 
+from . import builders
 from .conftest import cycle_dates
 
 
@@ -292,8 +293,8 @@ def test_full_conversation_over_http_with_coaching_disagreement_and_reopen(org, 
     assert "private-draft" not in submitted.content.decode()
     assert all(item["manager_rating"] is None for item in seen["items"]) and seen["manager_score"] is None
 
-    # A coach for the manager: the senior manager assigns the seller; the coach sees this review, the person does not
-    # see the coaching.
+    # A coach for the manager: HR assigns the seller; the coach sees this review, the person does not see the
+    # coaching.
     assign = {"reviewer": org.manager.pk, "coach": org.seller.pk}
     coaches = url("appraisal-cycle-coaches", pk=cycle.pk)
     assert manager.post(coaches, assign, format="json").status_code == 403  # not for oneself
@@ -302,7 +303,13 @@ def test_full_conversation_over_http_with_coaching_disagreement_and_reopen(org, 
     assert manager.post(coaches, dict(assign, reviewer=999999), format="json").json() == {
         "reviewer": ["Unknown person."]
     }
-    assigned = client_for(org.director.user).post(url("appraisal-cycle-coaches", pk=cycle.pk), assign, format="json")
+    # The seller is outside the director's scope, and not a manager: nobody may name them coach (the page's rule).
+    refused = client_for(org.director.user).post(coaches, assign, format="json")
+    assert refused.status_code == 400 and refused.json() == {"coach": [str(coaching.NOT_A_COACH)]}
+    assert not coaching.coached_reviews(org.seller.user).exists()
+    # Made a manager, they may be named by HR, whose scope covers them.
+    builders.lead(org.seller)
+    assigned = client_for(org.hr).post(coaches, assign, format="json")
     assert assigned.status_code == 201, assigned.content
     assert assigned.json()["coach"] == org.seller.pk
     coached = coach.get(url("appraisal-coached-reviews")).json()
@@ -474,7 +481,7 @@ LISTS = [
 def test_list_query_counts_pinned_and_constant(org, cycle, count_queries, role, name, key, pinned):
     from perf_mgmt_plugin.appraisals import coaching
 
-    coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
+    coaching.assign_coach(org.hr, cycle, org.manager, builders.lead(org.seller))
     user = getattr(getattr(org, role), "user", getattr(org, role))
     client = client_for(user)
     kwargs = {None: {}, "cycle": {"pk": cycle.pk}, "alice": {"pk": org.alice.pk}}[key]
@@ -514,7 +521,7 @@ def test_template_detail_query_counts_pinned_and_constant(org, template, count_q
 def test_review_detail_query_count_pinned_and_constant(org, cycle, count_queries, role, pinned):
     from perf_mgmt_plugin.appraisals import coaching
 
-    coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
+    coaching.assign_coach(org.hr, cycle, org.manager, builders.lead(org.seller))
     review = _review(cycle, org.alice)
     client = client_for(getattr(org, role).user if role != "hr" else org.hr)
     client.get(url("appraisal-review", pk=review.pk))

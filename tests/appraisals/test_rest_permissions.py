@@ -46,7 +46,7 @@ def setup(org, cycle):
     draft_items = {item.pk: {"comment": "private-draft-comment"} for item in review.items.all()}
     reviews.save_manager_review(org.manager.user, review, summary="<p>private-draft-summary</p>", items=draft_items)
     notes.add_note(org.manager.user, org.alice, body="<p>manager-private-note</p>", tag="concern", private=True)
-    coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
+    coaching.assign_coach(org.hr, cycle, org.manager, builders.lead(org.seller))
     manager_review = builders.add_review(cycle, org.manager)
     return type("Setup", (), {"cycle": cycle, "review": review, "manager_review": manager_review})
 
@@ -135,7 +135,7 @@ WRITES = [
     (
         "appraisal-cycle-coaches",
         "cycle",
-        {"reviewer": "manager", "coach": "ceo"},
+        {"reviewer": "manager", "coach": "director"},
         {
             "hr": 201,
             "hr_eng": 201,
@@ -163,7 +163,9 @@ WRITES = [
 @pytest.mark.parametrize("name,key,body,table", WRITES, ids=[w[0].removeprefix("appraisal-") for w in WRITES])
 def test_write_matrix(org, setup, name, key, body, table):
     """Each role in turn on the same data: every request's writes are rolled back before the next role's."""
-    body = {field: getattr(org, value).pk if value in ("manager", "ceo") else value for field, value in body.items()}
+    body = {
+        field: getattr(org, value).pk if value in ("manager", "director") else value for field, value in body.items()
+    }
     got = {}
     for role in ROLES:
         savepoint = transaction.savepoint()

@@ -16,6 +16,8 @@ from perf_mgmt_plugin.appraisals.models import (
     SurveyInvitation,
 )
 
+from . import builders
+
 
 def _items(review, rating, comment):
     return {item.pk: {"rating": rating if item.scale_id else None, "comment": comment} for item in review.items.all()}
@@ -30,7 +32,7 @@ def _setup(org, cycle):
     reviews.save_manager_review(org.manager.user, bob_review, summary="about bob", items=_items(bob_review, 2, "mb"))
     notes.add_note(org.manager.user, org.alice, body="about alice", tag="concern")
     notes.add_note(org.manager.user, org.bob, body="about bob", tag="idea")
-    coaching.assign_coach(org.hr, cycle, org.manager, org.seller)
+    coaching.assign_coach(org.hr, cycle, org.manager, builders.lead(org.seller))
     coaching.add_feedback(org.seller.user, alice_review, "coach on alice")
     due = timezone.localdate() + datetime.timedelta(days=10)
     actions.add_action(org.manager.user, alice_review, title="alice's action", due_date=due, description="private")

@@ -15,6 +15,8 @@ from perf_mgmt_plugin.core.access import AccessDenied, can
 from perf_mgmt_plugin.org.models import AccessGrant
 from tests import factories
 
+from . import builders
+
 PERMS = (
     "view_review",
     "write_self_review",
@@ -45,8 +47,8 @@ MATRIX = {
 def people(org, cycle):
     delegate = factories.make_user("delegate")
     AccessGrant.objects.create(grantee=delegate, subject=org.alice, ends_at=timezone.now() + timedelta(days=5))
-    coach = factories.make_employee("coach", manager=org.ceo, org_unit=org.sales)
-    other_coach = factories.make_employee("other_coach", manager=org.ceo, org_unit=org.sales)
+    coach = builders.lead(factories.make_employee("coach", manager=org.ceo, org_unit=org.sales))
+    other_coach = builders.lead(factories.make_employee("other_coach", manager=org.ceo, org_unit=org.sales))
     other_manager = factories.make_employee("other_manager", manager=org.director, org_unit=org.engineering)
     coaching.assign_coach(org.hr, cycle, org.manager, coach)
     coaching.assign_coach(org.hr, cycle, other_manager, other_coach)

@@ -132,7 +132,7 @@ admin.orgunit.list           adm  adm  adm  adm  adm  adm  adm  200  200  adm  a
 admin.orgunit.add            adm  adm  adm  adm  adm  adm  adm  200  403  adm  adm  adm  adm  adm  403  200
 admin.orgunit.change.ENG     adm  adm  adm  adm  adm  adm  adm  200  200  adm  adm  adm  adm  adm  403  200
 admin.orgunit.change.SALES   adm  adm  adm  adm  adm  adm  adm  200  gone adm  adm  adm  adm  adm  403  200
-admin.orgunit.history.SALES  adm  adm  adm  adm  adm  adm  adm  200  403  adm  adm  adm  adm  adm  403  200
+admin.orgunit.history.SALES  adm  adm  adm  adm  adm  adm  adm  200  404  adm  adm  adm  adm  adm  403  200
 admin.position.list          adm  adm  adm  adm  adm  adm  adm  200  200  adm  adm  adm  adm  adm  403  200
 admin.position.add           adm  adm  adm  adm  adm  adm  adm  200  403  adm  adm  adm  adm  adm  403  200
 admin.position.change        adm  adm  adm  adm  adm  adm  adm  200  200  adm  adm  adm  adm  adm  403  200
@@ -421,12 +421,11 @@ def test_person_entry_points(world, role):
         elif person in VISIBLE[role]:
             rest = ("200", "200")
         else:
-            # The record answers 403 (the id exists); the chain 404 (it does not say whether the person exists).
-            rest = ("403", "404")
+            # Neither says whether the person exists: 404, as for a missing id.
+            rest = ("404", "404")
         if role in ADMIN_PEOPLE:
-            # Outside the scope: the change page does not find it (gone), the history (read from history rows)
-            # finds it and refuses.
-            admin_pages = ("200", "200") if person in ADMIN_PEOPLE[role] else ("admin-gone", "403")
+            # Outside the scope: neither the change page (gone) nor the history (404) finds it, as for a missing id.
+            admin_pages = ("200", "200") if person in ADMIN_PEOPLE[role] else ("admin-gone", "404")
         elif role == "staff":
             admin_pages = ("403", "403")
         else:
@@ -491,3 +490,15 @@ def test_import_jobs_are_read_only_in_the_admin(world):
     assert page.status_code == 200 and not page.context["has_change_permission"]
     assert _client(world, "hr").post(f"{ADMIN}importjob/{job_id}/change/", {"status": "failed"}).status_code == 403
     assert ImportJob.objects.get(pk=job_id).status == ImportJob.SUCCEEDED
+
+
+@pytest.mark.parametrize("role", ["outsider", "alice", "manager", "hr_eng", "deleg_unit"])
+def test_a_person_out_of_sight_answers_like_a_missing_one(world, role):
+    """``people/<id>/`` and ``chain/``: 404 both for someone the caller may not see and for an id nobody has."""
+    client = _client(world, role)
+    missing = Employee.objects.order_by("-pk").first().pk + 1000
+    for person in set(PEOPLE) - VISIBLE[role]:
+        pk = getattr(world.org, person).pk
+        for path in ("people/{}/", "people/{}/chain/"):
+            hidden, absent = client.get(API + path.format(pk)), client.get(API + path.format(missing))
+            assert (hidden.status_code, hidden.json()) == (absent.status_code, absent.json()) == (404, absent.json())

@@ -72,7 +72,7 @@ ENTRY_POINTS = {
     "admin.employee save":    ("hr", "post", lambda s: f"{ADMIN}employee/{s.manager.pk}/change/",
                                lambda s: s.move_manager(), 23),
     "admin.employee add":     ("hr", "get", ADMIN + "employee/add/", None, 8),
-    "admin.employee history": ("hr", "get", lambda s: f"{ADMIN}employee/{s.deepest.pk}/history/", None, 12),
+    "admin.employee history": ("hr", "get", lambda s: f"{ADMIN}employee/{s.deepest.pk}/history/", None, 13),
     "admin.autocomplete":     ("hr", "get", "/admin/autocomplete/?app_label=perf_mgmt&model_name=employee"
                                "&field_name=manager&term=Tester", None, 8),
     "admin.orgunit list":     ("hr", "get", ADMIN + "orgunit/", None, 11),
@@ -80,7 +80,7 @@ ENTRY_POINTS = {
     "admin.orgunit save":     ("hr", "post", lambda s: f"{ADMIN}orgunit/{s.org.engineering.pk}/change/",
                                lambda s: s.move_engineering(), 18),
     "admin.orgunit add":      ("hr", "get", ADMIN + "orgunit/add/", None, 8),
-    "admin.orgunit history":  ("hr", "get", lambda s: f"{ADMIN}orgunit/{s.deepest_unit.pk}/history/", None, 11),
+    "admin.orgunit history":  ("hr", "get", lambda s: f"{ADMIN}orgunit/{s.deepest_unit.pk}/history/", None, 12),
     "admin.position list":    ("hr", "get", ADMIN + "position/", None, 11),
     "admin.position change":  ("hr", "get", lambda s: f"{ADMIN}position/{s.org.dev.pk}/change/", None, 10),
     "admin.position add":     ("hr", "get", ADMIN + "position/add/", None, 8),

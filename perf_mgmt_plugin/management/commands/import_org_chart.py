@@ -12,6 +12,7 @@ import sys
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from ...core import limits
 from ...org import importer
 
 
@@ -33,13 +34,11 @@ class Command(BaseCommand):
                 raise CommandError(f"No user '{options['as_user']}'.")
         name = options["file"]
         try:
-            if name == "-":
-                content = sys.stdin.buffer.read()
-            else:
-                with open(name, "rb") as handle:
-                    content = handle.read()
+            content = limits.read_import(sys.stdin.buffer if name == "-" else name)
         except OSError as exc:
             raise CommandError(f"Cannot read {name}: {exc}") from exc
+        except limits.TooLarge as exc:
+            raise CommandError(str(exc)) from exc
         try:
             rows = importer.parse_upload(content, filename=name)
             job = importer.create_job(

@@ -86,7 +86,7 @@ class CycleSerializer(serializers.ModelSerializer):
     period = serializers.IntegerField(source="period_id", read_only=True, allow_null=True)
     units = serializers.SerializerMethodField()
     positions = serializers.SerializerMethodField()
-    people = serializers.SerializerMethodField()
+    people = serializers.SerializerMethodField(help_text="Ids of the people named individually (HR admins only).")
 
     class Meta:
         model = Cycle
@@ -105,6 +105,9 @@ class CycleSerializer(serializers.ModelSerializer):
         return [position.code for position in cycle.positions.all()]
 
     def get_people(self, cycle) -> list[int]:
+        """The people named individually: HR admins only (the views say so in ``population``), else empty."""
+        if not self.context.get("population"):
+            return []
         return [person.pk for person in cycle.people.all()]
 
 

@@ -7,7 +7,6 @@ may not see is a 404, so ids do not reveal what exists; a write the rules refuse
 details run a fixed number of queries whatever the number of cycles, reviews or items.
 """
 
-import csv
 import io
 
 from django.http import HttpResponse
@@ -21,6 +20,7 @@ from ... import api, tasks
 from ...appraisals import actions, coaching, cycles, launch, notes, reports, reviews, survey, templates
 from ...appraisals.errors import AppraisalError
 from ...appraisals.models import FollowUpAction, Review, ReviewTemplate
+from ...core import csv_export
 from ...core.access import AccessDenied, can
 from ...org.models import Employee, OrgUnit, Position
 from ...strategy.models import Period
@@ -146,6 +146,11 @@ def _cycle(request, pk):
     return cycle
 
 
+def _cycle_data(request, cycle):
+    """The cycle as JSON; the people it names only for callers who may see them (``cycles.may_see_population``)."""
+    return CycleSerializer(cycle, context={"population": cycles.may_see_population(request.user)}).data
+
+
 def _by_keys(model, field, keys, name, **filters):
     """The rows of ``model`` whose ``field`` is in ``keys`` (one query); an unknown key is a 400 on ``name``."""
     keys = list(dict.fromkeys(keys))
@@ -192,13 +197,16 @@ class CycleListView(ApiViewMixin, generics.ListAPIView):
             qs = qs.filter(status=self.request.query_params["status"])
         return qs.select_related("template").prefetch_related("units", "positions", "people").order_by("-start", "pk")
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "population": cycles.may_see_population(self.request.user)}
+
     @extend_schema(request=CycleWriteSerializer, responses={201: CycleSerializer})
     def post(self, request):
         _require(request, MANAGE)
         serializer = CycleWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         cycle = _call(cycles.create_cycle, request.user, **_cycle_fields(serializer.validated_data))
-        return Response(CycleSerializer(_cycle(request, cycle.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(_cycle_data(request, _cycle(request, cycle.pk)), status=status.HTTP_201_CREATED)
 
 
 class CycleDetailView(ApiViewMixin, APIView):
@@ -208,7 +216,7 @@ class CycleDetailView(ApiViewMixin, APIView):
 
     @extend_schema(responses={200: CycleSerializer})
     def get(self, request, pk):
-        return Response(CycleSerializer(_cycle(request, pk)).data)
+        return Response(_cycle_data(request, _cycle(request, pk)))
 
     @extend_schema(request=CycleUpdateSerializer, responses={200: CycleSerializer})
     def patch(self, request, pk):
@@ -217,7 +225,7 @@ class CycleDetailView(ApiViewMixin, APIView):
         serializer = CycleUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         _call(cycles.update_cycle, request.user, cycle, **_cycle_fields(serializer.validated_data))
-        return Response(CycleSerializer(_cycle(request, pk)).data)
+        return Response(_cycle_data(request, _cycle(request, pk)))
 
 
 def _progress(cycle):
@@ -265,7 +273,7 @@ class CycleCloseView(ApiViewMixin, APIView):
         cycle = _cycle(request, pk)
         _require(request, MANAGE)
         _call(cycles.close_cycle, request.user, cycle)
-        return Response(CycleSerializer(_cycle(request, pk)).data)
+        return Response(_cycle_data(request, _cycle(request, pk)))
 
 
 # Reviews
@@ -513,10 +521,10 @@ class CoachAssignView(ApiViewMixin, APIView):
         if reviewer is None or not can(request.user, "perf_mgmt.view_employee", reviewer):
             raise ValidationError({"reviewer": ["Unknown person."]})
         _require(request, coaching.ASSIGN, reviewer)
-        # A coach usually comes from another part of the organisation: any active person may be chosen.
-        coach = Employee.objects.select_related("user").filter(pk=data["coach"], active=True).first()
+        # The domain's one rule (the page offers the same people): an active manager in the caller's scope.
+        coach = coaching.coach_candidates(request.user).filter(pk=data["coach"]).first()
         if coach is None:
-            raise ValidationError({"coach": ["Unknown person."]})
+            raise ValidationError({"coach": [str(coaching.NOT_A_COACH)]})
         assignment = _call(coaching.assign_coach, request.user, cycle, reviewer, coach)
         return Response(CoachAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -667,7 +675,7 @@ class SurveyExportView(ApiViewMixin, APIView):
     def get(self, request, pk):
         cycle = _cycle(request, pk)
         out = io.StringIO()
-        csv.writer(out).writerows(_call(survey.export_rows, request.user, cycle))
+        csv_export.writer(out).writerows(_call(survey.export_rows, request.user, cycle))
         response = HttpResponse(out.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="survey-{cycle.pk}.csv"'
         return response

@@ -1,10 +1,18 @@
 """What every v1 view shares: the platform's authentication classes and pagination."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from edx_rest_framework_extensions.paginators import DefaultPagination
+from rest_framework import status
+from rest_framework.exceptions import APIException, NotFound, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 
+from ...core.limits import TooLarge
 from .. import schema_auth  # noqa: F401  (registers the schema's authentication schemes)
+from .parsers import SafeJSONParser
 
 AUTHENTICATION_CLASSES = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
 
@@ -16,8 +24,36 @@ class ApiPagination(DefaultPagination):
     max_page_size = 200
 
 
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = "The request is too large."
+    default_code = "too_large"
+
+
+#: The parsers of every v1 view: JSON with limits (``parsers.SafeJSONParser``), forms and uploads.
+PARSER_CLASSES = (SafeJSONParser, FormParser, MultiPartParser)
+
+
 class ApiViewMixin:
-    """Authentication and pagination of every v1 view."""
+    """Authentication, parsers, pagination and error bodies of every v1 view."""
 
     authentication_classes = AUTHENTICATION_CLASSES
+    parser_classes = PARSER_CLASSES
     pagination_class = ApiPagination
+
+    def handle_exception(self, exc):
+        # One body for every 404: "No Employee matches the given query." for a missing id and "Not found." for one
+        # out of sight would tell the two apart.
+        if isinstance(exc, Http404):
+            exc = NotFound()
+        # Too large: a JSON 413 instead of Django's HTML 400 (the body) or a 500 (an import).
+        elif isinstance(exc, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            exc = PayloadTooLarge(f"The request body is larger than {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE).")
+        elif isinstance(exc, TooLarge):
+            exc = PayloadTooLarge(str(exc))
+        # A number beyond what the database stores, sent as a form field or in the query (JSON bodies are refused by
+        # the parser already): the driver's OverflowError is the caller's mistake, not a server error.
+        elif isinstance(exc, OverflowError):
+            exc = ValidationError({"detail": ["A number is out of range (64-bit)."]})
+        return super().handle_exception(exc)

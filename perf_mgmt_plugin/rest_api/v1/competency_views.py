@@ -9,13 +9,14 @@ from django.http import StreamingHttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...competencies import gaps, recommendations, services, transfer
 from ...competencies.errors import CompetencyError
 from ...competencies.models import Competency, CourseRecommendation, Framework, PositionRequirement
+from ...core import limits
 from ...core.access import AccessDenied, can
 from ...org.models import Employee, OrgUnit, Position
 from .base import ApiViewMixin
@@ -33,6 +34,7 @@ from .competency_serializers import (
     RequirementSerializer,
     RequirementWriteSerializer,
 )
+from .parsers import SafeJSONParser
 from .permissions import rule_permission
 
 
@@ -96,7 +98,7 @@ class FrameworkImportView(ApiViewMixin, APIView):
     """
 
     permission_classes = [rule_permission("perf_mgmt.manage_frameworks")]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         request=FrameworkImportSerializer,
@@ -109,7 +111,7 @@ class FrameworkImportView(ApiViewMixin, APIView):
         try:
             if options.get("file") is not None:
                 upload = options["file"]
-                records = transfer.parse_upload(upload.read(), filename=upload.name)
+                records = transfer.parse_upload(limits.read_import(upload), filename=upload.name)
             elif options.get("framework") is not None:
                 records = transfer.records_from_json(options["framework"])
             else:

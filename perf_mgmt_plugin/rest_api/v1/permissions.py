@@ -1,5 +1,6 @@
 """DRF permissions that defer to the plugin's one rule set (``core.access.can``)."""
 
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from ...core.access import can
@@ -8,7 +9,8 @@ from ...core.access import can
 def rule_permission(view_permission, object_permission=None):
     """
     A DRF permission class: the view needs ``view_permission`` (``None`` = any signed-in user), each object
-    ``object_permission``.
+    ``object_permission`` (a permission to *see* it). An object the caller may not see is a 404, exactly like a
+    missing one, so ids cannot be enumerated.
     """
 
     class RulePermission(BasePermission):
@@ -18,7 +20,9 @@ def rule_permission(view_permission, object_permission=None):
             return view_permission is None or can(request.user, view_permission)
 
         def has_object_permission(self, request, view, obj):
-            return object_permission is None or can(request.user, object_permission, obj)
+            if object_permission is not None and not can(request.user, object_permission, obj):
+                raise NotFound()
+            return True
 
     RulePermission.__name__ = f"RulePermission[{view_permission},{object_permission}]"
     return RulePermission

@@ -8,12 +8,12 @@ Thin adapters over ``competencies.taxonomy_import``; access is the framework imp
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...competencies import taxonomy_import
 from .base import ApiViewMixin
+from .parsers import SafeJSONParser
 from .permissions import rule_permission
 
 
@@ -59,7 +59,7 @@ class TaxonomyImportView(ApiViewMixin, APIView):
     """
 
     permission_classes = [rule_permission("perf_mgmt.manage_frameworks")]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         request=TaxonomyImportSerializer,

@@ -11,14 +11,16 @@ request and answer 200 with the full result; larger ones answer 202 with the job
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ... import tasks
+from ...core import limits
 from ...org import importer
 from ...org.models import ImportJob
 from .base import ApiViewMixin
+from .parsers import SafeJSONParser
 from .permissions import rule_permission
 from .serializers import ImportJobSerializer, OrgImportRowsSerializer, OrgImportUploadSerializer
 
@@ -27,7 +29,7 @@ class OrgImportView(ApiViewMixin, APIView):
     """Start an org chart import (people, org units or positions); a dry run unless ``dry_run`` is false."""
 
     permission_classes = [rule_permission("perf_mgmt.import_org")]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         request={
@@ -48,7 +50,7 @@ class OrgImportView(ApiViewMixin, APIView):
         try:
             if upload:
                 source = options["file"]
-                rows = importer.parse_upload(source.read(), filename=source.name)
+                rows = importer.parse_upload(limits.read_import(source), filename=source.name)
                 source_name = source.name
             else:
                 rows = importer.rows_from_json(options["rows"])
