@@ -462,6 +462,10 @@ class SurveyResultsSerializer(serializers.Serializer):  # pylint: disable=abstra
     min_group = serializers.IntegerField()
     invited = serializers.IntegerField()
     hidden_groups = serializers.IntegerField()
+    released = serializers.BooleanField(
+        help_text="False while the survey takes answers: no group is shown before it is over (see closes_on)."
+    )
+    closes_on = serializers.DateField(allow_null=True, help_text="The last day answers are taken.")
     groups = SurveyGroupSerializer(many=True)
 
 

@@ -643,8 +643,9 @@ GROUP_BY_PARAMETER = OpenApiParameter(
 
 class SurveyResultsView(ApiViewMixin, APIView):
     """
-    A cycle's survey results (HR admins, over their scope): groups below ``PERF_MGMT_SURVEY_MIN_GROUP`` answers are
-    hidden with their free text, and so are the smallest others when the total would give them away.
+    A cycle's survey results (HR admins; the groups of their scope, computed over everyone): groups below
+    ``PERF_MGMT_SURVEY_MIN_GROUP`` answers are hidden with their free text, and so are the smallest others when the
+    total would give them away. Nothing is shown (``released`` false) while the survey takes answers.
     """
 
     permission_classes = [rule_permission(REPORTS)]
