@@ -123,7 +123,9 @@ class TemplateDetailView(ApiViewMixin, generics.GenericAPIView):
     def patch(self, request, slug):
         _require(request, MANAGE)
         template = self._template(slug)
-        serializer = TemplateUpdateSerializer(data=request.data, partial=True)
+        # Not ``partial``: every field is optional already, and a partial validation would let a section in
+        # ``sections`` go without its title or kind (partial applies to nested serializers too).
+        serializer = TemplateUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _call(templates.update_template, request.user, template, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data)
