@@ -709,7 +709,8 @@ REVIEW_TEMPLATE = {
 PAST_REVIEWED = ["alex", "bianca", "chen", "dara", "farah", "zoe", "gustavo", "hana", "ivan", "ben", "priya", "kenji"]
 #: Who answered last quarter's process survey, by org unit: 4 in Core Services (shown), 2 in Data & Analytics and
 #: Tomas alone in Technology (both hidden: below the minimum group of 3; together they hold 3 answers, so showing
-#: Core Services gives nothing of them away). Alex has not answered yet, so his survey waits for him.
+#: Core Services gives nothing of them away). Alex has not answered yet, so his survey waits for him -- and while the
+#: survey takes answers its results are not released (PERF_MGMT_SURVEY_DAYS after closing, docs/decisions/0014).
 SURVEY_ANSWERS = [
     # username, clarity, usefulness, fairness, meeting, comment
     ("bianca", 4, 5, 4, 5, "The examples on the scale made rating much easier."),

@@ -5,21 +5,27 @@ results are ``survey.results``).
 Every report needs ``perf_mgmt.view_appraisal_reports`` and counts only the reviews of the people in the HR admin's
 scope (``org.access.hr_employees_q``), so a scoped admin's figures are those of their units. Each report is a fixed
 number of grouped queries, whatever the number of reviews: the figures are counted by the database, not by loading
-reviews. Rating distributions are shown only for groups of at least the survey's minimum group size, so a report
-does not put two people's ratings on show; it is a presentation rule, not anonymity (HR admins may open each review
-in their scope), so there is no complementary suppression as for the survey.
+reviews.
+
+Rating distributions are offered by org unit and by reviewing manager, two groupings of the same reviews: the
+difference of a unit and a manager inside it would give the ratings of the reviews left over. So the groups are
+computed over every shared review of the cycle (the same for every reader), and a group is shown only when each of its
+cells -- the reviews it shares with one group of the other grouping -- is empty or at least the survey's minimum group
+size (``core.release.cross_suppress``): every figure is then a sum of such cells and no difference of figures gives
+fewer reviews. A scoped HR admin sees only the groups whose reviewed people are all in their scope.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..competencies.models import Scale, ScaleLevel
 from ..core.access import require
-from ..org.access import hr_employees_q
+from ..core.release import cross_suppress, visible_groups
+from ..org.access import access_context, hr_employees_q
 from ..org.models import Employee, OrgUnit
 from .cycles import VIEW_REPORTS, overdue_q
 from .errors import AppraisalError
@@ -213,22 +219,50 @@ class RatingDistribution:
     hidden_groups: int = 0
 
 
+def _reader_sees(user, cycle, by):
+    """
+    Which group keys of grouping ``by`` the reader may see: ``None`` (all) for an HR admin of the whole organisation,
+    else a test accepting the groups with no shared review of a person out of the admin's scope. One query if scoped.
+    """
+    if access_context(user).hr_unrestricted:
+        return None
+    outside = set(
+        Review.objects.filter(cycle_id=cycle.pk, manager_shared_at__isnull=False)
+        .exclude(employee__in=Employee.objects.filter(hr_employees_q(user)))
+        .order_by()
+        .values_list(GROUP_FIELDS[by], flat=True)
+        .distinct()
+    )
+    return lambda key: key is not None and key not in outside
+
+
 def rating_distribution(user, cycle, by="org_unit"):
     """
     Per org unit of the reviewed people or per reviewing manager: how many shared reviews, their mean manager score
-    (scored cycles) and how often each point of each scale was given by managers. Groups with fewer shared reviews
-    than ``survey.min_group()`` are hidden. Five queries plus the access check.
+    (scored cycles) and how often each point of each scale was given by managers. The groups are computed over the
+    whole cycle; a group is hidden when it, or one of its cells with the other grouping, holds fewer shared reviews
+    than ``survey.min_group()`` (see the module's docstring), and a scoped reader sees only the groups wholly in their
+    scope. Six queries plus the access check.
     """
     group = _group_field(by)
-    shared = scoped_reviews(user, cycle).filter(manager_shared_at__isnull=False)
-    sizes, scores = {}, {}
-    for key, number, mean in (
+    require(user, VIEW_REPORTS)
+    other = GROUP_FIELDS["manager" if by == "org_unit" else "org_unit"]
+    shared = Review.objects.filter(cycle_id=cycle.pk, manager_shared_at__isnull=False)
+    cells, sizes, score_sums, scored = {}, defaultdict(int), defaultdict(float), defaultdict(int)
+    for key, other_key, number, score_sum, score_count in (
         shared.order_by()
-        .values_list(group)
-        .annotate(n=Count("pk"), mean=Avg("manager_score"))
-        .values_list(group, "n", "mean")
+        .values_list(group, other)
+        .annotate(n=Count("pk"), total=Sum("manager_score"), scored=Count("manager_score"))
+        .values_list(group, other, "n", "total", "scored")
     ):
-        sizes[key], scores[key] = number, mean
+        cells[(key, other_key)] = number
+        sizes[key] += number
+        score_sums[key] += float(score_sum or 0)
+        scored[key] += score_count
+    minimum = min_group()
+    hidden, _other_hidden = cross_suppress(cells, minimum)
+    sees = _reader_sees(user, cycle, by)
+    keys = list(sizes) if sees is None else visible_groups(sizes, sees)
     counts = defaultdict(lambda: defaultdict(dict))
     item_group = f"review__{group}"
     items = (
@@ -243,11 +277,9 @@ def rating_distribution(user, cycle, by="org_unit"):
         counts[key][scale_id][rating] = number
         scale_ids.add(scale_id)
     scales = _scales(scale_ids)
-    minimum = min_group()
-    hidden = {key for key, size in sizes.items() if size < minimum}
-    labels = _labels(by, sizes)
+    labels = _labels(by, keys)
     groups = []
-    for key in sorted(sizes, key=lambda k: (str(labels[k]).casefold(), str(k))):
+    for key in sorted(keys, key=lambda k: (str(labels[k]).casefold(), str(k))):
         if key in hidden:
             groups.append(RatingGroup(key=key, label=labels[key], hidden=True))
             continue
@@ -255,7 +287,7 @@ def rating_distribution(user, cycle, by="org_unit"):
             scale_id: tuple((value, counts[key][scale_id].get(value, 0)) for value, _name in scales[scale_id][1])
             for scale_id in sorted(counts[key])
         }
-        mean = scores[key]
+        mean = score_sums[key] / scored[key] if scored[key] else None
         groups.append(
             RatingGroup(
                 key=key,
@@ -266,7 +298,8 @@ def rating_distribution(user, cycle, by="org_unit"):
                 ratings=ratings,
             )
         )
-    return RatingDistribution(by=by, min_group=minimum, groups=tuple(groups), scales=scales, hidden_groups=len(hidden))
+    hidden_count = sum(1 for row in groups if row.hidden)
+    return RatingDistribution(by=by, min_group=minimum, groups=tuple(groups), scales=scales, hidden_groups=hidden_count)
 
 
 def _scales(scale_ids):

@@ -15,19 +15,30 @@ Anonymity is kept by construction and by arithmetic:
   The role breakdown is also checked against the org unit breakdown (``roles_cross_unit_leak``): when a set one of
   them shows lies wholly inside a set the other shows and the two differ by fewer answers than the minimum, the
   roles are not broken down at all.
-- HR admins limited to org units see only the answers of their units, by the same rules.
+- The groups are computed once over every answer of the cycle, the same for every reader. HR admins limited to org
+  units see the groups of their units only (never the role breakdown, whose groups span units), and their
+  "everyone" is the sum of the unit groups they are shown: it is never recomputed over their scope, so two admins
+  with different scopes cannot subtract one "everyone" from the other.
+- Nothing is shown while answers may still arrive: the survey is open for ``PERF_MGMT_SURVEY_DAYS`` days after the
+  cycle closes and its results are released once it is over (or every invited person has answered), so reading
+  before and after one answer shows nothing. Answers after that are refused.
 - An answer is dated with the cycle's closing day, not the day it was given, so no date tells answers apart.
+
+docs/decisions/0014-anonymity-by-differencing.rst has the threat model; the rules are in ``core.release``.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from ..core.access import require
+from ..core.release import suppress, visible_groups
 from ..org.access import access_context, hr_units_q
 from ..org.models import Employee, OrgUnit
 from .cycles import VIEW_REPORTS
@@ -39,6 +50,40 @@ GROUP_BY = (None, "org_unit", "role")
 #: Longest free text kept (the rest is cut).
 COMMENT_MAX_LENGTH = 4000
 LOWEST, HIGHEST = 1, 5
+
+
+def survey_days():
+    """How many days a cycle's survey stays open after the cycle closes (``PERF_MGMT_SURVEY_DAYS``, at least 1)."""
+    return max(1, int(getattr(settings, "PERF_MGMT_SURVEY_DAYS", 14)))
+
+
+def survey_closes_on(cycle):
+    """The last day answers to ``cycle``'s survey are taken (``None`` while the cycle is not closed)."""
+    if cycle.status != Cycle.CLOSED or cycle.closed_at is None:
+        return None
+    return timezone.localdate(cycle.closed_at) + datetime.timedelta(days=survey_days())
+
+
+def _open_on(today):
+    """A ``Q`` on Cycle: closed cycles whose survey is still open on ``today``."""
+    first_open_closing = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=survey_days()), datetime.time.min)
+    )
+    return Q(status=Cycle.CLOSED, closed_at__gte=first_open_closing)
+
+
+def released_cycle_ids(cycle_ids, today=None):
+    """
+    Of ``cycle_ids``, the cycles whose survey results are released: their survey is over, or every invited person
+    has answered (no answer can arrive any more). One query.
+    """
+    today = today or timezone.localdate()
+    waiting = SurveyInvitation.objects.filter(cycle_id=OuterRef("pk"), responded=False)
+    return set(
+        Cycle.objects.filter(pk__in=list(cycle_ids), status=Cycle.CLOSED)
+        .filter(~_open_on(today) | ~Exists(waiting))
+        .values_list("pk", flat=True)
+    )
 
 
 def min_group():
@@ -76,6 +121,10 @@ class SurveyResults:
     groups: tuple = ()
     #: Groups hidden because they (or, by complementary suppression, the rest) are too small.
     hidden_groups: int = 0
+    #: False while the survey is open: nothing is shown before the survey is over (see the module's docstring).
+    released: bool = True
+    #: The last day answers are taken (``None`` before the cycle closes).
+    closes_on: object = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +170,7 @@ def pending_surveys(user):
     if employee_id is None:
         return Cycle.objects.none()
     pending = SurveyInvitation.objects.filter(cycle=OuterRef("pk"), employee_id=employee_id, responded=False)
-    return Cycle.objects.filter(Exists(pending), status=Cycle.CLOSED).order_by("-end", "pk")
+    return Cycle.objects.filter(Exists(pending)).filter(_open_on(timezone.localdate())).order_by("-end", "pk")
 
 
 def _rating(name, value, required=True):
@@ -165,6 +214,9 @@ def submit_response(user, cycle, *, clarity, usefulness, fairness, meeting=None,
         invitations = invitations.filter(role=role)
     # "employee" sorts before "manager": the reviewed person's invitation is answered first.
     invitation = invitations.order_by("role").first() if employee_id is not None else None
+    closes_on = survey_closes_on(cycle)
+    if invitation is not None and closes_on is not None and timezone.localdate() > closes_on:
+        raise AppraisalError(_("This survey closed on {day}.").format(day=closes_on.isoformat()))
     if invitation is None:
         raise AppraisalError(_("You have no survey to answer for this cycle (or you have answered it already)."))
     org_unit_id = Employee.objects.filter(pk=employee_id).values_list("org_unit_id", flat=True).first()
@@ -182,10 +234,15 @@ def submit_response(user, cycle, *, clarity, usefulness, fairness, meeting=None,
 # -- results ------------------------------------------------------------------------------------------------------
 
 
-def _scoped_responses(user):
-    """The answers ``user`` may see as an HR admin: all, or those of the units in their scope."""
+def _reader_units(user):
+    """
+    ``None`` for an HR admin of the whole organisation, else the ids of the org units in the admin's scope (whose
+    groups they are shown). Raises ``AccessDenied`` without ``perf_mgmt.view_appraisal_reports``.
+    """
     require(user, VIEW_REPORTS)
-    return SurveyResponse.objects.filter(hr_units_q(user, prefix="org_unit__"))
+    if access_context(user).hr_unrestricted:
+        return None
+    return set(OrgUnit.objects.filter(hr_units_q(user)).values_list("pk", flat=True))
 
 
 def _rows(queryset):
@@ -204,22 +261,6 @@ def _summary(rows):
         distribution[question] = tuple((value, answered.count(value)) for value in range(LOWEST, HIGHEST + 1))
     comments = tuple(sorted((row[-1] for row in rows if row[-1]), key=str.casefold))
     return means, distribution, comments
-
-
-def suppress(sizes, minimum):
-    """
-    Which group keys to hide, given ``{key: number of answers}``: every group below ``minimum``, then (complementary
-    suppression) the smallest shown groups until the hidden ones together hold none or at least ``minimum`` answers,
-    so the total minus the shown groups never reveals a group smaller than ``minimum``.
-    """
-    hidden = {key for key, size in sizes.items() if size < minimum}
-    hidden_total = sum(sizes[key] for key in hidden)
-    shown = sorted((key for key in sizes if key not in hidden), key=lambda key: (sizes[key], str(key)))
-    while 0 < hidden_total < minimum and shown:
-        key = shown.pop(0)
-        hidden.add(key)
-        hidden_total += sizes[key]
-    return hidden
 
 
 def _group_rows(rows, group_by):
@@ -304,42 +345,83 @@ def _build_groups(rows, group_by, minimum):
     return tuple(groups), len(hidden)
 
 
+def _scoped_groups(rows, group_by, minimum, units):
+    """
+    The groups a scoped HR admin (``units``: the ids of their org units) sees: the org unit groups of their units as
+    computed over everyone; their "everyone" is the sum of those shown; the role groups, which span units, hidden.
+    """
+    if group_by == "org_unit":
+        by_unit, _hidden = _build_groups(rows, "org_unit", minimum)
+        visible = visible_groups(by_unit, lambda group: group.key in units)
+        return tuple(visible), sum(1 for group in visible if group.hidden)
+    if group_by == "role":
+        roles = _labels("role", sorted({row[2] for row in rows}))
+        return tuple(SurveyGroup(key=key, label=label, hidden=True) for key, label in roles.items()), len(roles)
+    sizes = {key: len(value) for key, value in _group_rows(rows, "org_unit").items()}
+    hidden = suppress(sizes, minimum)
+    shown = set(visible_groups(sizes, lambda key: key in units and key not in hidden))
+    scoped_rows = [row for row in rows if row[1] in shown]
+    label = _("Everyone in your org units")
+    if not scoped_rows:
+        return (SurveyGroup(key=None, label=label, hidden=True),), 1
+    means, distribution, comments = _summary(scoped_rows)
+    group = SurveyGroup(None, label, False, len(scoped_rows), means, distribution, comments)
+    return (group,), 0
+
+
+def _readable(user, cycle):
+    """The reader's units (see :func:`_reader_units`), whether ``cycle``'s results are released, and its answers."""
+    units = _reader_units(user)
+    released = bool(released_cycle_ids([cycle.pk]))
+    return units, released, _rows(SurveyResponse.objects.filter(cycle_id=cycle.pk)) if released else []
+
+
+def _groups_for(rows, group_by, minimum, units):
+    if units is None:
+        return _build_groups(rows, group_by, minimum)
+    return _scoped_groups(rows, group_by, minimum, units)
+
+
 def results(user, cycle, group_by=None):
     """
-    ``cycle``'s survey results for an HR admin (``perf_mgmt.view_appraisal_reports``), over their scope: one group
-    (everyone), or one per org unit or role. Groups with fewer answers than ``min_group()`` -- and, when needed, the
-    smallest others (see :func:`suppress`) -- are hidden with their free text. Three to four queries.
+    ``cycle``'s survey results for an HR admin (``perf_mgmt.view_appraisal_reports``): one group (everyone), or one
+    per org unit or role, computed over every answer and filtered by the admin's scope (see
+    :func:`_scoped_groups`). Groups with fewer answers than ``min_group()`` -- and, when needed, the smallest others
+    (see ``core.release.suppress``) -- are hidden with their free text. Nothing is shown before the survey is over
+    (``released`` false). At most five queries.
     """
     if group_by not in GROUP_BY:
         raise AppraisalError(_("Survey results can be grouped by org unit or role only."))
-    rows = _rows(_scoped_responses(user).filter(cycle_id=cycle.pk))
+    units, released, rows = _readable(user, cycle)
     minimum = min_group()
-    groups, hidden = _build_groups(rows, group_by, minimum)
+    groups, hidden = _groups_for(rows, group_by, minimum, units) if released else ((), 0)
     invited = SurveyInvitation.objects.filter(cycle_id=cycle.pk).count()
-    return SurveyResults(
-        cycle_id=cycle.pk, group_by=group_by, min_group=minimum, invited=invited, groups=groups, hidden_groups=hidden
-    )
+    figures = {"groups": groups, "hidden_groups": hidden, "released": released}
+    return SurveyResults(cycle.pk, group_by, minimum, invited, closes_on=survey_closes_on(cycle), **figures)
 
 
 def trends(user):
     """
-    Each closed cycle's overall results over the HR admin's scope, oldest first, for the trends across cycles; a
-    cycle with fewer answers than ``min_group()`` shows nothing. Two queries plus the access check.
+    Each closed cycle's overall results whose survey is over, oldest first, for the trends across cycles: everyone
+    for an HR admin of the whole organisation, the sum of the shown groups of their units for a scoped one (as in
+    :func:`results`); a cycle with fewer answers than ``min_group()`` shows nothing. Four queries plus the access
+    check.
     """
-    rows = _rows(_scoped_responses(user).filter(cycle__status=Cycle.CLOSED))
+    units = _reader_units(user)
+    rows = _rows(SurveyResponse.objects.filter(cycle__status=Cycle.CLOSED))
     by_cycle = {}
     for row in rows:
         by_cycle.setdefault(row[0], []).append(row)
-    cycles = Cycle.objects.filter(pk__in=list(by_cycle)).order_by("end", "pk").only("pk", "name", "start", "end")
+    released = released_cycle_ids(by_cycle)
+    cycles = Cycle.objects.filter(pk__in=released).order_by("end", "pk").only("pk", "name", "start", "end")
     minimum = min_group()
     points = []
     for cycle in cycles:
-        cycle_rows = by_cycle[cycle.pk]
-        if len(cycle_rows) < minimum:
+        (group,), _hidden = _groups_for(by_cycle[cycle.pk], None, minimum, units)
+        if group.hidden:
             points.append(TrendPoint(cycle.pk, cycle.name, cycle.start, cycle.end, hidden=True))
             continue
-        means, _distribution, _comments = _summary(cycle_rows)
-        points.append(TrendPoint(cycle.pk, cycle.name, cycle.start, cycle.end, False, len(cycle_rows), means))
+        points.append(TrendPoint(cycle.pk, cycle.name, cycle.start, cycle.end, False, group.responses, group.means))
     return points
 
 
@@ -347,15 +429,22 @@ def export_rows(user, cycle):
     """
     The rows of the survey's CSV export (header first): every grouping (everyone, per org unit, per role) with its
     number of answers and means, hidden groups written as hidden with no figures, then the free texts of everyone
-    (sorted, without unit or role) when everyone's group is shown. The same thresholds as :func:`results`: the
-    export never holds an individual answer.
+    (sorted, without unit or role) when everyone's group is shown. The same groups as :func:`results` for the same
+    reader: the export never holds an individual answer, and holds no figure before the survey is over.
     """
-    rows = _rows(_scoped_responses(user).filter(cycle_id=cycle.pk))
+    units, released, rows = _readable(user, cycle)
     minimum = min_group()
     out = [[_("grouping"), _("group"), _("answers"), *[_(question) for question in QUESTIONS]]]
+    if not released:
+        closes_on = survey_closes_on(cycle)
+        note = _("The results are released when the survey is over ({day}).").format(
+            day=closes_on.isoformat() if closes_on else _("after the cycle closes")
+        )
+        out.append([note])
+        return out
     everyone = ()
     for group_by, grouping in ((None, _("everyone")), ("org_unit", _("org unit")), ("role", _("role"))):
-        groups, _hidden = _build_groups(rows, group_by, minimum)
+        groups, _hidden = _groups_for(rows, group_by, minimum, units)
         if group_by is None:
             everyone = groups
         for group in groups:

@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.utils.translation import gettext as _
 
 from ..core.access import require
+from ..core.release import StepRelease, anonymity_min_group
 from ..openedx import get_backend
 from ..org.models import Employee
 from . import services
@@ -182,6 +183,10 @@ def course_self_assessment_summary(user, course_key, competency_ids=None):
     Aggregates of the self-assessments made in a course, for its staff (``perf_mgmt.view_course_data``): per
     competency and phase (``""``, ``before``, ``after``), ``{level: count}`` over each person's latest rating, and
     the people count. No individual answers. One query.
+
+    The ratings are released in steps (``core.release.StepRelease``): a competency and phase counts a batch of
+    ratings once at least ``anonymity_min_group()`` distinct people made them, so reading before and after one
+    learner rates shows no change, or a change made by that many people.
     """
     from ..openedx.backend import parse_course_key  # pylint: disable=import-outside-toplevel
 
@@ -190,12 +195,16 @@ def course_self_assessment_summary(user, course_key, competency_ids=None):
     qs = Assessment.objects.filter(course_key=key, source=Assessment.SELF)
     if competency_ids is not None:
         qs = qs.filter(competency_id__in=[int(pk) for pk in competency_ids])
-    latest = {}
+    steps = StepRelease(anonymity_min_group())
     for person_id, competency_id, context_id, level in qs.order_by("created", "pk").values_list(
         "person_id", "competency_id", "context_id", "level"
     ):
         phase = context_id.rsplit("#", 1)[1] if "#" in context_id else ""
-        latest[(competency_id, phase, person_id)] = level
+        steps.add((competency_id, phase), person_id, (person_id, level))
+    latest = {}
+    for (competency_id, phase), ratings in steps.released.items():
+        for person_id, level in ratings:
+            latest[(competency_id, phase, person_id)] = level
     summary = defaultdict(lambda: {"levels": defaultdict(int), "people": 0})
     for (competency_id, phase, _person), level in latest.items():
         entry = summary[(competency_id, phase)]

@@ -17,10 +17,10 @@ Three things a course widget needs that the single-competency functions do not g
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ..core.release import anonymity_min_group
 from ..core.sanitize import sanitize_html
 from . import api
 from .data import LevelData, ScaleData
@@ -127,11 +127,6 @@ def record_self_assessments(user, ratings, course_key=None, usage_key=None, phas
         )
         for competency_id, level, evidence in ratings
     ]
-
-
-def anonymity_min_group():
-    """The smallest group whose answers are shown (``PERF_MGMT_ANONYMITY_MIN_GROUP``, at least 1)."""
-    return max(1, int(getattr(settings, "PERF_MGMT_ANONYMITY_MIN_GROUP", 3)))
 
 
 def _distribution(phase, entry, min_group):

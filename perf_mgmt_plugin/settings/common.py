@@ -42,6 +42,9 @@ DEFAULTS = {
     # Smallest group of answers whose appraisal process survey results (and rating distributions) are shown, on
     # pages, through the API and in CSV exports; smaller groups are hidden with their free text (at least 2).
     "PERF_MGMT_SURVEY_MIN_GROUP": 3,
+    # Days a cycle's process survey takes answers after the cycle closes; its results are released only after that
+    # (or once everyone invited has answered), so no read before and after one answer tells that answer.
+    "PERF_MGMT_SURVEY_DAYS": 14,
     # Days before an appraisal step's deadline when the people who owe it are reminded (once; again once overdue).
     "PERF_MGMT_APPRAISAL_REMINDER_DAYS": 3,
     # Celery queue for the plugin's tasks; None uses the platform's default routing.

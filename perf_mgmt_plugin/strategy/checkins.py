@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..core.access import can, require
 from ..core.paths import subtree_q
+from ..core.release import anonymity_min_group, released_prefix
 from ..core.sanitize import sanitize_html
 from ..org.models import Employee
 from .errors import NoEmployeeRecordForStrategy, StrategyError
@@ -386,11 +387,17 @@ def course_checkin_summary(course_key, usage_key=None):
     Aggregates for the course's staff (entry points check ``perf_mgmt.view_course_data``): how many check-ins and
     people, how many raised impediments and asked for help (open or resolved), how many are linked to an objective.
     No names and no free text: staff of a course are not the learners' managers.
+
+    The figures are released in steps (``core.release.released_prefix``): only the check-ins up to the last step
+    holding check-ins of at least ``anonymity_min_group()`` distinct learners are counted, so reading before and
+    after one learner checks in shows no change, or a change made by that many learners (all zero before the first
+    step). Two queries.
     """
     qs = CheckIn.objects.filter(course_key=str(course_key))
     if usage_key is not None:
         qs = qs.filter(usage_key=str(usage_key))
-    figures = qs.aggregate(
+    cutoff = released_prefix(qs.order_by("pk").values_list("employee_id", "pk"), anonymity_min_group())
+    figures = qs.filter(pk__lte=cutoff or 0).aggregate(
         check_ins=Count("pk", distinct=True),
         learners=Count("employee", distinct=True),
         with_impediment=Count("pk", filter=Q(impediments__isnull=False), distinct=True),

@@ -154,6 +154,7 @@ def course_learners(request, course_id):
         # The strategy domain's check-in aggregates (counts only); development sits below strategy, so the page
         # combines them, through the public api (access to the course was checked above).
         "checkins": api.course_checkin_summary(key),
+        "checkins_min_group": api.anonymity_min_group(),
     }
     return _render(request, "perf_mgmt/course_learners.html", context, info.display_name if info else str(key))
 

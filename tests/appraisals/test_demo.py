@@ -4,6 +4,8 @@ in the plans, a survey shown for one unit and hidden for the other), this quarte
 and interim notes -- all through the domain functions; loading twice changes nothing.
 """
 
+import datetime
+
 from django.utils import timezone
 
 from lms_host import demo
@@ -60,11 +62,15 @@ def test_demo_appraisals(db, django_user_model):
     development = FollowUpAction.objects.filter(kind=FollowUpAction.DEVELOPMENT)
     assert development.count() == 2 and all(a.plan_item_id for a in development)
 
+    assert not survey.results(users["helen"], past, group_by="org_unit").released  # alex may still answer
+    assert list(survey.pending_surveys(users["alex"])) == [past]
+    closed_at = past.closed_at - datetime.timedelta(days=survey.survey_days() + 1)
+    Cycle.objects.filter(pk=past.pk).update(closed_at=closed_at)  # the survey is over: released
+    past.refresh_from_db()
     results = survey.results(users["helen"], past, group_by="org_unit")
     groups = {str(group.label): group for group in results.groups}
     assert not groups["Core Services"].hidden and groups["Core Services"].responses == 4
     assert groups["Data & Analytics"].hidden and groups["Data & Analytics"].responses is None  # 2 < 3
-    assert list(survey.pending_surveys(users["alex"])) == [past]
 
     stages = dict(Review.objects.filter(cycle=current).values_list("employee__user__username", "stage"))
     assert stages["alex"] == Review.SELF_REVIEW and stages["zoe"] == Review.COMPLETED

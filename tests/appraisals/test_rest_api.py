@@ -165,6 +165,9 @@ def _close_and_answer(org, cycle, answers):
         body = {"clarity": 4, "usefulness": 3, "fairness": 5, "meeting": 4, "comment": comment}
         answered = client_for(person.user).post(url("appraisal-survey-submit", pk=cycle.pk), body, format="json")
         assert answered.status_code == 204, answered.content
+    # the survey is over (PERF_MGMT_SURVEY_DAYS after closing): its results are released
+    over = timezone.now() - datetime.timedelta(days=survey.survey_days() + 1)
+    Cycle.objects.filter(pk=cycle.pk).update(closed_at=over)
 
 
 def test_participants_answer_the_survey_once_with_valid_values(org, cycle):

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from perf_mgmt_plugin.appraisals import cycles, survey
 from perf_mgmt_plugin.appraisals.errors import AppraisalError
@@ -24,6 +25,14 @@ def closed_cycle(org, people, **kwargs):
     for person in people:
         add_review(cycle, person)
     return cycles.close_cycle(org.hr, cycle)
+
+
+def end_survey(cycle):
+    """Move the cycle's closing back past the survey's days: the survey is over and its results released."""
+    past = timezone.now() - datetime.timedelta(days=survey.survey_days() + 1)
+    Cycle.objects.filter(pk=cycle.pk).update(closed_at=past)
+    cycle.refresh_from_db()
+    return cycle
 
 
 def answer(person, cycle, clarity=4, usefulness=4, fairness=4, meeting=None, comment="", role=None):
@@ -118,13 +127,13 @@ def test_results_hidden_below_the_minimum_with_their_comments(org):
     cycle = closed_cycle(org, [org.alice, org.bob, org.seller])
     answer(org.alice, cycle, clarity=2, comment="Too long")
     answer(org.bob, cycle, clarity=4, comment="Clear")
-    hidden = survey.results(org.hr, cycle)
-    assert hidden.min_group == 3 and hidden.invited == 5
-    (group,) = hidden.groups
-    assert group.hidden and group.responses is None and group.means == {} and group.comments == ()
-
+    early = survey.results(org.hr, cycle)
+    assert not early.released and early.groups == () and early.closes_on == survey.survey_closes_on(cycle)
     answer(org.seller, cycle, clarity=5, meeting=3, comment="Always late")
-    shown = survey.results(org.hr, cycle)
+    assert survey.results(org.hr, cycle).groups == ()  # still open: nothing before and after one answer
+
+    shown = survey.results(org.hr, end_survey(cycle))
+    assert shown.released and shown.min_group == 3 and shown.invited == 5
     (group,) = shown.groups
     assert not group.hidden and group.responses == 3
     assert group.means["clarity"] == pytest.approx(3.67) and group.means["meeting"] == 3
@@ -150,7 +159,7 @@ def _managers_in_one_unit(org, extra_platform=0):
         answer(person, cycle, clarity=2)
     for lead in leads:
         answer(lead, cycle, clarity=5)
-    return cycle
+    return end_survey(cycle)
 
 
 def test_roles_are_not_broken_down_when_a_unit_minus_them_is_too_small(org):
@@ -178,7 +187,7 @@ def test_minimum_is_a_setting(org):
     cycle = closed_cycle(org, [org.alice, org.bob, org.seller])
     for person in (org.alice, org.bob, org.seller):
         answer(person, cycle)
-    assert survey.results(org.hr, cycle).groups[0].hidden
+    assert survey.results(org.hr, end_survey(cycle)).groups[0].hidden
 
 
 def test_small_groups_and_their_complement_are_hidden(org):
@@ -187,6 +196,7 @@ def test_small_groups_and_their_complement_are_hidden(org):
     for person in (org.alice, org.bob, org.seller, *extra):
         answer(person, cycle, clarity=3)
     answer(org.manager, cycle, clarity=1, comment="Only manager in platform", role="manager")
+    end_survey(cycle)
     by_unit = {g.label: g for g in survey.results(org.hr, cycle, group_by="org_unit").groups}
     # platform 3 (alice, bob, manager), sales 5 (seller, 3 extra, the CEO has not answered): both shown
     assert not by_unit["Unit PLAT"].hidden and not by_unit["Unit SALES"].hidden
@@ -211,8 +221,12 @@ def test_results_are_scoped_to_the_hr_admins_units_and_need_the_permission(org):
     cycle = closed_cycle(org, [org.alice, org.bob, *eng, org.seller])
     for person in (org.alice, org.bob, *eng, org.seller):
         answer(person, cycle)
+    end_survey(cycle)
     assert survey.results(org.hr, cycle).groups[0].responses == 5
-    assert survey.results(org.hr_eng, cycle).groups[0].responses == 4
+    # the engineering admin's "everyone" is the sum of the shown groups of their units, never recomputed over their
+    # scope: PLAT (4) is hidden with SALES (1), or everyone minus PLAT would be the seller's answer
+    (scoped,) = survey.results(org.hr_eng, cycle).groups
+    assert scoped.hidden and scoped.responses is None
     for user in (org.manager.user, org.alice.user, org.outsider):
         with pytest.raises(AccessDenied):
             survey.results(user, cycle)
@@ -232,6 +246,7 @@ def test_trends_across_cycles_hide_small_cycles(org):
         answer(person, first, fairness=2)
     for person in people[:2]:
         answer(person, second, fairness=5)
+    end_survey(first), end_survey(second)
     points = survey.trends(org.hr)
     assert [(p.name, p.hidden, p.responses) for p in points] == [("2025", False, 3), ("2026 H1", True, None)]
     assert points[0].means["fairness"] == 2 and points[1].means == {}
@@ -244,7 +259,7 @@ def test_export_rows_keep_the_threshold(org):
     for person in (org.alice, org.bob, *extra):
         answer(person, cycle, clarity=4, comment=f"note by {person.user.username}")
     answer(org.seller, cycle, clarity=1, comment="seller secret")
-    rows = survey.export_rows(org.hr, cycle)
+    rows = survey.export_rows(org.hr, end_survey(cycle))
     assert rows[0][:3] == ["grouping", "group", "answers"]
     flat = [str(cell) for row in rows for cell in row]
     assert "seller secret" in flat  # in everyone's comments (5 answers), without unit or role
@@ -259,6 +274,7 @@ def test_export_rows_keep_the_threshold(org):
     small = closed_cycle(org, [org.alice, org.bob])
     answer(org.alice, small, comment="alice alone")
     answer(org.bob, small, comment="bob alone")
+    end_survey(small)
     flat = [str(cell) for row in survey.export_rows(org.hr, small) for cell in row]
     assert "alice alone" not in flat and "bob alone" not in flat
     assert not any(cell.replace(".", "").isdigit() for cell in flat)  # no figure at all
@@ -269,6 +285,7 @@ def test_results_query_count_constant(org, count_queries):
     cycle = closed_cycle(org, people)
     for person in people:
         answer(person, cycle)
+    answer(org.manager, cycle)  # everyone invited has answered: released
     hr = type(org.hr).objects.get(pk=org.hr.pk)
     survey.results(hr, cycle, group_by="org_unit")  # access context cached on the user
     with count_queries() as small:
@@ -281,6 +298,8 @@ def test_results_query_count_constant(org, count_queries):
     survey.invite_participants(cycle)
     for person in more:
         answer(person, cycle)
+    answer(org.ceo, cycle)
+    assert survey.results(hr, cycle).released
     with count_queries() as large:
         survey.results(hr, cycle, group_by="org_unit")
         survey.trends(hr)

@@ -227,4 +227,10 @@ def test_course_page_shows_the_courses_checkin_aggregates(org, plans):
     client.force_login(org.staff)
     page = client.get(reverse("perf_mgmt:course-learners", kwargs={"course_id": str(org.course_key)}))
     text = " ".join(page.content.decode().split())
-    assert "1 check-ins by 1 learners: 1 raised an impediment" in text
+    # one learner's check-in is not counted until a step of PERF_MGMT_ANONYMITY_MIN_GROUP learners (3) closes
+    assert "1 check-ins by 1 learners" not in text and "raised an impediment" not in text
+    assert "The figures are shown once at least 3 learners have checked in" in text
+    for person in (org.bob, org.manager):
+        api.record_course_checkin(person.user, org.course_key, "block-v1:x", reflection="ok")
+    page = client.get(reverse("perf_mgmt:course-learners", kwargs={"course_id": str(org.course_key)}))
+    assert "3 check-ins by 3 learners: 1 raised an impediment" in " ".join(page.content.decode().split())

@@ -36,9 +36,12 @@ def test_course_checkin_without_objective_and_no_employee(org, strategy):
     assert CheckIn.objects.count() == 1
 
 
-def test_course_summary_for_staff_only(org, strategy):
+def test_course_summary_for_staff_only(org, strategy, settings):
     api.record_course_checkin(org.alice.user, org.course_key, "u", help_request="help")
     api.record_course_checkin(org.bob.user, org.course_key, "u", reflection="fine")
+    # two learners make no step of PERF_MGMT_ANONYMITY_MIN_GROUP (3): nothing counted yet
+    assert set(api.course_checkin_summary(org.course_key, user=org.staff).values()) == {0}
+    settings.PERF_MGMT_ANONYMITY_MIN_GROUP = 2
     summary = api.course_checkin_summary(org.course_key, user=org.staff)
     assert summary == {
         "check_ins": 2,

@@ -290,20 +290,46 @@ def test_staff_see_course_figures_hidden_below_the_threshold(
     _check_in(client, org, course_block, [org.manager, org.alice])
     client.force_login(org.staff)
     response = post(client, handler(org, course_block, "staff_summary"), {})
+    # released in steps of 3 learners: alice, bob and the manager close the first step; alice's second check-in
+    # waits for the next step
     assert response.json() == {
         "min_group": 3,
         "hidden": False,
         "figures": {
-            "check_ins": 4,
+            "check_ins": 3,
             "learners": 3,
             "with_impediment": 1,
             "with_help_request": 1,
             "open_help_requests": 1,
-            "linked_to_objective": 2,
+            "linked_to_objective": 1,
         },
     }
     figures = lxml_html.fromstring(page_of(client, org)).xpath('//*[@data-testid="pci-staff"]//dd')
-    assert [(dd.get("data-figure"), dd.text) for dd in figures][:2] == [("check_ins", "4"), ("learners", "3")]
+    assert [(dd.get("data-figure"), dd.text) for dd in figures][:2] == [("check_ins", "3"), ("learners", "3")]
+
+
+def test_staff_cannot_tell_who_raised_an_impediment_by_reading_before_and_after_one_check_in(
+    client, org, add_checkin, enroll, settings
+):
+    """Issue 15, finding 5d: the staff summary before and after one check-in must not tell what that one raised."""
+    settings.PERF_MGMT_ANONYMITY_MIN_GROUP = 3
+    enroll(org.alice.user, org.bob.user, org.manager.user, org.director.user)
+    course_block = add_checkin()
+    _check_in(client, org, course_block, [org.alice, org.bob, org.manager])  # a full step: shown
+
+    def staff_reads():
+        client.force_login(org.staff)
+        response = post(client, handler(org, course_block, "staff_summary"), {})
+        assert response.status_code == 200
+        return response.json()
+
+    before = staff_reads()
+    assert not before["hidden"] and before["figures"]["with_impediment"] == 0
+    _check_in(client, org, course_block, [org.director], impediments="My manager blocks me")
+    after = staff_reads()
+    assert after == before  # the director's check-in waits for a step of 3 learners
+    _check_in(client, org, course_block, [org.alice, org.bob])  # two more learners: the step closes
+    assert staff_reads()["figures"]["with_impediment"] == 1  # one of three learners: nobody singled out
 
 
 def test_learners_are_refused_the_staff_figures(client, org, add_checkin, alice_in_course):

@@ -191,8 +191,9 @@ class CheckInXBlock(PerfMgmtXBlock):
 
     def _staff_figures(self, viewer):
         """
-        The course's check-in figures for its staff, or ``None`` for anyone else. ``hidden`` when fewer learners
-        than the anonymity threshold checked in: counts of so few people would tell who raised what.
+        The course's check-in figures for its staff, or ``None`` for anyone else. The api releases them in steps of
+        at least the anonymity threshold of learners; ``hidden`` until the first step (no check-in, or too few
+        learners: counts of so few people, or of one more, would tell who raised what).
         """
         api = _api()
         if not (viewer.is_real and viewer.is_staff) or self.course_key is None:
@@ -202,11 +203,10 @@ class CheckInXBlock(PerfMgmtXBlock):
         except api.AccessDenied:
             return None
         min_group = api.anonymity_min_group()
-        hidden = 0 < summary["learners"] < min_group
+        hidden = summary["learners"] < min_group
         return {
             "min_group": min_group,
             "hidden": hidden,
-            "empty": summary["learners"] == 0,
             "figures": [] if hidden else [(key, self._(label), summary[key]) for key, label in FIGURES],
         }
 

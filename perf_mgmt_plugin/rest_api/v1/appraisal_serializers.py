@@ -33,7 +33,7 @@ class TemplateSectionSerializer(serializers.Serializer):  # pylint: disable=abst
     title = serializers.CharField(read_only=True)
     instructions = serializers.CharField(read_only=True)
     weight = serializers.FloatField(read_only=True)
-    scale = serializers.CharField(source="scale.slug", read_only=True, default=None)
+    scale = serializers.CharField(source="scale.slug", read_only=True, default=None, allow_null=True)
     questions = TemplateQuestionSerializer(many=True, read_only=True)
 
 
@@ -377,6 +377,10 @@ class EvidenceSerializer(serializers.Serializer):  # pylint: disable=abstract-me
 class ReviewPartsSerializer(ReviewSerializer):
     """The review's own fields; the service already blanked the manager's draft or the unsubmitted self review."""
 
+    meeting_mode = serializers.ChoiceField(
+        Review.MEETING_MODE_CHOICES, allow_blank=True, read_only=True, help_text='"" until the meeting is planned.'
+    )
+
     class Meta(ReviewSerializer.Meta):
         fields = ReviewSerializer.Meta.fields + [
             "self_summary", "manager_summary", "coaching_requested_at", "manager_shared_at", "meeting_mode",
@@ -465,6 +469,10 @@ class SurveyResultsSerializer(serializers.Serializer):  # pylint: disable=abstra
     min_group = serializers.IntegerField()
     invited = serializers.IntegerField()
     hidden_groups = serializers.IntegerField()
+    released = serializers.BooleanField(
+        help_text="False while the survey takes answers: no group is shown before it is over (see closes_on)."
+    )
+    closes_on = serializers.DateField(allow_null=True, help_text="The last day answers are taken.")
     groups = SurveyGroupSerializer(many=True)
 
 

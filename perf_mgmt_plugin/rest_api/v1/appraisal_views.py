@@ -123,7 +123,9 @@ class TemplateDetailView(ApiViewMixin, generics.GenericAPIView):
     def patch(self, request, slug):
         _require(request, MANAGE)
         template = self._template(slug)
-        serializer = TemplateUpdateSerializer(data=request.data, partial=True)
+        # Not ``partial``: every field is optional already, and a partial validation would let a section in
+        # ``sections`` go without its title or kind (partial applies to nested serializers too).
+        serializer = TemplateUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         _call(templates.update_template, request.user, template, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data)
@@ -651,8 +653,9 @@ GROUP_BY_PARAMETER = OpenApiParameter(
 
 class SurveyResultsView(ApiViewMixin, APIView):
     """
-    A cycle's survey results (HR admins, over their scope): groups below ``PERF_MGMT_SURVEY_MIN_GROUP`` answers are
-    hidden with their free text, and so are the smallest others when the total would give them away.
+    A cycle's survey results (HR admins; the groups of their scope, computed over everyone): groups below
+    ``PERF_MGMT_SURVEY_MIN_GROUP`` answers are hidden with their free text, and so are the smallest others when the
+    total would give them away. Nothing is shown (``released`` false) while the survey takes answers.
     """
 
     permission_classes = [rule_permission(REPORTS)]

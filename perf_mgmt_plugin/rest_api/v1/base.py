@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from ...core.limits import TooLarge
 from .. import schema_auth  # noqa: F401  (registers the schema's authentication schemes)
 from .parsers import SafeJSONParser
+from .schema import ApiAutoSchema
 
 AUTHENTICATION_CLASSES = (JwtAuthentication, SessionAuthenticationAllowInactiveUser)
 
@@ -22,6 +23,26 @@ class ApiPagination(DefaultPagination):
 
     page_size = 50
     max_page_size = 200
+
+    def get_page_size(self, request):
+        """``page_size`` when sent must be a whole number from 1 (larger ones are cut to ``max_page_size``)."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        text = raw.strip()
+        if not text.isdigit() or int(text) < 1:
+            message = f"page_size must be a whole number from 1 to {self.max_page_size}."
+            raise ValidationError({self.page_size_query_param: [message]})
+        return min(int(text), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
+            elif parameter["name"] == self.page_query_param:
+                parameter["schema"].update({"minimum": 1})
+        return parameters
 
 
 class PayloadTooLarge(APIException):
@@ -35,11 +56,12 @@ PARSER_CLASSES = (SafeJSONParser, FormParser, MultiPartParser)
 
 
 class ApiViewMixin:
-    """Authentication, parsers, pagination and error bodies of every v1 view."""
+    """Authentication, parsers, pagination, error bodies and the OpenAPI schema of every v1 view."""
 
     authentication_classes = AUTHENTICATION_CLASSES
     parser_classes = PARSER_CLASSES
     pagination_class = ApiPagination
+    schema = ApiAutoSchema()
 
     def handle_exception(self, exc):
         # One body for every 404: "No Employee matches the given query." for a missing id and "Not found." for one

@@ -29,7 +29,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
 
 
 class CompetencySerializer(serializers.ModelSerializer):
-    cluster = serializers.CharField(source="cluster.code", read_only=True, default=None)
+    cluster = serializers.CharField(source="cluster.code", read_only=True, default=None, allow_null=True)
     indicators = serializers.SerializerMethodField()
 
     class Meta:

@@ -8,7 +8,7 @@ from ...development.models import CATEGORY_CHOICES, KIND_CHOICES, Plan, PlanComm
 class PlanSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.display_name", read_only=True)
     owner_username = serializers.CharField(source="owner.user.username", read_only=True)
-    template = serializers.CharField(source="template.slug", read_only=True, default=None)
+    template = serializers.CharField(source="template.slug", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Plan

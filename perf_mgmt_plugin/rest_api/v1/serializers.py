@@ -8,7 +8,7 @@ from ...org.models import Employee, ImportJob, OrgUnit, Position
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     depth = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -28,10 +28,10 @@ class EmployeeSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     name = serializers.CharField(source="display_name", read_only=True)
     email = serializers.EmailField(source="user.email", read_only=True)
-    position = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    position_title = serializers.CharField(source="position.title", read_only=True, default=None)
-    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    manager = serializers.CharField(source="manager.user.username", read_only=True, default=None)
+    position = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    position_title = serializers.CharField(source="position.title", read_only=True, default=None, allow_null=True)
+    org_unit = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    manager = serializers.CharField(source="manager.user.username", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Employee

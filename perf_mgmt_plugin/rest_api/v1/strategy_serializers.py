@@ -19,7 +19,7 @@ class ObjectiveSerializer(serializers.ModelSerializer):
     level = serializers.CharField(source="level.name", read_only=True)
     owner = serializers.IntegerField(source="owner_id", read_only=True, allow_null=True)
     owner_name = serializers.SerializerMethodField()
-    owner_unit = serializers.CharField(source="owner_unit.code", read_only=True, default=None)
+    owner_unit = serializers.CharField(source="owner_unit.code", read_only=True, default=None, allow_null=True)
     period = serializers.CharField(source="period.name", read_only=True)
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
     template = serializers.IntegerField(source="template_id", read_only=True, allow_null=True)
