@@ -407,6 +407,7 @@ def enrol_in_item(actor, item):
 # ----------------------------------------------------------------------------------------------------------------
 
 
+@atomic_retry
 def create_template(*, slug, name, description="", items=()):
     """A template with ``items`` (dicts of :data:`ITEM_FIELDS` minus status, plus ``due_days``)."""
     template = PlanTemplate.objects.create(slug=slug, name=name, description=sanitize_html(description))

@@ -24,7 +24,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from ..core.bulk import bulk_set
-from ..core.concurrency import lock_rows
+from ..core.concurrency import atomic_retry, lock_rows
 from ..core.paths import decode_path
 from . import forecast
 from .models import Milestone, Objective, ProgressUpdate
@@ -198,18 +198,26 @@ def refresh_path(objective, *, now=None, notify=True):
     worse = [n for n in changed if forecast.worsened(n["old_status"], n["status"])]
     notified = 0
     if notify and worse:
-        for pk, *owners in Objective.objects.filter(pk__in=list(nodes)).values_list("pk", *OWNER_FIELDS):
-            nodes[pk].update(zip(OWNER_FIELDS, owners, strict=True))
+        _add_owners(nodes, nodes)
         notified = notify_worsened(worse, nodes)
     return RollupResult(objectives=len(nodes), changed=len(changed), notified=notified)
 
 
+def _add_owners(nodes, pks):
+    """The owner's and owner's manager's user ids of these nodes (for notifications), one query."""
+    for pk, *owners in Objective.objects.filter(pk__in=list(pks)).order_by().values_list("pk", *OWNER_FIELDS):
+        nodes[pk].update(zip(OWNER_FIELDS, owners, strict=True))
+
+
+@atomic_retry
 def recompute_all(*, now=None, notify=True, period_ids=None):
     """
     Recompute every active objective (of ``period_ids``, or all) from measures and history, bottom-up.
 
     A handful of set-based queries (the objectives with their baselines, the milestone shares, the ``CASE`` updates
     of changed rows in batches, notifications of worsened statuses), then Python over the rows: no query per node.
+    One transaction whose read locks the objectives (primary-key order, the order ``refresh_path`` uses): a progress
+    reading committed meanwhile waits for it instead of being overwritten by figures computed before it.
     """
     from .notifications import notify_worsened  # pylint: disable=import-outside-toplevel
 
@@ -217,10 +225,10 @@ def recompute_all(*, now=None, notify=True, period_ids=None):
     today = timezone.localdate(now)
     thresholds = forecast.Thresholds.from_settings()
     cutoff_date = today - datetime.timedelta(days=thresholds.window_days)
-    qs = Objective.objects.filter(active=True)
+    qs = Objective.objects.select_for_update().filter(active=True).order_by("pk")
     if period_ids is not None:
         qs = qs.filter(period_id__in=period_ids)
-    nodes = {n["pk"]: n for n in _with_baseline(qs, now, thresholds).values(*NODE_FIELDS, "base_p")}
+    nodes = {n["pk"]: n for n in _with_baseline(qs, now, thresholds).values(*PATH_FIELDS, "base_p")}
     shares = _milestone_shares(None) if any(n["measure"] == Objective.MILESTONES for n in nodes.values()) else {}
     children_of = {}
     for node in nodes.values():
@@ -234,7 +242,10 @@ def recompute_all(*, now=None, notify=True, period_ids=None):
             changed.append(node)
     _write(changed)
     worse = [n for n in changed if forecast.worsened(n["old_status"], n["status"])]
-    notified = notify_worsened(worse, nodes) if (notify and worse) else 0
+    notified = 0
+    if notify and worse:
+        _add_owners(nodes, {pk for n in worse for pk in decode_path(n["path"]) if pk in nodes})
+        notified = notify_worsened(worse, nodes)
     return RollupResult(objectives=len(nodes), changed=len(changed), notified=notified)
 
 

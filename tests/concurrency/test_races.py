@@ -11,7 +11,7 @@ from django.db import connection
 
 from perf_mgmt_plugin.core.concurrency import Conflict
 from perf_mgmt_plugin.development import services as plans
-from perf_mgmt_plugin.development.models import PlanComment, PlanItem
+from perf_mgmt_plugin.development.models import Plan, PlanComment, PlanItem
 from perf_mgmt_plugin.strategy import checkins, rollup, services
 from perf_mgmt_plugin.strategy.models import CheckIn, CheckInNote, HelpRequest, Impediment, Objective
 
@@ -71,9 +71,10 @@ def test_prepare_racing_hold_never_leaves_a_held_check_in_prepared(org, make_che
     for _round in range(ROUNDS):
         check_in = make_check_in()
         outcomes = race(
-            lambda ci=check_in: checkins.prepare(org.alice.user, CheckIn.objects.get(pk=ci.pk), notes=["ready"]),
-            lambda ci=check_in: checkins.hold(
-                org.manager.user, CheckIn.objects.get(pk=ci.pk), mode=CheckIn.FACE_TO_FACE, next_actions="go"
+            # Each side has the check-in as its page loaded it, before either acted.
+            lambda ci=CheckIn.objects.get(pk=check_in.pk): checkins.prepare(org.alice.user, ci, notes=["ready"]),
+            lambda ci=CheckIn.objects.get(pk=check_in.pk): checkins.hold(
+                org.manager.user, ci, mode=CheckIn.FACE_TO_FACE, next_actions="go"
             ),
         )
         # A loser is told the check-in changed (409 / page message), never anything else.
@@ -116,8 +117,7 @@ def test_the_same_course_check_in_sent_twice_makes_one(org):
 
 @pytest.mark.parametrize("step", ["prepare", "hold"])
 def test_a_double_prepare_or_hold_adds_each_impediment_request_and_note_once(org, make_check_in, step):
-    def submit(check_in):
-        fresh = CheckIn.objects.get(pk=check_in.pk)
+    def submit(fresh):
         items = {"impediments": ["Waiting for access"], "help_requests": ["Need a reviewer"], "notes": ["Agenda"]}
         if step == "prepare":
             return checkins.prepare(org.alice.user, fresh, **items)
@@ -127,7 +127,7 @@ def test_a_double_prepare_or_hold_adds_each_impediment_request_and_note_once(org
     for _round in range(ROUNDS):
         check_in = make_check_in()
         ids.append(check_in.pk)
-        outcomes = race(lambda ci=check_in: submit(ci), lambda ci=check_in: submit(ci))
+        outcomes = race(*(lambda ci=CheckIn.objects.get(pk=check_in.pk): submit(ci) for _twice in range(2)))
         assert all(isinstance(error, Conflict) for error in errors(outcomes)), errors(outcomes)
     marks = ", ".join(["%s"] * len(ids))
     for model in (Impediment, HelpRequest, CheckInNote):
@@ -173,7 +173,7 @@ def test_an_item_completed_twice_at_once_is_completed_once(org, plan):
     for item in items:
         outcomes = race(
             *(
-                lambda i=item: plans.complete_item(org.alice.user, PlanItem.objects.get(pk=i.pk), note="Done it")
+                lambda i=PlanItem.objects.get(pk=item.pk): plans.complete_item(org.alice.user, i, note="Done it")
                 for _twice in range(2)
             )
         )
@@ -190,7 +190,9 @@ def test_two_items_added_at_once_get_different_places(org, plan):
     for round_ in range(ROUNDS):
         outcomes = race(
             *(
-                lambda r=round_, n=n: plans.add_item(org.manager.user, plan, kind="reading", title=f"Book {r}.{n}")
+                lambda r=round_, n=n, p=Plan.objects.get(pk=plan.pk): plans.add_item(
+                    org.manager.user, p, kind="reading", title=f"Book {r}.{n}"
+                )
                 for n in range(2)
             )
         )
@@ -246,8 +248,8 @@ def test_complete_racing_cancel_one_wins_and_the_other_is_told(org, plan):
     losers = 0
     for item in items:
         outcomes = race(
-            lambda i=item: plans.complete_item(org.alice.user, PlanItem.objects.get(pk=i.pk)),
-            lambda i=item: plans.cancel_item(org.manager.user, PlanItem.objects.get(pk=i.pk), reason="Not needed"),
+            lambda i=PlanItem.objects.get(pk=item.pk): plans.complete_item(org.alice.user, i),
+            lambda i=PlanItem.objects.get(pk=item.pk): plans.cancel_item(org.manager.user, i, reason="Not needed"),
         )
         assert all(isinstance(error, Conflict) for error in errors(outcomes)), errors(outcomes)
         losers += len(errors(outcomes))
