@@ -8,6 +8,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from perf_mgmt_plugin.core.concurrency import Conflict
 from perf_mgmt_plugin.development import services as plans
@@ -261,3 +262,32 @@ def test_complete_racing_cancel_one_wins_and_the_other_is_told(org, plan):
     )[0][0]
     assert mixed == 0, f"{mixed}/{ROUNDS} items ended cancelled with progress 100 and a completion date"
     assert losers == ROUNDS, f"{losers} of {ROUNDS} races had a loser told so"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 6 (launches): one launch run twice at once (a double click, a task delivered twice)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def test_a_launch_run_twice_at_once_gives_everyone_one_review(org, template, period):
+    from perf_mgmt_plugin.appraisals import cycles, launch  # pylint: disable=import-outside-toplevel
+    from perf_mgmt_plugin.appraisals.models import Review  # pylint: disable=import-outside-toplevel
+    from tests.appraisals.conftest import cycle_dates  # pylint: disable=import-outside-toplevel
+
+    failures, ids = [], []
+    for round_ in range(2):
+        draft = cycles.create_cycle(
+            org.hr, name=f"Race {round_}", template=template, **cycle_dates(timezone.localdate()), units=[org.company]
+        )
+        launch.start_launch(org.hr, draft)
+        ids.append(draft.pk)
+        failures += errors(race(*(lambda pk=draft.pk: launch.run_launch(pk, batch_size=2) for _twice in range(2))))
+    assert not failures, failures
+    marks = ", ".join(["%s"] * len(ids))
+    twice = sql(
+        f"SELECT COUNT(*) FROM (SELECT employee_id FROM {table(Review)} WHERE cycle_id IN ({marks}) "  # noqa: S608
+        "GROUP BY cycle_id, employee_id HAVING COUNT(*) > 1) d",
+        ids,
+    )[0][0]
+    people = sql(f"SELECT COUNT(*) FROM {table(Review)} WHERE cycle_id IN ({marks})", ids)[0][0]  # noqa: S608
+    assert twice == 0 and people > 0
