@@ -12,7 +12,6 @@ import pytest
 from django.db import OperationalError, transaction
 from django.test import Client
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from lms_host import urls as host_urls
 from perf_mgmt_plugin.core import concurrency
@@ -21,6 +20,8 @@ from perf_mgmt_plugin.development import services as plans
 from perf_mgmt_plugin.development.models import Plan, PlanComment, PlanItem
 from perf_mgmt_plugin.strategy import checkins
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest
+from tests.development.test_rest_api import client_for as api_client
+from tests.development.test_rest_api import url as api_url
 
 DEADLOCK = OperationalError(1213, "Deadlock found when trying to get lock; try restarting transaction")
 
@@ -120,16 +121,6 @@ def test_the_entry_points_multi_row_writes_retry():
 # ---------------------------------------------------------------------------------------------------------------
 # What entry points answer
 # ---------------------------------------------------------------------------------------------------------------
-
-
-def api_url(name, **kwargs):
-    return reverse(f"perf_mgmt:api-v1:{name}", kwargs=kwargs)
-
-
-def api_client(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

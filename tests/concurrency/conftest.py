@@ -132,17 +132,10 @@ def team_goal(org, period):
     goal = services.create_objective(
         org.hr, title="Team goal", period=period, owner=org.manager, level=levels[4], measure=Objective.ROLLUP
     )
+    numeric = {"measure": Objective.NUMERIC, "start_value": 0, "target_value": 100}
     children = [
         services.create_objective(
-            org.manager.user,
-            title=f"Task {i}",
-            period=period,
-            parent=goal,
-            owner=owner,
-            measure=Objective.NUMERIC,
-            start_value=0,
-            target_value=100,
-            weight=1 + i,
+            org.manager.user, title=f"Task {i}", period=period, parent=goal, owner=owner, weight=1 + i, **numeric
         )
         for i, owner in enumerate(owners)
     ]
