@@ -282,6 +282,8 @@ NOT_ATOMIC_ON_PURPOSE = {
     "strategy/retirement.py:retire_strategy_data": "a retirement step: runs inside retire_user's transaction",
     "appraisals/retirement.py:retire_appraisal_data": "a retirement step: runs inside retire_user's transaction",
     "competencies/recommendations.py:follow_plan_items": "a hook called only inside development's transactions",
+    "appraisals/launch.py:run_launch": "commits batch by batch (each atomic and retried in _launch_batch): progress"
+    " shows while it runs and a re-run after a failure adds only what is missing",
 }
 ORM_WRITES = {"save", "create", "bulk_create", "update", "delete", "bulk_update", "get_or_create", "update_or_create"}
 
