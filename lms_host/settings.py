@@ -112,7 +112,16 @@ if os.environ.get("PERF_MGMT_DB") == "mysql":
             "HOST": os.environ.get("PERF_MGMT_DB_HOST", "127.0.0.1"),
             "PORT": os.environ.get("PERF_MGMT_DB_PORT", "3306"),
             # What Open edX runs: utf8mb4 everywhere.
-            "OPTIONS": {"charset": "utf8mb4"},
+            # PERF_MGMT_DB_ISOLATION (e.g. "repeatable read", MariaDB's default and what production runs; the
+            # concurrency burst uses it): else Django's backend default, read committed.
+            "OPTIONS": {
+                "charset": "utf8mb4",
+                **(
+                    {"isolation_level": os.environ["PERF_MGMT_DB_ISOLATION"]}
+                    if os.environ.get("PERF_MGMT_DB_ISOLATION")
+                    else {}
+                ),
+            },
             "TEST": {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"},
         }
     }

@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
 from django.urls import include, path, re_path
+from django.views import defaults
 from django.views.generic import RedirectView
 from edx_django_utils.plugins import get_plugin_url_patterns
 
@@ -15,6 +17,20 @@ def workbench_patterns():
 
     return [p for p in workbench_urls.urlpatterns if "admin" not in str(getattr(p, "pattern", ""))]
 
+
+def server_error(request):
+    """
+    The host's 500: JSON for the REST API (and clients that ask for JSON), else the page ``500.html`` with the
+    navigation and a way back (the workbench's own ``500.html`` is empty and must not win).
+    """
+    if request.path.startswith("/perf-mgmt/api/") or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            {"detail": "Server error: the request could not be completed.", "code": "server_error"}, status=500
+        )
+    return defaults.server_error(request)
+
+
+handler500 = server_error
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/perf-mgmt/", permanent=False)),

@@ -6,6 +6,7 @@ data records or the plugin's own model instances where a caller needs to render 
 """
 
 from .core.access import AccessDenied, can, require  # noqa: F401
+from .core.concurrency import Busy, Conflict  # noqa: F401
 from .core.retirement import retire_user as _retire_user
 from .org import retirement as _org_retirement  # noqa: F401  registers the org retirement step
 from .org.access import access_context
@@ -114,13 +115,16 @@ from .strategy import services as _strategy_services  # noqa: E402
 from .strategy.errors import NoEmployeeRecordForStrategy, StrategyError  # noqa: E402,F401
 
 
-def record_course_checkin(user, course_key, usage_key, steps_done="", reflection="", impediments="", help_request=""):
+def record_course_checkin(  # noqa: PLR0913
+    user, course_key, usage_key, steps_done="", reflection="", impediments="", help_request="", request_key=None
+):
     """
     Record a learner's on-the-job check-in from inside a course (the check-in XBlock): steps done, a reflection,
     an impediment and a request for help (routed to their manager, shown on the manager's dashboard until
     resolved). Linked to the learner's objective that names this course, or serves one that does, where one exists.
     Returns the CheckIn. Raises ``NoEmployeeRecord`` (users without an employee record) and ``StrategyError``
-    (nothing written).
+    (nothing written). ``request_key`` (the form's idempotency key) makes a repeated submission return the check-in
+    the first one made.
     """
     return _checkins.record_course_checkin(
         user,
@@ -130,6 +134,7 @@ def record_course_checkin(user, course_key, usage_key, steps_done="", reflection
         reflection=reflection,
         impediments=impediments,
         help_request=help_request,
+        request_key=request_key,
     )
 
 

@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core.access import can, require
+from ..core.concurrency import atomic_retry, lock
 from ..core.sanitize import sanitize_html
 from ..development import services as development_services
 from ..development.errors import DevelopmentError
 from ..development.models import Plan, PlanItem
 from ..org.models import Employee
-from .errors import AppraisalError
+from .errors import AppraisalConflict, AppraisalError
 from .models import Cycle, FollowUpAction, ReviewEvent
 
 MANAGE = "perf_mgmt.manage_follow_up"
@@ -107,13 +108,17 @@ def _may_complete(user, action):
     return action.owner_id is not None and action.owner_id == action.employee_id and action.employee.user_id == user.pk
 
 
-@transaction.atomic
+@atomic_retry
 def complete_action(user, action):
-    """Mark an open action done; its plan item (if still open and not a course) is completed too."""
+    """
+    Mark an open action done; its plan item (if still open and not a course) is completed too. The status is checked
+    under the action's lock: one cancelled or done meanwhile is a conflict (ADR 0015).
+    """
+    lock(action, fields=("status", "done_at"))
     if not _may_complete(user, action):
         require(user, MANAGE, action.review)
     if action.status != FollowUpAction.OPEN:
-        raise AppraisalError(_("Only an open action can be marked done."))
+        raise AppraisalConflict(_("Only an open action can be marked done."))
     action.status, action.done_at = FollowUpAction.DONE, timezone.now()
     action.save(update_fields=["status", "done_at"])
     item = action.plan_item
@@ -124,12 +129,16 @@ def complete_action(user, action):
     return action
 
 
-@transaction.atomic
+@atomic_retry
 def cancel_action(user, action):
-    """The manager (or a delegate) cancels an open action; its open plan item is cancelled too (kept as history)."""
+    """
+    The manager (or a delegate) cancels an open action; its open plan item is cancelled too (kept as history). Checked
+    under the action's lock, like :func:`complete_action`.
+    """
+    lock(action, fields=("status", "done_at"))
     require(user, MANAGE, action.review)
     if action.status != FollowUpAction.OPEN:
-        raise AppraisalError(_("Only an open action can be cancelled."))
+        raise AppraisalConflict(_("Only an open action can be cancelled."))
     action.status = FollowUpAction.CANCELLED
     action.save(update_fields=["status"])
     item = action.plan_item

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from ..competencies.models import PositionRequirement
 from ..core.access import require
 from ..core.bulk import bulk_insert
+from ..core.concurrency import atomic_retry
 from ..org.models import Employee
 from ..strategy.models import Objective
 from .cycles import MANAGE_APPRAISALS, population
@@ -214,15 +215,31 @@ def run_launch(cycle_id, *, batch_size=BATCH_SIZE):
         sources = _ItemSources([cycle])
         created = 0
         for start in range(0, len(todo), batch_size):
-            batch = todo[start : start + batch_size]
-            with transaction.atomic():
-                created += _create_reviews([(cycle, person) for person in batch], joined_late=False, sources=sources)
-                Cycle.objects.filter(pk=cycle.pk).update(launch_done=F("launch_done") + len(batch))
+            created += _launch_batch(cycle, todo[start : start + batch_size], sources)
     except Exception as error:
         log.exception("Launch of cycle %s failed", cycle_id)
         Cycle.objects.filter(pk=cycle.pk).update(launch_status=Cycle.LAUNCH_FAILED, launch_error=str(error)[:2000])
         raise
     Cycle.objects.filter(pk=cycle.pk).update(launch_status=Cycle.LAUNCH_DONE, launch_error="")
+    return created
+
+
+@atomic_retry
+def _launch_batch(cycle, batch, sources):
+    """
+    One batch of a launch in its own transaction, retried on deadlock (ADR 0015). The cycle's row is locked first,
+    so two runs of the same launch (a double click, a task delivered twice) take turns, and the people given a
+    review meanwhile (a locking read) are skipped: nobody gets two reviews.
+    """
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk", flat=True).first()
+    done = set(
+        Review.objects.select_for_update()
+        .filter(cycle=cycle, employee_id__in=[person["pk"] for person in batch])
+        .values_list("employee_id", flat=True)
+    )
+    batch = [person for person in batch if person["pk"] not in done]
+    created = _create_reviews([(cycle, person) for person in batch], joined_late=False, sources=sources)
+    Cycle.objects.filter(pk=cycle.pk).update(launch_done=F("launch_done") + len(batch))
     return created
 
 

@@ -1,5 +1,14 @@
 """Errors of the development domain: entry points show their message to the user (400 in REST)."""
 
+from ..core.concurrency import Conflict
+
 
 class DevelopmentError(ValueError):
     """A request the development services refuse (wrong status, missing course, unknown kind...)."""
+
+
+class DevelopmentConflict(DevelopmentError, Conflict):
+    """
+    The plan or item changed since the page was shown (completed, cancelled, sent back by someone else) so this
+    action no longer applies: pages show the message, REST answers 409 (ADR 0015).
+    """

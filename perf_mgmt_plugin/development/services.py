@@ -14,7 +14,6 @@ import datetime
 from dataclasses import asdict, dataclass
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 from ..competencies.models import CourseCompetencyLink, CourseRecommendation
 from ..core import enrolment
 from ..core.access import AccessDenied, can, require
+from ..core.concurrency import atomic_retry, lock, lock_rows
 from ..core.paths import subtree_q
 from ..core.sanitize import sanitize_html
 from ..openedx import get_backend
@@ -29,7 +29,7 @@ from ..openedx.backend import parse_course_key
 from ..org.access import hr_employees_q, team_q, visible_employees_q
 from ..org.models import Employee
 from . import progress
-from .errors import DevelopmentError
+from .errors import DevelopmentConflict, DevelopmentError
 from .models import (
     CATEGORY_CHOICES,
     DEFAULT_CATEGORY,
@@ -46,6 +46,9 @@ from .models import (
 VIEW = "perf_mgmt.view_plan"
 OWN = "perf_mgmt.edit_own_plan"
 MANAGE = "perf_mgmt.manage_plan"
+#: The state a plan's and an item's transitions check, reloaded under the row's lock (ADR 0015).
+PLAN_STATE = ("status", "updated", "approved_by", "approved_at", "manager_comments")
+ITEM_STATE = ("status", "progress", "completed_at", "approved_by", "approved_at")
 ITEM_FIELDS = (
     "kind",
     "title",
@@ -106,7 +109,7 @@ def _actor_role(actor, owner):
 # ----------------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retry
 def create_plan(actor, owner, *, title="", period_start=None, period_end=None, goals="", template=None):
     """
     A new plan for ``owner``: a ``draft`` when the person writes it, ``active`` when a manager (or HR) assigns it.
@@ -134,8 +137,10 @@ def create_plan(actor, owner, *, title="", period_start=None, period_end=None, g
     return plan
 
 
+@atomic_retry
 def update_plan(actor, plan, **fields):
     """The owner edits title, period and goals (sanitised) while the plan is open; managers may too."""
+    lock(plan, fields=PLAN_STATE)
     _actor_role(actor, plan.owner)
     if plan.status not in Plan.OPEN_STATUSES:
         raise DevelopmentError(_("This plan is closed."))
@@ -153,9 +158,10 @@ def update_plan(actor, plan, **fields):
     return plan
 
 
-@transaction.atomic
+@atomic_retry
 def propose_plan(actor, plan):
     """The person sends their draft to their manager (``proposed``). Idempotent."""
+    lock(plan, fields=PLAN_STATE)
     require(actor, OWN, plan.owner)
     if plan.status == Plan.PROPOSED:
         return plan
@@ -167,12 +173,13 @@ def propose_plan(actor, plan):
     return plan
 
 
-@transaction.atomic
+@atomic_retry
 def approve_plan(actor, plan, comment=""):
     """
     A manager approves a proposed (or draft) plan: it becomes ``active`` and its proposed items ``approved``
     (course items enrolled). ``comment`` is kept as the manager's comment. Idempotent on an active plan.
     """
+    lock(plan, fields=PLAN_STATE)
     require(actor, MANAGE, plan.owner)
     if plan.status not in Plan.OPEN_STATUSES:
         raise DevelopmentError(_("This plan is closed."))
@@ -189,11 +196,13 @@ def approve_plan(actor, plan, comment=""):
     return plan
 
 
+@atomic_retry
 def return_plan(actor, plan, comment):
-    """A manager sends a proposed plan back to its owner as a draft, saying why."""
+    """A manager sends a proposed plan back to its owner as a draft, saying why (status and comment together)."""
+    lock(plan, fields=PLAN_STATE)
     require(actor, MANAGE, plan.owner)
     if plan.status != Plan.PROPOSED:
-        raise DevelopmentError(_("Only a proposed plan can be sent back."))
+        raise DevelopmentConflict(_("Only a proposed plan can be sent back."))
     if not (comment or "").strip():
         raise DevelopmentError(_("Say what should change."))
     plan.status, plan.updated = Plan.DRAFT, timezone.now()
@@ -204,8 +213,10 @@ def return_plan(actor, plan, comment):
     return plan
 
 
+@atomic_retry
 def set_plan_status(actor, plan, status):
     """A manager completes or archives a plan (open items stay as they are: they are history)."""
+    lock(plan, fields=PLAN_STATE)
     require(actor, MANAGE, plan.owner)
     if status not in (Plan.COMPLETED, Plan.ARCHIVED):
         raise DevelopmentError(_("A plan can only be completed or archived here."))
@@ -215,6 +226,7 @@ def set_plan_status(actor, plan, status):
     return plan
 
 
+@atomic_retry
 def add_comment(actor, plan, body, item=None):
     """The owner or a manager comments on the plan (or one item). Sanitised."""
     if not (can(actor, OWN, plan.owner) or can(actor, MANAGE, plan.owner)):
@@ -243,7 +255,7 @@ def _target_levels(pairs):
     return {(key, comp): level for key, comp, level in rows}
 
 
-@transaction.atomic
+@atomic_retry
 def add_item(actor, plan, *, source=None, source_ref="", **fields):
     """
     Add an item to ``plan``. The person's own items are ``proposed`` (source ``self``) and wait for approval; a
@@ -251,9 +263,10 @@ def add_item(actor, plan, *, source=None, source_ref="", **fields):
     item enrolls the person. A course item picks up what the LMS already said about the course (see
     :func:`progress.catch_up`).
     """
+    lock(plan, fields=PLAN_STATE)
     role = _actor_role(actor, plan.owner)
     if plan.status not in Plan.OPEN_STATUSES:
-        raise DevelopmentError(_("This plan is closed."))
+        raise DevelopmentConflict(_("This plan is closed."))
     unknown = set(fields) - set(ITEM_FIELDS)
     if unknown:
         raise DevelopmentError(_("Unknown item fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -271,7 +284,8 @@ def add_item(actor, plan, *, source=None, source_ref="", **fields):
     item = PlanItem(
         plan=plan,
         owner_id=plan.owner_id,
-        order=plan.items.count(),
+        # Under the plan's lock, by a locking read: two items added at once get different places.
+        order=len(PlanItem.objects.select_for_update().filter(plan=plan).values_list("pk", flat=True)),
         source=source,
         source_ref=source_ref,
         status=PlanItem.PROPOSED if role == "self" else PlanItem.APPROVED,
@@ -301,10 +315,14 @@ def _enroll(items):
     progress.mark_enrolled(course_items)
 
 
-@transaction.atomic
+@atomic_retry
 def approve_items(actor, items):
     """A manager approves proposed items (course items are enrolled). Others are left as they are."""
     items = list(items)
+    locked = lock_rows(PlanItem, [item.pk for item in items])  # the state under lock, one query, pk order
+    for item in items:
+        for name in ("status", "approved_by_id", "approved_at"):
+            setattr(item, name, getattr(locked[item.pk], name))
     for item in items:
         require(actor, MANAGE, item.owner)
     return _approve(actor, [i for i in items if i.status == PlanItem.PROPOSED])
@@ -321,12 +339,18 @@ def _approve(actor, items):
     return len(items)
 
 
-@transaction.atomic
+@atomic_retry
 def cancel_item(actor, item, reason=""):
-    """Cancel an open item (the owner their own proposals; a manager any open item). Kept as history."""
+    """
+    Cancel an open item (the owner their own proposals; a manager any open item). Kept as history. Checked under
+    the item's lock: cancelling a cancelled item again changes nothing; one completed meanwhile is a conflict.
+    """
+    lock(item, fields=ITEM_STATE)
     role = _actor_role(actor, item.owner)
+    if item.status == PlanItem.CANCELLED:
+        return item
     if item.status not in PlanItem.OPEN_STATUSES:
-        raise DevelopmentError(_("Only an open item can be cancelled."))
+        raise DevelopmentConflict(_("Only an open item can be cancelled: this one was completed in the meantime."))
     if role == "self" and item.status != PlanItem.PROPOSED:
         raise DevelopmentError(_("Ask your manager to cancel an approved item."))
     item.status = PlanItem.CANCELLED
@@ -337,15 +361,23 @@ def cancel_item(actor, item, reason=""):
     return item
 
 
-@transaction.atomic
+@atomic_retry
 def complete_item(actor, item, note=""):
     """
     Mark a non-course item (on the job, coaching, reading...) done -- the person or a manager. Course items are
     completed by the LMS only (passing or a certificate), so that the evidence they add is real.
+
+    Checked under the item's lock: completing it again (double click) changes nothing and adds no second note; an
+    item cancelled meanwhile is a conflict.
     """
+    lock(item, fields=ITEM_STATE)
     _actor_role(actor, item.owner)
     if item.kind in (KIND_COURSE, KIND_COURSE_PART):
         raise DevelopmentError(_("Course items are completed by the course itself."))
+    if item.status == PlanItem.COMPLETED:
+        return item
+    if item.status == PlanItem.CANCELLED:
+        raise DevelopmentConflict(_("This item was cancelled in the meantime: it cannot be completed."))
     if item.status not in (PlanItem.APPROVED, PlanItem.IN_PROGRESS):
         raise DevelopmentError(_("Only an approved item can be completed."))
     item.status, item.progress, item.completed_at = PlanItem.COMPLETED, 100, timezone.now()
@@ -356,7 +388,7 @@ def complete_item(actor, item, note=""):
     return item
 
 
-@transaction.atomic
+@atomic_retry
 def enrol_in_item(actor, item):
     """The person enrols themselves in an approved course item that allows it. Idempotent."""
     require(actor, OWN, item.owner)
@@ -376,6 +408,7 @@ def enrol_in_item(actor, item):
 # ----------------------------------------------------------------------------------------------------------------
 
 
+@atomic_retry
 def create_template(*, slug, name, description="", items=()):
     """A template with ``items`` (dicts of :data:`ITEM_FIELDS` minus status, plus ``due_days``)."""
     template = PlanTemplate.objects.create(slug=slug, name=name, description=sanitize_html(description))
@@ -424,7 +457,7 @@ def _population(actor, position_ids=(), unit_ids=(), employee_ids=()):
     return selected, allowed
 
 
-@transaction.atomic
+@atomic_retry
 def assign_template(actor, template, *, position_ids=(), unit_ids=(), employee_ids=(), start=None, title=""):
     """
     Give everyone in the positions / org units (subtrees) / people chosen an ``active`` plan from ``template``,
@@ -513,7 +546,7 @@ def assign_template(actor, template, *, position_ids=(), unit_ids=(), employee_i
 # ----------------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retry
 def absorb_recommendations(person_ids):
     """
     Turn the people's live course recommendations into plan items (source ``gap``), in their current open plan

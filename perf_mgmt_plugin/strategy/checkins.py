@@ -9,23 +9,27 @@ in the one function every entry point uses to read notes (:func:`visible_notes`)
 
 import datetime
 
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..core.access import can, require
+from ..core.concurrency import atomic_retry, lock, lock_rows
 from ..core.paths import subtree_q
 from ..core.release import anonymity_min_group, released_prefix
 from ..core.sanitize import sanitize_html
 from ..org.models import Employee
-from .errors import NoEmployeeRecordForStrategy, StrategyError
+from .errors import NoEmployeeRecordForStrategy, StrategyConflict, StrategyError
 from .models import CheckIn, CheckInNote, CheckInObjective, CheckInSeries, HelpRequest, Impediment, Objective
 
 CADENCE_DAYS = {CheckInSeries.WEEKLY: 7, CheckInSeries.FORTNIGHTLY: 14}
 OPEN_STATUSES = (CheckIn.SCHEDULED, CheckIn.PREPARED)
 #: At most this many past meetings of one series are created in one scheduling run.
 MAX_CATCH_UP = 12
+#: A course check-in sent without an idempotency key is taken for a repeat of an identical one this recent.
+REPEAT_WINDOW = datetime.timedelta(seconds=30)
+#: The fields a check-in's transitions read under lock (reloading only these keeps the cached relations).
+STATE_FIELDS = ("status", "mode", "held_at", "prepared_at")
 
 
 def employee_of(user):
@@ -61,7 +65,7 @@ def next_date(day, cadence):
 # ---------------------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retry
 def create_series(actor, *, manager, employee=None, team=None, cadence=CheckInSeries.WEEKLY, agenda=None, start=None):
     """
     Start recurring check-ins of ``manager`` with ``employee`` or a ``team`` (org unit); the first meeting(s) are
@@ -110,7 +114,7 @@ def _series_members(series_list):
     return result
 
 
-@transaction.atomic
+@atomic_retry
 def schedule_due(today=None, series_ids=None):
     """
     Create the check-ins of every active series that is due (``next_due <= today``), move each series on by its
@@ -194,43 +198,67 @@ def _record_entries(actor, check_in, entries):
     CheckInObjective.objects.bulk_create(rows)
 
 
-def _raise_items(actor, employee, check_in, impediments, help_requests, course_key=""):
+def _already(model, **lookups):
+    """
+    Whether a row like this exists, by a locking read (the latest committed rows, not the snapshot): called under
+    the check-in's lock, so a repeated prepare or hold adds no second copy of the same impediment, request or note.
+    """
+    return model.objects.select_for_update().filter(**lookups).exists()
+
+
+def _raise_items(actor, employee, check_in, impediments, help_requests, notes=(), course_key=""):
+    """
+    The impediments, help requests and notes given with a prepare or hold of ``check_in`` (locked by the caller);
+    one already on this check-in with the same text is not added again (a double submit, a retry).
+    """
     for item in impediments or ():
         item = {"description": item} if isinstance(item, str) else item
-        raise_impediment(actor, employee, check_in=check_in, **item)
+        if not _already(Impediment, check_in=check_in, description=sanitize_html(item.get("description") or "")):
+            raise_impediment(actor, employee, check_in=check_in, **item)
     for item in help_requests or ():
         item = {"body": item} if isinstance(item, str) else item
-        request_help(actor, employee, check_in=check_in, course_key=course_key, **item)
+        if not _already(HelpRequest, check_in=check_in, body=sanitize_html(item.get("body") or "")):
+            request_help(actor, employee, check_in=check_in, course_key=course_key, **item)
+    for note in notes or ():
+        note = {"body": note} if isinstance(note, str) else note
+        if not _already(CheckInNote, check_in=check_in, author=actor, body=sanitize_html(note.get("body") or "")):
+            add_note(actor, check_in, **note)
 
 
-@transaction.atomic
+@atomic_retry
 def prepare(actor, check_in, *, entries=(), impediments=(), help_requests=(), notes=()):
-    """The employee's part, before the meeting: progress per objective, impediments, help needed, notes."""
+    """
+    The employee's part, before the meeting: progress per objective, impediments, help needed, notes.
+
+    The check-in is locked and its status checked under the lock: a prepare that loses the race with the manager's
+    hold is refused (:class:`StrategyConflict`) instead of turning a held check-in back into a prepared one.
+    """
+    lock(check_in, fields=STATE_FIELDS)
     require(actor, "perf_mgmt.prepare_check_in", check_in)
     if check_in.status not in OPEN_STATUSES:
-        raise StrategyError(_("This check-in is closed."))
+        raise StrategyConflict(_("This check-in is closed: it was recorded as held or missed in the meantime."))
     _record_entries(actor, check_in, entries)
-    _raise_items(actor, check_in.employee, check_in, impediments, help_requests)
-    for note in notes:
-        add_note(actor, check_in, **({"body": note} if isinstance(note, str) else note))
+    _raise_items(actor, check_in.employee, check_in, impediments, help_requests, notes)
     check_in.status = CheckIn.PREPARED
     check_in.prepared_at = timezone.now()
     check_in.save(update_fields=["status", "prepared_at"])
     return check_in
 
 
-@transaction.atomic
+@atomic_retry
 def hold(actor, check_in, *, mode, entries=(), next_actions="", notes=(), impediments=(), help_requests=()):
-    """The manager records the meeting as held (face to face or by video) with what was agreed."""
+    """
+    The manager records the meeting as held (face to face or by video) with what was agreed. Under the check-in's
+    lock: a second hold (a double submit, another tab) is refused with :class:`StrategyConflict`.
+    """
+    lock(check_in, fields=STATE_FIELDS)
     require(actor, "perf_mgmt.run_check_in", check_in.employee)
     if mode not in (CheckIn.FACE_TO_FACE, CheckIn.VIDEO):
         raise StrategyError(_("Say whether the check-in was face to face or by video."))
     if check_in.status == CheckIn.HELD:
-        raise StrategyError(_("This check-in is already recorded."))
+        raise StrategyConflict(_("This check-in is already recorded."))
     _record_entries(actor, check_in, entries)
-    _raise_items(actor, check_in.employee, check_in, impediments, help_requests)
-    for note in notes:
-        add_note(actor, check_in, **({"body": note} if isinstance(note, str) else note))
+    _raise_items(actor, check_in.employee, check_in, impediments, help_requests, notes)
     check_in.status = CheckIn.HELD
     check_in.mode = mode
     check_in.held_at = timezone.now()
@@ -287,8 +315,13 @@ def request_help(actor, employee, *, body, check_in=None, objective=None, course
     )
 
 
+@atomic_retry
 def resolve(actor, item, resolution=""):
-    """Close an impediment or a help request (their manager, a delegate or HR in scope)."""
+    """
+    Close an impediment or a help request (their manager, a delegate or HR in scope). Idempotent: checked under
+    the item's lock, a second resolve (double click, another manager) leaves the first one's resolution.
+    """
+    lock(item, fields=("resolved_at", "resolved_by", *(("resolution",) if isinstance(item, HelpRequest) else ())))
     require(actor, "perf_mgmt.resolve_for", item.employee)
     if item.resolved_at is not None:
         return item
@@ -340,20 +373,62 @@ def related_objective(employee, course_key):
     return own.filter(condition).order_by("due_date", "pk").first()
 
 
-@transaction.atomic
-def record_course_checkin(user, course_key, usage_key, steps_done="", reflection="", impediments="", help_request=""):
+def _repeated_course_checkin(employee, course_key, usage_key, request_key, texts):
+    """
+    The check-in this submission repeats, if any (read under the employee's lock, by a locking read): the one made
+    with the same ``request_key``; without a key, an identical one from the same block in the last
+    :data:`REPEAT_WINDOW` (a double click of a client that sends no key).
+    """
+    mine = CheckIn.objects.select_for_update().filter(employee=employee)
+    if request_key:
+        return mine.filter(request_key=request_key).first()
+    steps_done, reflection, impediments, help_request = texts
+    same = mine.filter(
+        course_key=str(course_key),
+        usage_key=str(usage_key or ""),
+        steps_done=steps_done,
+        reflection=reflection,
+        created__gte=timezone.now() - REPEAT_WINDOW,
+    )
+    same = same.filter(impediments__description=impediments) if impediments else same.filter(impediments=None)
+    same = same.filter(help_requests__body=help_request) if help_request else same.filter(help_requests=None)
+    return same.order_by("pk").first()
+
+
+@atomic_retry
+def record_course_checkin(
+    user,
+    course_key,
+    usage_key,
+    steps_done="",
+    reflection="",
+    impediments="",
+    help_request="",
+    request_key=None,
+):
     """
     A learner's check-in from inside a course: how they are applying the module on the job. Linked to their related
     objective where one exists (:func:`related_objective`); an impediment and a help request (routed to their
     manager) are raised when given. Raises ``NoEmployeeRecord`` for users without an employee record.
+
+    Idempotent (ADR 0015): the employee's row is locked, then a submission with the ``request_key`` of an earlier
+    one (the XBlock's form sends one per filling), or without a key identical to one made seconds ago, returns that
+    check-in and writes nothing.
     """
     employee = employee_of(user)
     steps_done, reflection = (steps_done or "").strip(), (reflection or "").strip()
     impediments, help_request = (impediments or "").strip(), (help_request or "").strip()
     if not any((steps_done, reflection, impediments, help_request)):
         raise StrategyError(_("Write at least one answer before submitting."))
+    request_key = str(request_key or "").strip()[:64] or None
+    lock_rows(Employee, [employee.pk])
+    texts = tuple(sanitize_html(text) for text in (steps_done, reflection, impediments, help_request))
+    repeated = _repeated_course_checkin(employee, course_key, usage_key, request_key, texts)
+    if repeated is not None:
+        return repeated
     objective = related_objective(employee, course_key)
     check_in = CheckIn.objects.create(
+        request_key=request_key,
         employee=employee,
         manager_id=employee.manager_id,
         scheduled_for=timezone.localdate(),

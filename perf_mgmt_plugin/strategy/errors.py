@@ -1,6 +1,7 @@
 """Errors of the strategy domain, each with a message fit to show to the person who caused it."""
 
 from ..competencies.errors import NoEmployeeRecord
+from ..core.concurrency import Conflict
 
 
 class StrategyError(ValueError):
@@ -11,4 +12,11 @@ class NoEmployeeRecordForStrategy(StrategyError, NoEmployeeRecord):
     """
     The user has no active employee record, so there is nobody to check in as (the LMS still works for them).
     Also an ``api.NoEmployeeRecord``, so callers handle it the same way in every domain.
+    """
+
+
+class StrategyConflict(StrategyError, Conflict):
+    """
+    The check-in, objective or request changed since the page was shown (someone else held, prepared, resolved...)
+    so this action no longer applies: pages show the message, REST answers 409 (ADR 0015).
     """

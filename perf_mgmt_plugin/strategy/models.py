@@ -301,6 +301,9 @@ class CheckIn(models.Model):
     next_actions = models.TextField(blank=True, default="")
     course_key = models.CharField(max_length=255, blank=True, default="", db_index=True)
     usage_key = models.CharField(max_length=255, blank=True, default="")
+    #: The idempotency key of the submission that created it (the check-in XBlock's form sends one per filling):
+    #: the same submission sent twice makes one check-in (ADR 0015). ``NULL`` for check-ins made otherwise.
+    request_key = models.CharField(max_length=64, null=True, blank=True, default=None)
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -309,6 +312,9 @@ class CheckIn(models.Model):
         indexes = [
             models.Index(fields=["employee", "scheduled_for"], name="perf_checkin_emp_date"),
             models.Index(fields=["manager", "status", "scheduled_for"], name="perf_checkin_mgr_status"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "request_key"], name="perf_checkin_request_key"),
         ]
 
     def __str__(self):

@@ -9,6 +9,12 @@ Keeping progress, pace, status and forecast of the cascade up to date.
   forecasts move with the calendar when nobody records anything.
 
 Either way, an objective whose status gets worse notifies its owner's manager (``notifications``).
+
+Concurrency (ADR 0015): ``refresh_path`` reads the path and the children of its nodes with locking reads
+(``SELECT ... FOR UPDATE``), which see the latest committed rows rather than the transaction's REPEATABLE-READ
+snapshot, so two owners updating sibling objectives at once cannot leave their parent computed from a stale
+sibling. Every write to the cascade first calls :func:`lock_path` (the objective's line, in primary-key order)
+before it writes anything, so writers of one line queue on its root instead of deadlocking.
 """
 
 import datetime
@@ -18,6 +24,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from ..core.bulk import bulk_set
+from ..core.concurrency import atomic_retry, lock_rows
 from ..core.paths import decode_path
 from . import forecast
 from .models import Milestone, Objective, ProgressUpdate
@@ -45,6 +52,12 @@ NODE_FIELDS = (
     "owner__manager__user_id",
     "computed_at",
 )
+#: The owner's user and manager's user (joins): read for notifications only, never in a locking read (ADR 0015).
+OWNER_FIELDS = ("owner__user_id", "owner__manager__user_id")
+#: What ``refresh_path`` reads, under lock, from the objectives of the path (one table: only their rows are locked).
+PATH_FIELDS = tuple(name for name in NODE_FIELDS if name not in OWNER_FIELDS)
+#: What a roll-up needs of a child.
+CHILD_FIELDS = ("pk", "parent_id", "weight", "progress", "pace", "status")
 
 
 @dataclass
@@ -127,6 +140,20 @@ def _write(changed_nodes):
         bulk_set(Objective, COMPUTED, {n["pk"]: tuple(n[f] for f in COMPUTED) for n in changed_nodes})
 
 
+def lock_path(objective):
+    """
+    Lock ``objective`` and every ancestor (``SELECT ... FOR UPDATE``, primary-key order) and reload ``objective``
+    from its locked row. Call it first in a transaction that writes to the cascade (ADR 0015). One query.
+    """
+    ids = decode_path(objective.path) if objective.path else [objective.pk]
+    rows = lock_rows(Objective, ids)
+    row = rows.get(objective.pk)
+    if row is not None:
+        for field in Objective._meta.concrete_fields:
+            setattr(objective, field.attname, getattr(row, field.attname))
+    return rows
+
+
 def refresh_path(objective, *, now=None, notify=True):
     """
     Recompute ``objective`` and every ancestor up to its root; nothing else is read or written.
@@ -143,12 +170,15 @@ def refresh_path(objective, *, now=None, notify=True):
     path_ids = decode_path(objective.path)
     nodes = {
         n["pk"]: n
-        for n in _with_baseline(Objective.objects.filter(pk__in=path_ids), now, thresholds).values(
-            *NODE_FIELDS, "base_p"
+        for n in _with_baseline(Objective.objects.select_for_update().filter(pk__in=path_ids), now, thresholds).values(
+            *PATH_FIELDS, "base_p"
         )
     }
     children_of = {}
-    for child in Objective.objects.filter(parent_id__in=path_ids, active=True).values(*NODE_FIELDS):
+    # Locking reads: the latest committed figures of the siblings, not this transaction's snapshot.
+    for child in (
+        Objective.objects.select_for_update().filter(parent_id__in=path_ids, active=True).values(*CHILD_FIELDS)
+    ):
         children_of.setdefault(child["parent_id"], []).append(child)
     shares = _milestone_shares([pk for pk in path_ids if nodes.get(pk, {}).get("measure") == Objective.MILESTONES])
     changed = []
@@ -166,16 +196,28 @@ def refresh_path(objective, *, now=None, notify=True):
         below = node
     _write(changed)
     worse = [n for n in changed if forecast.worsened(n["old_status"], n["status"])]
-    notified = notify_worsened(worse, nodes) if (notify and worse) else 0
+    notified = 0
+    if notify and worse:
+        _add_owners(nodes, nodes)
+        notified = notify_worsened(worse, nodes)
     return RollupResult(objectives=len(nodes), changed=len(changed), notified=notified)
 
 
+def _add_owners(nodes, pks):
+    """The owner's and owner's manager's user ids of these nodes (for notifications), one query."""
+    for pk, *owners in Objective.objects.filter(pk__in=list(pks)).order_by().values_list("pk", *OWNER_FIELDS):
+        nodes[pk].update(zip(OWNER_FIELDS, owners, strict=True))
+
+
+@atomic_retry
 def recompute_all(*, now=None, notify=True, period_ids=None):
     """
     Recompute every active objective (of ``period_ids``, or all) from measures and history, bottom-up.
 
     A handful of set-based queries (the objectives with their baselines, the milestone shares, the ``CASE`` updates
     of changed rows in batches, notifications of worsened statuses), then Python over the rows: no query per node.
+    One transaction whose read locks the objectives (primary-key order, the order ``refresh_path`` uses): a progress
+    reading committed meanwhile waits for it instead of being overwritten by figures computed before it.
     """
     from .notifications import notify_worsened  # pylint: disable=import-outside-toplevel
 
@@ -183,10 +225,10 @@ def recompute_all(*, now=None, notify=True, period_ids=None):
     today = timezone.localdate(now)
     thresholds = forecast.Thresholds.from_settings()
     cutoff_date = today - datetime.timedelta(days=thresholds.window_days)
-    qs = Objective.objects.filter(active=True)
+    qs = Objective.objects.select_for_update().filter(active=True).order_by("pk")
     if period_ids is not None:
         qs = qs.filter(period_id__in=period_ids)
-    nodes = {n["pk"]: n for n in _with_baseline(qs, now, thresholds).values(*NODE_FIELDS, "base_p")}
+    nodes = {n["pk"]: n for n in _with_baseline(qs, now, thresholds).values(*PATH_FIELDS, "base_p")}
     shares = _milestone_shares(None) if any(n["measure"] == Objective.MILESTONES for n in nodes.values()) else {}
     children_of = {}
     for node in nodes.values():
@@ -200,7 +242,10 @@ def recompute_all(*, now=None, notify=True, period_ids=None):
             changed.append(node)
     _write(changed)
     worse = [n for n in changed if forecast.worsened(n["old_status"], n["status"])]
-    notified = notify_worsened(worse, nodes) if (notify and worse) else 0
+    notified = 0
+    if notify and worse:
+        _add_owners(nodes, {pk for n in worse for pk in decode_path(n["path"]) if pk in nodes})
+        notified = notify_worsened(worse, nodes)
     return RollupResult(objectives=len(nodes), changed=len(changed), notified=notified)
 
 

@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from ..core import limits
 from ..core.access import can, require
 from ..core.bulk import bulk_insert, bulk_set
+from ..core.concurrency import atomic_retry, lock_rows
 from ..core.paths import PathError, child_path, decode_path, subtree_q
 from ..core.sanitize import sanitize_html
 from ..org.access import visible_employees_q
@@ -158,12 +158,14 @@ def may_create_under(actor, parent):
     require(actor, "perf_mgmt.cascade_objective" if parent is not None else MANAGE_STRATEGY, parent)
 
 
-@transaction.atomic
+@atomic_retry
 def create_objective(actor, *, title, period, parent=None, level=None, milestones=(), refresh=True, **fields):
     """
     Create an objective under ``parent`` (or a root); ``milestones`` are titles or ``{"title", "weight",
     "due_date"}``. Dates default to the period's (and never beyond the parent's due date).
     """
+    if parent is not None:
+        rollup.lock_path(parent)
     may_create_under(actor, parent)
     if level is None:
         level = level_below(parent.level) if parent is not None else Level.objects.filter(active=True).first()
@@ -194,9 +196,10 @@ def create_objective(actor, *, title, period, parent=None, level=None, milestone
     return objective
 
 
-@transaction.atomic
+@atomic_retry
 def update_objective(actor, objective, refresh=True, **changes):
     """Edit an objective's definition (not its progress: :func:`record_progress`)."""
+    rollup.lock_path(objective)
     require(actor, "perf_mgmt.change_objective", objective)
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"parent"}
     if unknown:
@@ -217,9 +220,11 @@ def update_objective(actor, objective, refresh=True, **changes):
     return objective
 
 
-@transaction.atomic
+@atomic_retry
 def move_objective(actor, objective, new_parent):
     """Put ``objective`` (and its subtree) under ``new_parent``; both old and new lines are recomputed."""
+    # Both lines locked at once, in primary-key order (ADR 0015).
+    lock_rows(Objective, decode_path(objective.path) + (decode_path(new_parent.path) if new_parent else []))
     require(actor, "perf_mgmt.change_objective", objective)
     if new_parent is not None:
         require(actor, "perf_mgmt.cascade_objective", new_parent)
@@ -243,13 +248,14 @@ def milestone_share(objective):
     return sum(weight for weight, done in rows if done) / total if total else 0.0
 
 
-@transaction.atomic
+@atomic_retry
 def record_progress(actor, objective, *, value=None, done=None, milestones_done=None, note="", at=None):
     """
     Record a reading of the objective's own measure: ``value`` (numeric), ``done`` (binary) or ``milestones_done``
     (ids of the milestones now done; the others are not). Appends to the history and refreshes the forecast of the
     objective and everything it serves.
     """
+    rollup.lock_path(objective)
     require(actor, "perf_mgmt.update_progress", objective)
     at = at or timezone.now()
     if objective.measure == Objective.ROLLUP:
@@ -325,7 +331,7 @@ def bulk_cascade(actor, parent, *, title, owners=None, org_unit=None, level=None
     return cascade_goal(actor, parent, title=title, owners=owners, org_unit=org_unit, level=level, **fields).template
 
 
-@transaction.atomic
+@atomic_retry
 def cascade_goal(actor, parent, *, title, owners=None, org_unit=None, level=None, **fields):
     """
     Assign one goal to many people at once: a child of ``parent`` per person in ``owners`` (Employees) or per active
@@ -336,7 +342,11 @@ def cascade_goal(actor, parent, *, title, owners=None, org_unit=None, level=None
     Queries are constant in the number of people: the members, the existing copies, one ORM insert for the first
     copy, one multi-row insert for the rest, one ``CASE`` update of their paths, one roll-up of the parent's path.
     Returns a :class:`CascadeResult` (so a page can say who got the goal and who already had it).
+
+    The parent's line is locked first (ADR 0015): a repeated or concurrent cascade of the same goal waits, then
+    finds the copies the first one made (a locking read) and adds nobody twice.
     """
+    rollup.lock_path(parent)
     require(actor, "perf_mgmt.cascade_objective", parent)
     if owners is None:
         if org_unit is None:
@@ -358,9 +368,9 @@ def cascade_goal(actor, parent, *, title, owners=None, org_unit=None, level=None
     if unknown:
         raise StrategyError(_("These fields cannot be cascaded: %(f)s") % {"f": ", ".join(sorted(unknown))})
     existing = list(
-        Objective.objects.filter(parent=parent, title=title, template__isnull=False, active=True).values_list(
-            "owner_id", "template_id"
-        )
+        Objective.objects.select_for_update()
+        .filter(parent=parent, title=title, template__isnull=False, active=True)
+        .values_list("owner_id", "template_id")
     )
     template_id = existing[0][1] if existing else None
     have = {owner_id for owner_id, _t in existing}
@@ -429,13 +439,14 @@ def cascade_goal(actor, parent, *, title, owners=None, org_unit=None, level=None
     return result
 
 
-@transaction.atomic
+@atomic_retry
 def apply_template_edits(actor, template, **changes):
     """
     Edit a cascaded goal (``template``: the first copy of a bulk cascade) and every copy of its group in one
     UPDATE; then the figures of the copies and their shared parent's line are recomputed (the copies' own measures
     may have changed, so the roll-up of their period is redone set-based).
     """
+    rollup.lock_path(template)
     require(actor, "perf_mgmt.change_objective", template)
     unknown = set(changes) - set(CASCADED_FIELDS)
     if unknown:
@@ -448,7 +459,7 @@ def apply_template_edits(actor, template, **changes):
     return count
 
 
-@transaction.atomic
+@atomic_retry
 def edit_objective(actor, objective, *, apply_to_copies=False, **changes):
     """
     Edit ``objective``; with ``apply_to_copies``, the changes to cascaded fields (``CASCADED_FIELDS``) go to every

@@ -340,10 +340,17 @@ class CheckInXBlock(PerfMgmtXBlock):
         if self.course_key is None:
             raise JsonHandlerError(400, self._("This component is not part of a course."))
         answers = self._clean_answers(data)
+        # The form's idempotency key: the same submission sent twice (double click, retry) makes one check-in.
+        key = data.get("submission_key") if isinstance(data, dict) else None
+        key = key if isinstance(key, str) and 0 < len(key) <= 64 else None
         try:
-            api.record_course_checkin(viewer.user, self.course_key, str(self.scope_ids.usage_id), **answers)
+            api.record_course_checkin(
+                viewer.user, self.course_key, str(self.scope_ids.usage_id), request_key=key, **answers
+            )
         except api.AccessDenied as exc:
             raise JsonHandlerError(403, self._("You may not check in here.")) from exc
+        except api.Busy as exc:
+            raise JsonHandlerError(503, str(exc)) from exc
         except (api.StrategyError, api.NoEmployeeRecord) as exc:  # no employee record, nothing written: said as is
             raise JsonHandlerError(400, str(exc)) from exc
         if not self.submitted:

@@ -10,6 +10,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 
+from ...core.concurrency import Busy, Conflict, is_retryable
 from ...core.limits import TooLarge
 from .. import schema_auth  # noqa: F401  (registers the schema's authentication schemes)
 from .parsers import SafeJSONParser
@@ -55,8 +56,37 @@ class PayloadTooLarge(APIException):
 PARSER_CLASSES = (SafeJSONParser, FormParser, MultiPartParser)
 
 
+class ConflictError(APIException):
+    """409: the state changed under the request (someone else acted first); nothing was written (ADR 0015)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "This changed in the meantime; reload and try again."
+    default_code = "conflict"
+
+
+class BusyError(APIException):
+    """503 with ``Retry-After``: the write kept meeting deadlocks or lock waits after its retries (ADR 0015)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "busy"
+
+
+def concurrency_error(exc):
+    """
+    The JSON error for a concurrency failure, or ``None``: a :class:`Conflict` raised by a service (also when a
+    view's ``_call`` turned it into a 400 ``ValidationError``) becomes 409; retries exhausted (:class:`Busy`) or a
+    deadlock / lock-wait timeout that reached the view unretried becomes 503 -- never an empty 500.
+    """
+    cause = exc.__cause__ if isinstance(exc, ValidationError) else None
+    if isinstance(exc, Conflict) or isinstance(cause, Conflict):
+        return ConflictError(str(cause or exc))
+    if isinstance(exc, Busy) or is_retryable(exc):
+        return BusyError(str(Busy()))
+    return None
+
+
 class ApiViewMixin:
-    """Authentication, parsers, pagination, error bodies and the OpenAPI schema of every v1 view."""
+    """Authentication, parsers, pagination, error bodies (404, 409, 413, 503) and the OpenAPI schema of every v1 view."""
 
     authentication_classes = AUTHENTICATION_CLASSES
     parser_classes = PARSER_CLASSES
@@ -78,4 +108,9 @@ class ApiViewMixin:
         # the parser already): the driver's OverflowError is the caller's mistake, not a server error.
         elif isinstance(exc, OverflowError):
             exc = ValidationError({"detail": ["A number is out of range (64-bit)."]})
-        return super().handle_exception(exc)
+        # Someone else acted first (409) or the write kept meeting deadlocks (503 with Retry-After): ADR 0015.
+        converted = concurrency_error(exc)
+        response = super().handle_exception(converted or exc)
+        if isinstance(converted, BusyError):
+            response["Retry-After"] = "1"
+        return response

@@ -10,6 +10,15 @@ function PerfMgmtCheckIn(runtime, element, init) {
   var $error = $form.find(".pci-error");
   var $status = $form.find(".pci-status");
   var $button = $form.find(".pci-submit");
+  // One idempotency key per filling of the form: a double click or a retry of the same answers records one
+  // check-in; a new key after each saved check-in.
+  function newKey() {
+    var random = window.crypto && window.crypto.getRandomValues ?
+      Array.prototype.map.call(window.crypto.getRandomValues(new Uint32Array(4)), function (n) { return n.toString(16); }).join("") :
+      String(Math.random()).slice(2) + String(Date.now());
+    return random.slice(0, 64);
+  }
+  var submissionKey = newKey();
 
   function collect() {
     var answers = {}, any = false;
@@ -31,7 +40,8 @@ function PerfMgmtCheckIn(runtime, element, init) {
     }
     $button.prop("disabled", true);
     $status.text(messages.saving || "");
-    PerfMgmtXBlock.postJson(runtime, element, "submit", {answers: answers}).done(function (data) {
+    PerfMgmtXBlock.postJson(runtime, element, "submit", {answers: answers, submission_key: submissionKey}).done(function (data) {
+      submissionKey = newKey();
       $status.text(data.message || "");
       $form.find("textarea").val("");
       $root.find(".pci-history").html(data.history_html || "").trigger("focus");
