@@ -86,7 +86,7 @@ def concurrency_error(exc):
 
 
 class ApiViewMixin:
-    """Authentication, parsers, pagination, error bodies (404, 409, 413, 503) and the OpenAPI schema of every v1 view."""
+    """Authentication, parsers, pagination, error bodies (404, 409, 413, 503) and the schema of every v1 view."""
 
     authentication_classes = AUTHENTICATION_CLASSES
     parser_classes = PARSER_CLASSES
