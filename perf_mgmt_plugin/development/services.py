@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from ..competencies.models import CourseCompetencyLink, CourseRecommendation
 from ..core.access import AccessDenied, can, require
+from ..core.idempotency import idempotent
 from ..core.paths import subtree_q
 from ..core.sanitize import sanitize_html
+from ..core.versioning import claim_version
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
 from ..org.access import hr_employees_q, team_q, visible_employees_q
@@ -133,9 +135,15 @@ def create_plan(actor, owner, *, title="", period_start=None, period_end=None, g
     return plan
 
 
-def update_plan(actor, plan, **fields):
-    """The owner edits title, period and goals (sanitised) while the plan is open; managers may too."""
+@transaction.atomic
+def update_plan(actor, plan, version=None, **fields):
+    """
+    The owner edits title, period and goals (sanitised) while the plan is open; managers may too. Only the fields
+    given change. ``version``: the one the editor read -- a newer one is an ``EditConflict`` and nothing is saved.
+    """
     _actor_role(actor, plan.owner)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    claim_version(plan, version)
     if plan.status not in Plan.OPEN_STATUSES:
         raise DevelopmentError(_("This plan is closed."))
     allowed = {"title", "period_start", "period_end", "goals"}
@@ -167,6 +175,7 @@ def propose_plan(actor, plan):
 
 
 @transaction.atomic
+@idempotent("plan-approve", Plan)
 def approve_plan(actor, plan, comment=""):
     """
     A manager approves a proposed (or draft) plan: it becomes ``active`` and its proposed items ``approved``
@@ -214,6 +223,8 @@ def set_plan_status(actor, plan, status):
     return plan
 
 
+@transaction.atomic
+@idempotent("plan-comment", PlanComment)
 def add_comment(actor, plan, body, item=None):
     """The owner or a manager comments on the plan (or one item). Sanitised."""
     if not (can(actor, OWN, plan.owner) or can(actor, MANAGE, plan.owner)):
@@ -243,6 +254,7 @@ def _target_levels(pairs):
 
 
 @transaction.atomic
+@idempotent("plan-item", PlanItem)
 def add_item(actor, plan, *, source=None, source_ref="", **fields):
     """
     Add an item to ``plan``. The person's own items are ``proposed`` (source ``self``) and wait for approval; a

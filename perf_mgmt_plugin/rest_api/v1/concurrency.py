@@ -1,0 +1,99 @@
+"""
+Optimistic concurrency and idempotency in v1 (ADR 0016), one helper for every view.
+
+* ``ETag``: the GET of an object people edit answers its version(s) as a strong entity tag (``"3"``; a review
+  ``"2.5"``: its self review's version, then its manager review's).
+* ``If-Match``: a PATCH/PUT (and a review part's POST) with the tag it read is checked by the domain's update
+  function inside its transaction (compare-and-set); a stale tag is **412 Precondition Failed** with a JSON body
+  (``detail``, ``current_etag``) and nothing is written. ``*`` or no header writes unconditionally: If-Match is
+  honoured, not required (no 428), so existing clients keep working.
+* ``Idempotency-Key``: a create or submit sent again with the same key (a retry after a lost answer) is answered
+  with the record the first one made, never a second record; a malformed key or one used for another request is
+  a 422.
+"""
+
+import functools
+
+from rest_framework import status
+from rest_framework.exceptions import APIException
+
+from ...core.idempotency import IdempotencyError, clean_key
+from ...core.versioning import EditConflict
+
+KEY_HEADER = "Idempotency-Key"
+
+
+class PreconditionFailed(APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+    default_detail = "The object was changed since you read it."
+
+
+class KeyRefused(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "idempotency_key"
+
+
+def etag(*versions):
+    """The strong entity tag of these version numbers."""
+    return '"' + ".".join(str(int(version)) for version in versions) + '"'
+
+
+def tagged(response, *versions):
+    """``response`` with the ``ETag`` of ``versions``."""
+    response["ETag"] = etag(*versions)
+    return response
+
+
+def expected_versions(request, parts=1):
+    """
+    The version(s) the ``If-Match`` header states, as a tuple of ``parts`` numbers, or None (no header, or ``*``).
+    A weak tag, a list of tags or anything not of our shape cannot match the current version: 412.
+    """
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    inner = header[1:-1] if len(header) >= 2 and header[0] == header[-1] == '"' else None
+    numbers = inner.split(".") if inner is not None else []
+    if len(numbers) != parts or not all(number.isdigit() for number in numbers):
+        raise PreconditionFailed({"detail": "If-Match does not match the current version.", "current_etag": None})
+    return tuple(int(number) for number in numbers)
+
+
+def expected_version(request, part=0, parts=1):
+    """One part of :func:`expected_versions` (None when the header is absent)."""
+    versions = expected_versions(request, parts)
+    return None if versions is None else versions[part]
+
+
+def idempotency_key(request):
+    """The ``Idempotency-Key`` header, checked ('' when absent)."""
+    try:
+        return clean_key(request.headers.get(KEY_HEADER, ""))
+    except IdempotencyError as exc:
+        raise KeyRefused({"detail": str(exc)}) from exc
+
+
+def guarded(func, *args, current=None, **kwargs):
+    """
+    Run ``func``; an ``EditConflict`` becomes a 412 whose body names the current tag (``current(exc)`` gives the
+    versions of it when the object has several parts), an ``IdempotencyError`` a 422.
+    """
+    try:
+        return func(*args, **kwargs)
+    except EditConflict as exc:
+        versions = current(exc) if current else (exc.current,)
+        tag = etag(*versions) if None not in versions else None
+        raise PreconditionFailed({"detail": str(exc), "current_etag": tag}) from exc
+    except IdempotencyError as exc:
+        raise KeyRefused({"detail": str(exc)}) from exc
+
+
+def run_guarded(call):
+    """Decorate a view's ``_call(func, ...)``: its conflicts and refused keys answer 412 / 422 (:func:`guarded`)."""
+
+    @functools.wraps(call)
+    def wrapper(func, *args, **kwargs):
+        return guarded(call, func, *args, **kwargs)
+
+    return wrapper
