@@ -151,7 +151,9 @@ class Objective(models.Model):
     )
     created = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(
-        default=0, help_text=_("Optimistic concurrency (ADR 0016): moved on by every edit of the definition.")
+        default=0,
+        db_default=0,
+        help_text=_("Optimistic concurrency (ADR 0016): moved on by every edit of the definition."),
     )
 
     class Meta:
