@@ -367,7 +367,7 @@ class _ReviewStep(ApiViewMixin, APIView):
             data["idempotency_key"] = idempotency_key(request)
         if self.part is not None:
             data["version"] = expected_version(request, self.part, parts=2)
-        guarded(self.run, request, review, data, current=lambda exc: _review_versions(pk))
+        guarded(self.run, request, review, data, current=lambda: _review_versions(pk))
         return _detail(request, _review(request, pk))
 
 

@@ -76,15 +76,19 @@ def idempotency_key(request):
 
 def guarded(func, *args, current=None, **kwargs):
     """
-    Run ``func``; an ``EditConflict`` becomes a 412 whose body names the current tag (``current(exc)`` gives the
-    versions of it when the object has several parts), an ``IdempotencyError`` a 422.
+    Run ``func``; an ``EditConflict`` becomes a 412 whose body names the current tag (``current()`` gives its
+    versions when the object has several parts: then a 412 raised inside is given the whole tag too), an
+    ``IdempotencyError`` a 422.
     """
     try:
         return func(*args, **kwargs)
-    except EditConflict as exc:
-        versions = current(exc) if current else (exc.current,)
+    except (EditConflict, PreconditionFailed) as exc:
+        if isinstance(exc, PreconditionFailed) and current is None:
+            raise
+        versions = current() if current else (exc.current,)
         tag = etag(*versions) if None not in versions else None
-        raise PreconditionFailed({"detail": str(exc), "current_etag": tag}) from exc
+        detail = str(exc) if isinstance(exc, EditConflict) else exc.detail["detail"]
+        raise PreconditionFailed({"detail": detail, "current_etag": tag}) from exc
     except IdempotencyError as exc:
         raise KeyRefused({"detail": str(exc)}) from exc
 
