@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,21 @@ def clean_key(key):
     return key
 
 
+_SHARED_READ = "SELECT * FROM perf_mgmt_idempotencykey WHERE user_id = %s AND `key` = %s LOCK IN SHARE MODE"
+
+
+def _first_request(user_id, key):
+    """
+    The key's row, once the duplicate-key check told us the first request with it committed (its insert held us
+    until then). A locking read sees it whatever this transaction's snapshot (REPEATABLE READ); a shared one, since
+    the duplicate check already holds a shared lock on it in each waiting request, and several of them asking for an
+    exclusive lock at once would deadlock one another.
+    """
+    if connection.vendor != "mysql":
+        return IdempotencyKey.objects.get(user_id=user_id, key=key)
+    return next(iter(IdempotencyKey.objects.raw(_SHARED_READ, [user_id, key])))
+
+
 def once(user, key, scope, model, make):
     """
     Run ``make()`` (which returns a ``model`` instance) once per ``user`` and ``key``; ``scope`` names the action and
@@ -58,8 +73,7 @@ def once(user, key, scope, model, make):
             with transaction.atomic():
                 row = IdempotencyKey.objects.create(user_id=user.pk, key=key, scope=scope[:96])
         except IntegrityError:
-            # The first request with this key committed (its insert held us until then): a locking read sees it.
-            row = IdempotencyKey.objects.select_for_update().get(user_id=user.pk, key=key)
+            row = _first_request(user.pk, key)
             if row.scope != scope[:96]:
                 raise IdempotencyError(_("This idempotency key was already used for another request.")) from None
             return Outcome(model._default_manager.filter(pk=row.object_id).first(), replayed=True)
