@@ -264,3 +264,30 @@ def test_a_failed_request_frees_its_key(org, cycle):
     assert not IdempotencyKey.objects.filter(key="k-retry").exists()
     retried = client.post(path, {"body": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="k-retry")
     assert retried.status_code == 201 and InterimNote.objects.filter(employee=org.alice).count() == 1
+
+
+def test_note_read_patch_and_replayed_create_query_counts_are_pinned_and_constant(org, cycle, count_queries):
+    client = client_for(org.manager.user)
+    create = url("appraisal-person-notes", pk=org.alice.pk)
+
+    def counts(number):
+        with count_queries() as created:
+            note = client.post(create, {"body": f"n{number}"}, format="json", HTTP_IDEMPOTENCY_KEY=f"k{number}")
+        with count_queries() as replayed:
+            again = client.post(create, {"body": f"n{number}"}, format="json", HTTP_IDEMPOTENCY_KEY=f"k{number}")
+        path = url("appraisal-note", pk=note.json()["id"])
+        with count_queries() as read:
+            tag = client.get(path)["ETag"]
+        with count_queries() as patched:
+            changed = client.patch(path, {"body": "changed"}, format="json", HTTP_IF_MATCH=tag)
+        assert (note.status_code, again.status_code, changed.status_code) == (201, 201, 200)
+        return len(created), len(replayed), len(read), len(patched)
+
+    before = counts(1)
+    for number in range(2, 5):
+        notes.add_note(org.manager.user, org.alice, body=f"more {number}")
+    assert counts(5) == before == NOTE_QUERIES
+
+
+#: (create with a key, the same create replayed, GET a note, PATCH it with If-Match).
+NOTE_QUERIES = (15, 17, 6, 13)

@@ -3,21 +3,12 @@ Development plans (ADR 0016): REST PATCH of a plan changes only the fields sent,
 (412 when stale); a comment, an item or an approval sent twice with one ``Idempotency-Key`` is done once.
 """
 
-from django.urls import reverse
-from rest_framework.test import APIClient
-
 from perf_mgmt_plugin.development import services
 from perf_mgmt_plugin.development.models import Plan, PlanComment, PlanItem
 
-
-def _api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
-def _url(name, **kwargs):
-    return reverse(f"perf_mgmt:api-v1:{name}", kwargs=kwargs)
+from .test_rest_api import client_for as _api
+from .test_rest_api import plans  # noqa: F401  pylint: disable=unused-import
+from .test_rest_api import url as _url
 
 
 def test_plan_patch_etag_and_if_match(org):
@@ -53,3 +44,25 @@ def test_comment_item_and_approval_once_per_key(org):
         answer = manager.post(approve, {"comment": "Go ahead"}, format="json", HTTP_IDEMPOTENCY_KEY="a-1")
         assert answer.status_code == 200, answer.content
     assert PlanComment.objects.filter(plan=plan, body__contains="Go ahead").count() == 1
+
+
+def test_plan_patch_query_count_is_pinned_and_constant(org, plans, count_queries):  # noqa: F811
+    client = _api(org.alice.user)
+    path = _url("plan", pk=plans.alice.pk)
+
+    def count(title):
+        tag = client.get(path)["ETag"]
+        with count_queries() as queries:
+            response = client.patch(path, {"title": title}, format="json", HTTP_IF_MATCH=tag)
+        assert response.status_code == 200, response.content
+        return len(queries)
+
+    before = count("one")
+    for number in range(3):
+        services.add_item(org.manager.user, plans.alice, kind="reading", title=f"Book {number}")
+        services.add_comment(org.manager.user, plans.alice, f"Note {number}")
+    assert count("two") == before == PATCH_QUERIES
+
+
+#: The caller and rules, locked read, compare-and-set, save with its history row, then the detail as GET answers it.
+PATCH_QUERIES = 18

@@ -3,23 +3,15 @@ Optimistic concurrency of an objective's edit (ADR 0016): the edit page's hidden
 someone else" notice keeping the user's input; REST ``ETag`` / ``If-Match`` (412) and PATCH of only the keys sent.
 """
 
-from rest_framework.test import APIClient
-
 from perf_mgmt_plugin.strategy.models import Objective
+from tests.development.test_rest_api import client_for as _api
+from tests.development.test_rest_api import url as api_url
 
 from .test_pages_forms import _edit_post, client_for, url
 
 
-def _api(user):
-    client = APIClient()
-    client.force_login(user)
-    return client
-
-
 def _api_url(pk):
-    from django.urls import reverse  # pylint: disable=import-outside-toplevel
-
-    return reverse("perf_mgmt:api-v1:objective", kwargs={"pk": pk})
+    return api_url("objective", pk=pk)
 
 
 def test_two_tabs_of_the_edit_page(org, strategy):
