@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import api
 from ..core.access import AccessDenied, can
+from ..core.idempotency import IdempotencyError
 from ..development import services
 from ..development.errors import DevelopmentError
 from ..development.models import Plan, PlanItem
@@ -27,11 +28,11 @@ from .access import page_requires
 from .views import _page, _render
 
 
-def _act(request, func, *args, success=""):
+def _act(request, func, *args, success="", **kwargs):
     try:
-        func(*args)
-    except (DevelopmentError, AccessDenied) as exc:
-        messages.error(request, str(exc) if isinstance(exc, DevelopmentError) else _("You may not do that."))
+        func(*args, **kwargs)
+    except (DevelopmentError, IdempotencyError, AccessDenied) as exc:
+        messages.error(request, _("You may not do that.") if isinstance(exc, AccessDenied) else str(exc))
     else:
         if success:
             messages.success(request, success)
@@ -47,7 +48,7 @@ def my_plan(request):
             Plan.objects.filter(owner=employee, status__in=Plan.OPEN_STATUSES).order_by("-period_start", "-pk").first()
         )
     if request.method == "POST" and employee is not None:
-        action = request.POST.get("action")
+        action, key = request.POST.get("action"), request.POST.get("idempotency_key", "")
         if action == "create" and plan is None:
             _act(request, services.create_plan, request.user, employee, success=_("Your draft plan is ready."))
         elif plan is not None:
@@ -57,13 +58,15 @@ def my_plan(request):
             elif action == "add":
                 fields = {k: request.POST.get(k, "") for k in ("kind", "title", "course_key")}
                 fields["course_key"] = fields["course_key"] or None
+                fields["idempotency_key"] = key
                 _act(request, lambda: services.add_item(request.user, plan, **fields), success=_("Item proposed."))
             elif action == "enrol" and item is not None:
                 _act(request, services.enrol_in_item, request.user, item, success=_("You are enrolled."))
             elif action == "done" and item is not None:
                 _act(request, services.complete_item, request.user, item, success=_("Marked done."))
             elif action == "comment":
-                _act(request, services.add_comment, request.user, plan, request.POST.get("body", ""))
+                body = request.POST.get("body", "")
+                _act(request, services.add_comment, request.user, plan, body, idempotency_key=key)
         return redirect(reverse("perf_mgmt:my-plan"))
     items = services.items_of_plan(plan) if plan else []
     context = {
@@ -104,16 +107,18 @@ def plan_review(request, pk):
         if not may_manage:
             raise PermissionDenied
         action = request.POST.get("action")
-        comment = request.POST.get("comment", "")
+        comment, key = request.POST.get("comment", ""), request.POST.get("idempotency_key", "")
         if action == "approve":
-            _act(request, services.approve_plan, request.user, plan, comment, success=_("Plan approved."))
+            done = _("Plan approved.")
+            _act(request, services.approve_plan, request.user, plan, comment, idempotency_key=key, success=done)
         elif action == "return":
             _act(request, services.return_plan, request.user, plan, comment, success=_("Sent back."))
         elif action == "approve_item":
             items = plan.items.filter(pk=request.POST.get("item") or 0)
             _act(request, services.approve_items, request.user, items, success=_("Item approved."))
         elif action == "comment":
-            _act(request, services.add_comment, request.user, plan, comment, success=_("Comment added."))
+            done = _("Comment added.")
+            _act(request, services.add_comment, request.user, plan, comment, idempotency_key=key, success=done)
         return redirect(reverse("perf_mgmt:plan-review", kwargs={"pk": plan.pk}))
     items = services.items_of_plan(plan)
     context = {

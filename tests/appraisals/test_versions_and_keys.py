@@ -20,8 +20,11 @@ from perf_mgmt_plugin.appraisals import notes, reviews
 from perf_mgmt_plugin.appraisals.models import FollowUpAction, InterimNote, Review, ReviewEvent
 from perf_mgmt_plugin.core.models import IdempotencyKey
 from perf_mgmt_plugin.core.versioning import EditConflict
+from perf_mgmt_plugin.development import services as development_services
+from perf_mgmt_plugin.development.models import PlanComment
 from tests.strategy.test_pages_forms import url as page_url
 
+from . import builders
 from .test_rest_api import _answers, client_for, url
 
 
@@ -291,3 +294,28 @@ def test_note_read_patch_and_replayed_create_query_counts_are_pinned_and_constan
 
 #: (create with a key, the same create replayed, GET a note, PATCH it with If-Match).
 NOTE_QUERIES = (15, 17, 6, 13)
+
+
+def test_a_double_sign_off_is_one_signature(org, cycle, today):
+    review = builders.add_review(builders.make_cycle(today), org.alice, stage=Review.SIGN_OFF)
+    alice = client_for(org.alice.user)
+    path = url("appraisal-review-sign-off", pk=review.pk)
+    body = {"comment": "Fair", "disagrees": False}
+    first = alice.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="sign-1")
+    again = alice.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="sign-1")
+    assert first.status_code == again.status_code == 200, again.content
+    assert ReviewEvent.objects.filter(review=review, action="signed").count() == 1
+    # Without the key the second signature is refused by the state check (never a second one).
+    refused = alice.post(path, body, format="json")
+    assert refused.status_code == 400 and "already signed" in refused.json()["detail"][0]
+
+
+def test_a_double_click_on_approve_in_the_plan_page_is_one_comment(org):
+    plan = development_services.create_plan(org.alice.user, org.alice, title="Mine")
+    development_services.propose_plan(org.alice.user, plan)
+    client = _page_client(org.manager.user)
+    path = page_url("plan-review", pk=plan.pk)
+    key = client.get(path).content.decode().split('name="idempotency_key" value="')[1][:32]
+    form = {"action": "approve", "comment": "Go ahead", "idempotency_key": key}
+    assert client.post(path, form).status_code == client.post(path, form).status_code == 302
+    assert PlanComment.objects.filter(plan=plan).count() == 1
