@@ -56,7 +56,17 @@ from .appraisal_serializers import (
     TemplateWriteSerializer,
 )
 from .base import ApiViewMixin
-from .concurrency import expected_version, guarded, idempotency_key, run_guarded, tagged
+from .concurrency import (
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    KEY_REFUSED,
+    STALE,
+    expected_version,
+    guarded,
+    idempotency_key,
+    run_guarded,
+    tagged,
+)
 from .permissions import rule_permission
 
 MANAGE = "perf_mgmt.manage_appraisals"
@@ -378,7 +388,11 @@ class SelfReviewView(_ReviewStep):
     idempotent = True
     part = 0
 
-    @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewDetailSerializer})
+    @extend_schema(
+        request=ReviewWriteSerializer,
+        parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+        responses={200: ReviewDetailSerializer, **STALE, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -393,7 +407,11 @@ class ManagerReviewView(_ReviewStep):
     idempotent = True
     part = 1
 
-    @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewDetailSerializer})
+    @extend_schema(
+        request=ReviewWriteSerializer,
+        parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+        responses={200: ReviewDetailSerializer, **STALE, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -417,7 +435,7 @@ class ShareReviewView(_ReviewStep):
 
     idempotent = True
 
-    @extend_schema(request=None, responses={200: ReviewDetailSerializer})
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_KEY], responses={200: ReviewDetailSerializer, **KEY_REFUSED})
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -455,7 +473,11 @@ class SignOffView(_ReviewStep):
     write_serializer = SignOffWriteSerializer
     idempotent = True
 
-    @extend_schema(request=SignOffWriteSerializer, responses={200: ReviewDetailSerializer})
+    @extend_schema(
+        request=SignOffWriteSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: ReviewDetailSerializer, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -508,7 +530,11 @@ class PersonNotesView(ApiViewMixin, generics.ListAPIView):
                     raise ValidationError({name: exc.detail}) from exc
         return _call(notes.notes_for, self.request.user, person, **dates)
 
-    @extend_schema(request=InterimNoteWriteSerializer, responses={201: InterimNoteSerializer})
+    @extend_schema(
+        request=InterimNoteWriteSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: InterimNoteSerializer, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         person = _person(request, pk)
         serializer = InterimNoteWriteSerializer(data=request.data)
@@ -537,7 +563,9 @@ class NoteDetailView(ApiViewMixin, APIView):
         note = self._note(request, pk)
         return tagged(Response(InterimNoteSerializer(note).data), note.version)
 
-    @extend_schema(request=InterimNoteUpdateSerializer, responses={200: InterimNoteSerializer})
+    @extend_schema(
+        request=InterimNoteUpdateSerializer, parameters=[IF_MATCH], responses={200: InterimNoteSerializer, **STALE}
+    )
     def patch(self, request, pk):
         note = self._note(request, pk)
         serializer = InterimNoteUpdateSerializer(data=request.data, partial=True)
@@ -626,7 +654,11 @@ class ReviewActionsView(ApiViewMixin, APIView):
 
     permission_classes = [rule_permission(None)]
 
-    @extend_schema(request=ActionWriteSerializer, responses={201: FollowUpActionSerializer})
+    @extend_schema(
+        request=ActionWriteSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: FollowUpActionSerializer, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         review = _review(request, pk)
         _require(request, actions.MANAGE, review)  # a refusal before any field error

@@ -14,13 +14,38 @@ Optimistic concurrency and idempotency in v1 (ADR 0016), one helper for every vi
 
 import functools
 
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 
 from ...core.idempotency import IdempotencyError, clean_key
 from ...core.versioning import EditConflict
 
 KEY_HEADER = "Idempotency-Key"
+
+
+class PreconditionFailedSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    detail = serializers.CharField()
+    current_etag = serializers.CharField(allow_null=True, help_text="The ETag now (null when it cannot be told).")
+
+
+# What the schema says about them (``extend_schema(parameters=..., responses={..., **STALE})``).
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='The ETag read (e.g. "3"): the write is refused with 412 if someone saved since. Not required.',
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    KEY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="1-64 of A-Z a-z 0-9 - _ . : -- sent again (a retry), the request is done once and answered the same.",
+)
+STALE = {412: OpenApiResponse(PreconditionFailedSerializer, description="If-Match is not the current ETag.")}
+KEY_REFUSED = {422: OpenApiResponse(description="The Idempotency-Key is malformed or was used for another request.")}
 
 
 class PreconditionFailed(APIException):

@@ -22,7 +22,16 @@ from ...development.models import Plan, PlanTemplate
 from ...openedx.backend import parse_course_key
 from ...org.models import Employee, OrgUnit, Position
 from .base import ApiViewMixin
-from .concurrency import expected_version, idempotency_key, run_guarded, tagged
+from .concurrency import (
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    KEY_REFUSED,
+    STALE,
+    expected_version,
+    idempotency_key,
+    run_guarded,
+    tagged,
+)
 from .development_serializers import (
     CommentWriteSerializer,
     CourseLearnerSerializer,
@@ -147,7 +156,7 @@ class PlanDetailView(ApiViewMixin, APIView):
     def get(self, request, pk):
         return _tagged_detail(request, pk)
 
-    @extend_schema(request=PlanUpdateSerializer, responses={200: PlanDetailSerializer})
+    @extend_schema(request=PlanUpdateSerializer, parameters=[IF_MATCH], responses={200: PlanDetailSerializer, **STALE})
     def patch(self, request, pk):
         plan = _plan(request, pk)
         serializer = PlanUpdateSerializer(data=request.data, partial=True)
@@ -166,7 +175,12 @@ class PlanActionView(ApiViewMixin, APIView):
     permission_classes = [rule_permission(None)]
     transition = None
 
-    @extend_schema(request=ReasonSerializer, responses={200: PlanDetailSerializer})
+    @extend_schema(
+        request=ReasonSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: PlanDetailSerializer, **KEY_REFUSED},
+        description="The Idempotency-Key header is honoured by approve (its comment is made once).",
+    )
     def post(self, request, pk):
         plan = _plan(request, pk)
         serializer = ReasonSerializer(data=request.data)
@@ -191,7 +205,9 @@ class PlanItemsView(ApiViewMixin, APIView):
 
     permission_classes = [rule_permission(None)]
 
-    @extend_schema(request=ItemWriteSerializer, responses={201: PlanDetailSerializer})
+    @extend_schema(
+        request=ItemWriteSerializer, parameters=[IDEMPOTENCY_KEY], responses={201: PlanDetailSerializer, **KEY_REFUSED}
+    )
     def post(self, request, pk):
         plan = _plan(request, pk)
         serializer = ItemWriteSerializer(data=request.data)
@@ -268,7 +284,11 @@ class PlanCommentsView(ApiViewMixin, generics.ListAPIView):
     def get_queryset(self):
         return _plan(self.request, self.kwargs["pk"]).comments.select_related("author").order_by("created", "pk")
 
-    @extend_schema(request=CommentWriteSerializer, responses={201: PlanCommentSerializer})
+    @extend_schema(
+        request=CommentWriteSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: PlanCommentSerializer, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         plan = _plan(request, pk)
         serializer = CommentWriteSerializer(data=request.data)

@@ -22,7 +22,7 @@ from ...strategy.errors import StrategyError
 from ...strategy.models import CheckIn, HelpRequest, Impediment, Level, Objective, Period
 from ...strategy.notifications import notifications_for
 from .base import ApiViewMixin
-from .concurrency import expected_version, run_guarded, tagged
+from .concurrency import IF_MATCH, STALE, expected_version, run_guarded, tagged
 from .permissions import rule_permission
 from .strategy_serializers import (
     BulkCascadeSerializer,
@@ -136,7 +136,9 @@ class ObjectiveDetailView(ApiViewMixin, APIView):
     def get(self, request, pk):
         return self._answer(request, pk)
 
-    @extend_schema(request=ObjectiveUpdateSerializer, responses={200: ObjectiveSerializer})
+    @extend_schema(
+        request=ObjectiveUpdateSerializer, parameters=[IF_MATCH], responses={200: ObjectiveSerializer, **STALE}
+    )
     def patch(self, request, pk):
         objective = _objective(request, pk, "perf_mgmt.change_objective")
         serializer = ObjectiveUpdateSerializer(data=request.data, partial=True)
