@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import IdempotencyKey
+from .retirement import register_retirement_step
 
 #: What a key may look like: a UUID or any token of 1-64 letters, digits, ``-``, ``_``, ``.``, ``:``.
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
@@ -106,3 +107,9 @@ def idempotent(action, model):
         return wrapper
 
     return decorate
+
+
+@register_retirement_step("idempotency_keys")
+def retire_idempotency_keys(user, retired_username=None, retired_email=None):  # pylint: disable=unused-argument
+    """A retired user's keys go (they only say which requests they sent in the last day)."""
+    IdempotencyKey.objects.filter(user_id=user.pk).delete()

@@ -11,8 +11,8 @@ class IdempotencyKey(models.Model):
     the REST ``Idempotency-Key`` header), what it was for (``scope``: the action and its target) and the record it
     made, so the same request sent again is answered with that record instead of making another. Kept a day.
 
-    .. pii: Which user sent a request with this key and the id of the record it made. Deleted with the user
-       (cascade) and purged after a day by ``purge_idempotency_keys``.
+    .. pii: Which user sent a request with this key and the id of the record it made. Deleted by the retirement
+       step ``idempotency_keys`` (and with the user), purged after a day by ``purge_idempotency_keys``.
     .. pii_types: id
     .. pii_retirement: local_api
     """

@@ -15,6 +15,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from perf_mgmt_plugin.appraisals import notes, reviews
 from perf_mgmt_plugin.appraisals.models import FollowUpAction, InterimNote, Review, ReviewEvent
@@ -319,3 +320,17 @@ def test_a_double_click_on_approve_in_the_plan_page_is_one_comment(org):
     form = {"action": "approve", "comment": "Go ahead", "idempotency_key": key}
     assert client.post(path, form).status_code == client.post(path, form).status_code == 302
     assert PlanComment.objects.filter(plan=plan).count() == 1
+
+
+def test_keys_are_purged_after_a_day_and_go_with_a_retired_user(org, cycle):
+    from perf_mgmt_plugin import api  # pylint: disable=import-outside-toplevel
+    from perf_mgmt_plugin.core import idempotency  # pylint: disable=import-outside-toplevel
+
+    notes.add_note(org.manager.user, org.alice, body="a", idempotency_key="old")
+    notes.add_note(org.manager.user, org.alice, body="b", idempotency_key="new")
+    notes.add_note(org.alice.user, org.alice, body="c", idempotency_key="hers")
+    IdempotencyKey.objects.filter(key="old").update(created=timezone.now() - datetime.timedelta(days=2))
+    assert idempotency.purge() == 1
+    assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"new", "hers"}
+    api.retire_user(org.manager.user)
+    assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"hers"}
