@@ -19,6 +19,7 @@ def test_two_tabs_of_the_edit_page(org, strategy):
     client = client_for(org.manager.user)
     page = client.get(url("objective-edit", task.pk))
     assert page.context["form"]["version"].value() == 0
+    assert '<input type="hidden" name="version" value="0"' in page.content.decode()
     first = client.post(url("objective-edit", task.pk), _edit_post(task, title="Title from tab one", version=0))
     assert first.status_code == 302
     second = client.post(url("objective-edit", task.pk), _edit_post(task, description="From tab two", version=0))
