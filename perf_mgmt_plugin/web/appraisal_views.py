@@ -38,6 +38,7 @@ from .access import page_requires
 from .appraisal_forms import (
     ActionForm,
     MeetingForm,
+    NoteEditForm,
     NoteForm,
     SignOffForm,
     SurveyForm,
@@ -425,6 +426,37 @@ def person_notes(request, pk):
         context,
         _("Interim notes on %(name)s") % {"name": person.display_name},
     )
+
+
+@page_requires()
+def note_edit(request, pk):
+    """
+    The author changes their note. The form carries the version it was read at: if someone (the author in another
+    tab) saved the note since, nothing is saved, the input stays in the form and the note as saved now is shown (409).
+    """
+    note = notes.note_for(request.user, pk)
+    if note is None:
+        raise Http404
+    if note.author_id != request.user.pk:
+        raise PermissionDenied  # the note is readable, so its existence is no secret; only its author changes it
+    initial = {"body": note.body, "tag": note.tag, "private": note.private, "version": note.version}
+    form = NoteEditForm(request.POST or None, initial=initial)
+    saved_now = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            notes.update_note(request.user, note, **form.cleaned_data)
+        except AppraisalError as exc:
+            form.add_error(None, str(exc))
+        except EditConflict as exc:
+            form.add_error(None, str(exc))
+            saved_now = form.saved_now(notes.note_for(request.user, pk))
+        else:
+            messages.success(request, _("Note saved."))
+            return redirect(reverse("perf_mgmt:person-notes", kwargs={"pk": note.employee_id}))
+    context = {"form": form, "note": note, "saved_now": saved_now}
+    title = _("Edit a note on %(name)s") % {"name": note.employee.display_name}
+    status = 200 if saved_now is None else 409
+    return _render(request, "perf_mgmt/appraisal_note_edit.html", context, title, status=status)
 
 
 @require_POST

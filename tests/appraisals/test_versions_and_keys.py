@@ -334,3 +334,42 @@ def test_keys_are_purged_after_a_day_and_go_with_a_retired_user(org, cycle):
     assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"new", "hers"}
     api.retire_user(org.manager.user)
     assert set(IdempotencyKey.objects.values_list("key", flat=True)) == {"hers"}
+
+
+def test_two_tabs_editing_a_note(org, cycle):
+    note = notes.add_note(org.manager.user, org.alice, body="first", tag=InterimNote.OBSERVATION)
+    client = _page_client(org.manager.user)
+    listing = client.get(page_url("person-notes", pk=org.alice.pk)).content.decode()
+    path = page_url("note-edit", pk=note.pk)
+    assert f'href="{path}"' in listing  # the author's own note offers "Edit"
+    page = client.get(path).content.decode()
+    assert '<input type="hidden" name="version" value="0"' in page
+    saved = client.post(path, {"body": "from tab one", "tag": "concern", "version": "0"})
+    assert saved.status_code == 302
+    stale = client.post(path, {"body": "from tab two", "tag": "idea", "version": "0"})
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "changed by someone else" in body and "from tab two</textarea>" in body and "from tab one" in body
+    assert '<input type="hidden" name="version" value="1"' in body
+    assert InterimNote.objects.get(pk=note.pk).body == "from tab one"
+    # Only the author edits; another reader gets a 403, someone who may not read it a 404.
+    assert _page_client(org.director.user).get(path).status_code == 403
+    assert _page_client(org.bob.user).get(path).status_code == 404
+
+
+def test_note_edit_page_query_count_is_pinned_and_constant(org, cycle, count_queries):
+    note = notes.add_note(org.manager.user, org.alice, body="first")
+    client = _page_client(org.manager.user)
+
+    def count():
+        with count_queries() as queries:
+            assert client.get(page_url("note-edit", pk=note.pk)).status_code == 200
+        return len(queries)
+
+    before = count()
+    for number in range(4):
+        notes.add_note(org.manager.user, org.alice, body=f"more {number}")
+    assert count() == before == NOTE_EDIT_PAGE_QUERIES
+
+
+NOTE_EDIT_PAGE_QUERIES = 8
