@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .. import api
 from ..core.access import AccessDenied, can
 from ..core.idempotency import IdempotencyError
+from ..core.versioning import EditConflict
 from ..development import services
 from ..development.errors import DevelopmentError
 from ..development.models import Plan, PlanItem
@@ -47,7 +48,12 @@ def my_plan(request):
         plan = (
             Plan.objects.filter(owner=employee, status__in=Plan.OPEN_STATUSES).order_by("-period_start", "-pk").first()
         )
-    if request.method == "POST" and employee is not None:
+    conflict = None
+    if request.method == "POST" and employee is not None and plan is not None and request.POST.get("action") == "edit":
+        conflict = _edit_plan(request, plan)
+        if conflict is None:
+            return redirect(reverse("perf_mgmt:my-plan"))
+    elif request.method == "POST" and employee is not None:
         action, key = request.POST.get("action"), request.POST.get("idempotency_key", "")
         if action == "create" and plan is None:
             _act(request, services.create_plan, request.user, employee, success=_("Your draft plan is ready."))
@@ -75,8 +81,27 @@ def my_plan(request):
         "items": items,
         "next_steps": services.next_steps(items),
         "comments": list(plan.comments.select_related("author")) if plan else [],
+        "conflict": conflict,
     }
-    return _render(request, "perf_mgmt/my_plan.html", context, _("My development plan"))
+    if conflict is not None:
+        # Someone else saved the plan since the page was rendered: theirs is shown, the user's input kept.
+        context["plan"], context["edit"] = conflict["saved"], conflict["mine"]
+    title = _("My development plan")
+    return _render(request, "perf_mgmt/my_plan.html", context, title, status=200 if conflict is None else 409)
+
+
+def _edit_plan(request, plan):
+    """
+    Save the title and goals with the version the form was rendered with; None when saved, else the conflict: the
+    plan as saved now and the user's input (to keep in the form).
+    """
+    mine = {name: request.POST.get(name, "") for name in ("title", "goals")}
+    try:
+        _act(request, services.update_plan, request.user, plan, version=request.POST.get("version"), **mine)
+    except EditConflict as exc:
+        messages.error(request, str(exc))
+        return {"saved": Plan.objects.get(pk=plan.pk), "mine": mine}
+    return None
 
 
 @page_requires("perf_mgmt.view_team_plans")

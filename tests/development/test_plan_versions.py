@@ -66,3 +66,27 @@ def test_plan_patch_query_count_is_pinned_and_constant(org, plans, count_queries
 
 #: The caller and rules, locked read, compare-and-set, save with its history row, then the detail as GET answers it.
 PATCH_QUERIES = 18
+
+
+def test_two_tabs_editing_my_plan(org):
+    from django.test import Client  # pylint: disable=import-outside-toplevel
+    from django.urls import reverse  # pylint: disable=import-outside-toplevel
+
+    plan = services.create_plan(org.alice.user, org.alice, title="Mine", goals="<p>grow</p>")
+    client = Client()
+    client.force_login(org.alice.user)
+    path = reverse("perf_mgmt:my-plan")
+    page = client.get(path).content.decode()
+    assert '<input type="hidden" name="version" value="0">' in page
+    assert (
+        client.post(path, {"action": "edit", "title": "Tab one", "goals": "<p>grow</p>", "version": "0"}).status_code
+        == 302
+    )
+    stale = client.post(path, {"action": "edit", "title": "Tab two", "goals": "mine too", "version": "0"})
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "changed by someone else" in body and 'value="Tab two"' in body and "mine too</textarea>" in body
+    assert "Tab one ·" in body  # the plan as saved now
+    assert '<input type="hidden" name="version" value="1">' in body
+    saved = Plan.objects.get(pk=plan.pk)
+    assert (saved.title, saved.goals, saved.version) == ("Tab one", "<p>grow</p>", 1)
