@@ -17,7 +17,10 @@ class IdempotencyKey(models.Model):
     .. pii_retirement: local_api
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # No foreign key constraint in the database: its check takes a shared lock on the user's row at every insert,
+    # which deadlocked with the waiting duplicates as soon as the first request locked that row (a review's
+    # ``select_for_update`` with its user). Deleting a user still deletes their keys (Django's cascade).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False)
     key = models.CharField(max_length=64)
     scope = models.CharField(max_length=96, help_text="The action and its target, e.g. note:12.")
     object_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The record the first request made.")
