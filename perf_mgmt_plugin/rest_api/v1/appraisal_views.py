@@ -381,6 +381,14 @@ class _ReviewStep(ApiViewMixin, APIView):
         return _detail(request, _review(request, pk))
 
 
+#: The schema of a save of a review part (self review, manager review): If-Match on that part, an Idempotency-Key.
+REVIEW_PART_SCHEMA = extend_schema(
+    request=ReviewWriteSerializer,
+    parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+    responses={200: ReviewDetailSerializer, **STALE, **KEY_REFUSED},
+)
+
+
 class SelfReviewView(_ReviewStep):
     """The person saves their self review (``submit`` hands it to the manager: every item rated)."""
 
@@ -388,11 +396,7 @@ class SelfReviewView(_ReviewStep):
     idempotent = True
     part = 0
 
-    @extend_schema(
-        request=ReviewWriteSerializer,
-        parameters=[IF_MATCH, IDEMPOTENCY_KEY],
-        responses={200: ReviewDetailSerializer, **STALE, **KEY_REFUSED},
-    )
+    @REVIEW_PART_SCHEMA
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -407,11 +411,7 @@ class ManagerReviewView(_ReviewStep):
     idempotent = True
     part = 1
 
-    @extend_schema(
-        request=ReviewWriteSerializer,
-        parameters=[IF_MATCH, IDEMPOTENCY_KEY],
-        responses={200: ReviewDetailSerializer, **STALE, **KEY_REFUSED},
-    )
+    @REVIEW_PART_SCHEMA
     def post(self, request, pk):
         return super().post(request, pk)
 
