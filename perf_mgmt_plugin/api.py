@@ -5,6 +5,7 @@ XBlocks, other Django apps, management commands and tasks use only these functio
 data records or the plugin's own model instances where a caller needs to render them, never raw querysets.
 """
 
+from .core import idempotency as _idempotency  # noqa: F401  registers the idempotency keys' retirement step
 from .core.access import AccessDenied, can, require  # noqa: F401
 from .core.concurrency import Busy, Conflict  # noqa: F401
 from .core.retirement import retire_user as _retire_user

@@ -28,6 +28,7 @@ from .competencies.models import (  # noqa: F401,E402
     Scale,
     ScaleLevel,
 )
+from .core.models import IdempotencyKey  # noqa: F401,E402
 from .development.models import (  # noqa: F401,E402
     Plan,
     PlanComment,

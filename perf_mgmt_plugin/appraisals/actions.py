@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from ..core.access import can, require
 from ..core.concurrency import atomic_retry, lock
+from ..core.idempotency import idempotent
 from ..core.sanitize import sanitize_html
 from ..development import services as development_services
 from ..development.errors import DevelopmentError
@@ -51,6 +52,7 @@ def _plan_for(user, employee, due_date):
 
 
 @transaction.atomic
+@idempotent("action", FollowUpAction)
 def add_action(user, review, *, title, due_date, owner=None, kind=FollowUpAction.WORK, description=""):
     """
     The person's manager (or a delegate) adds an agreed action to ``review``. A development action becomes an

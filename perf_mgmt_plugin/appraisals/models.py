@@ -259,6 +259,11 @@ class Review(models.Model):
         max_length=48, blank=True, default="", help_text=_("Which reminder that was (stage and before/after).")
     )
     created = models.DateTimeField(default=timezone.now)
+    #: Optimistic concurrency (ADR 0016): each part people write has its own version, moved on by every save of it.
+    self_version = models.PositiveIntegerField(default=0, db_default=0, help_text=_("Version of the self review."))
+    manager_version = models.PositiveIntegerField(
+        default=0, db_default=0, help_text=_("Version of the manager's review.")
+    )
 
     class Meta:
         app_label = "perf_mgmt"
@@ -439,6 +444,7 @@ class InterimNote(models.Model):
     private = models.BooleanField(default=False)
     noted_on = models.DateField(default=timezone.localdate)
     created = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=0, db_default=0, help_text=_("Optimistic concurrency (ADR 0016)."))
 
     class Meta:
         app_label = "perf_mgmt"

@@ -13,8 +13,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..core.access import AccessDenied, require
+from ..core.access import AccessDenied, can, require
+from ..core.idempotency import idempotent
 from ..core.sanitize import sanitize_html
+from ..core.versioning import claim_version
 from .errors import AppraisalError
 from .models import InterimNote
 
@@ -38,6 +40,7 @@ def _clean(*, body, tag, noted_on):
 
 
 @transaction.atomic
+@idempotent("note", InterimNote)
 def add_note(user, employee, *, body, tag=InterimNote.OBSERVATION, private=False, noted_on=None):
     """``user`` (the person, a manager or a delegate) notes something about ``employee``."""
     require(user, NOTE, employee)
@@ -53,9 +56,14 @@ def _own(user, note):
 
 
 @transaction.atomic
-def update_note(user, note, *, body=None, tag=None, private=None, noted_on=None):
-    """The author changes their note (its text, tag, privacy or date)."""
+def update_note(user, note, *, body=None, tag=None, private=None, noted_on=None, version=None):
+    """
+    The author changes their note (its text, tag, privacy or date): only what is given changes. ``version``: the
+    one the author read -- a newer one is an ``EditConflict`` and nothing is saved.
+    """
     _own(user, note)
+    note = InterimNote.objects.select_for_update().get(pk=note.pk)
+    claim_version(note, version)
     body, tag, noted_on = _clean(
         body=note.body if body is None else body,
         tag=note.tag if tag is None else tag,
@@ -64,7 +72,7 @@ def update_note(user, note, *, body=None, tag=None, private=None, noted_on=None)
     note.body, note.tag, note.noted_on = body, tag, noted_on
     if private is not None:
         note.private = bool(private)
-    note.save(update_fields=["body", "tag", "noted_on", "private"])
+    note.save(update_fields=["body", "tag", "noted_on", "private", "version"])
     return note
 
 
@@ -78,6 +86,14 @@ def delete_note(user, note):
 def readable_q(user):
     """A ``Q`` on InterimNote: shared notes, and private ones the user wrote."""
     return Q(private=False) | Q(author_id=user.pk)
+
+
+def note_for(user, pk):
+    """The note ``pk`` if ``user`` may read it (as in :func:`notes_for`), else None."""
+    note = InterimNote.objects.filter(readable_q(user), pk=pk).select_related("author", "employee__user").first()
+    if note is None or not can(user, NOTE, note.employee):
+        return None
+    return note
 
 
 def notes_for(user, employee, start=None, end=None):

@@ -29,7 +29,9 @@ from django.utils.translation import gettext as _
 from ..competencies import services as competency_services
 from ..competencies.models import Assessment, ScaleLevel
 from ..core.access import can, require
+from ..core.idempotency import idempotent
 from ..core.sanitize import sanitize_html
+from ..core.versioning import claim_version
 from ..org.access import access_context, visible_employees_q
 from ..org.models import Employee
 from . import evidence as evidence_module
@@ -375,10 +377,21 @@ def _hand_over(user, review, items, side, *, to_stage, action):
     _move(review, to_stage, user, action)
 
 
+def _save_or_submit(side):
+    """The idempotency scope of a side's save: a save and a submit are different requests."""
+    return lambda kwargs: f"review-{side}-{'submit' if kwargs.get('submit') else 'save'}"
+
+
 @transaction.atomic
-def save_self_review(user, review, *, summary=None, items=None, submit=False):
-    """The person saves their self review; ``submit`` hands it to the manager (all rated, required answered)."""
+@idempotent(_save_or_submit("self"), Review)
+def save_self_review(user, review, *, summary=None, items=None, submit=False, version=None):
+    """
+    The person saves their self review; ``submit`` hands it to the manager (all rated, required answered).
+    ``version``: the ``self_version`` the person read -- a newer one is an ``EditConflict`` and nothing is saved.
+    Once per ``idempotency_key`` (a double click answers with the first request's review).
+    """
     review = _begin(user, WRITE_SELF, review, Review.SELF_REVIEW)
+    claim_version(review, version, "self_version")
     all_items = _apply_items(review, items, "self")
     if summary is not None:
         review.self_summary = sanitize_html(summary)
@@ -390,12 +403,16 @@ def save_self_review(user, review, *, summary=None, items=None, submit=False):
 
 
 @transaction.atomic
-def save_manager_review(user, review, *, summary=None, items=None, submit=False):
+@idempotent(_save_or_submit("manager"), Review)
+def save_manager_review(user, review, *, summary=None, items=None, submit=False, version=None):
     """
     The manager saves their private draft (while the self review is under way too). ``submit`` checks it is
-    complete and records that it is ready (audited); sharing is :func:`share_review`.
+    complete and records that it is ready (audited); sharing is :func:`share_review`. ``version``: the
+    ``manager_version`` the manager read -- a newer one is an ``EditConflict`` and nothing is saved. Once per
+    ``idempotency_key``.
     """
     review = _begin(user, WRITE_MANAGER, review, Review.SELF_REVIEW, Review.MANAGER_REVIEW)
+    claim_version(review, version, "manager_version")
     all_items = _apply_items(review, items, "manager")
     if summary is not None:
         review.manager_summary = sanitize_html(summary)
@@ -420,6 +437,7 @@ def request_coaching(user, review):
 
 
 @transaction.atomic
+@idempotent("review-share", Review)
 def share_review(user, review, today=None):
     """
     The manager shares the review with the person: every rated item rated; the coach's feedback first when a coach
@@ -483,6 +501,7 @@ def confirm_attendance(user, review):
 
 
 @transaction.atomic
+@idempotent("review-sign-off", Review)
 def sign_off(user, review, *, comment="", disagrees=False, disagreement=""):
     """
     The person or the manager signs. The person may comment and record disagreement (which needs its text); the

@@ -153,7 +153,8 @@ class Plan(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now)
     updated = models.DateTimeField(default=timezone.now)
-    history = HistoricalRecords(app="perf_mgmt", bases=[PlanHistory], excluded_fields=["updated"])
+    version = models.PositiveIntegerField(default=0, db_default=0, help_text=_("Optimistic concurrency (ADR 0016)."))
+    history = HistoricalRecords(app="perf_mgmt", bases=[PlanHistory], excluded_fields=["updated", "version"])
 
     class Meta:
         app_label = "perf_mgmt"

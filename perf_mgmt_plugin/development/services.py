@@ -22,8 +22,10 @@ from ..competencies.models import CourseCompetencyLink, CourseRecommendation
 from ..core import enrolment
 from ..core.access import AccessDenied, can, require
 from ..core.concurrency import atomic_retry, lock, lock_rows
+from ..core.idempotency import idempotent
 from ..core.paths import subtree_q
 from ..core.sanitize import sanitize_html
+from ..core.versioning import claim_version
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
 from ..org.access import hr_employees_q, team_q, visible_employees_q
@@ -138,10 +140,14 @@ def create_plan(actor, owner, *, title="", period_start=None, period_end=None, g
 
 
 @atomic_retry
-def update_plan(actor, plan, **fields):
-    """The owner edits title, period and goals (sanitised) while the plan is open; managers may too."""
-    lock(plan, fields=PLAN_STATE)
+def update_plan(actor, plan, version=None, **fields):
+    """
+    The owner edits title, period and goals (sanitised) while the plan is open; managers may too. Only the fields
+    given change. ``version``: the one the editor read -- a newer one is an ``EditConflict`` and nothing is saved.
+    """
     _actor_role(actor, plan.owner)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    claim_version(plan, version)
     if plan.status not in Plan.OPEN_STATUSES:
         raise DevelopmentError(_("This plan is closed."))
     allowed = {"title", "period_start", "period_end", "goals"}
@@ -174,6 +180,7 @@ def propose_plan(actor, plan):
 
 
 @atomic_retry
+@idempotent("plan-approve", Plan)
 def approve_plan(actor, plan, comment=""):
     """
     A manager approves a proposed (or draft) plan: it becomes ``active`` and its proposed items ``approved``
@@ -227,6 +234,7 @@ def set_plan_status(actor, plan, status):
 
 
 @atomic_retry
+@idempotent("plan-comment", PlanComment)
 def add_comment(actor, plan, body, item=None):
     """The owner or a manager comments on the plan (or one item). Sanitised."""
     if not (can(actor, OWN, plan.owner) or can(actor, MANAGE, plan.owner)):
@@ -256,6 +264,7 @@ def _target_levels(pairs):
 
 
 @atomic_retry
+@idempotent("plan-item", PlanItem)
 def add_item(actor, plan, *, source=None, source_ref="", **fields):
     """
     Add an item to ``plan``. The person's own items are ``proposed`` (source ``self``) and wait for approval; a

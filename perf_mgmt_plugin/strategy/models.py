@@ -150,6 +150,11 @@ class Objective(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        help_text=_("Optimistic concurrency (ADR 0016): moved on by every edit of the definition."),
+    )
 
     class Meta:
         app_label = "perf_mgmt"

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from ..core.bulk import bulk_insert, bulk_set
 from ..core.concurrency import atomic_retry, lock_rows
 from ..core.paths import PathError, child_path, decode_path, subtree_q
 from ..core.sanitize import sanitize_html
+from ..core.versioning import claim_version
 from ..org.access import visible_employees_q
 from ..org.models import Employee
 from . import rollup
@@ -197,10 +198,14 @@ def create_objective(actor, *, title, period, parent=None, level=None, milestone
 
 
 @atomic_retry
-def update_objective(actor, objective, refresh=True, **changes):
-    """Edit an objective's definition (not its progress: :func:`record_progress`)."""
+def update_objective(actor, objective, refresh=True, version=None, **changes):
+    """
+    Edit an objective's definition (not its progress: :func:`record_progress`). ``version``: the one the editor
+    read -- a newer one is an ``EditConflict`` and nothing is saved.
+    """
     rollup.lock_path(objective)
     require(actor, "perf_mgmt.change_objective", objective)
+    claim_version(objective, version)
     unknown = set(changes) - set(EDITABLE_FIELDS) - {"parent"}
     if unknown:
         raise StrategyError(_("These fields cannot be changed: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
@@ -440,20 +445,24 @@ def cascade_goal(actor, parent, *, title, owners=None, org_unit=None, level=None
 
 
 @atomic_retry
-def apply_template_edits(actor, template, **changes):
+def apply_template_edits(actor, template, version=None, **changes):
     """
     Edit a cascaded goal (``template``: the first copy of a bulk cascade) and every copy of its group in one
     UPDATE; then the figures of the copies and their shared parent's line are recomputed (the copies' own measures
-    may have changed, so the roll-up of their period is redone set-based).
+    may have changed, so the roll-up of their period is redone set-based). ``version`` is checked on ``template``;
+    every copy's version moves on.
     """
     rollup.lock_path(template)
     require(actor, "perf_mgmt.change_objective", template)
+    if version is not None:
+        claim_version(template, version)
     unknown = set(changes) - set(CASCADED_FIELDS)
     if unknown:
         raise StrategyError(_("These fields cannot be applied to copies: %(f)s") % {"f": ", ".join(sorted(unknown))})
     if "description" in changes:
         changes["description"] = sanitize_html(changes["description"])
-    count = Objective.objects.filter(template_id=template.template_id or template.pk, active=True).update(**changes)
+    group = Objective.objects.filter(template_id=template.template_id or template.pk, active=True)
+    count = group.update(**changes, version=F("version") + 1)
     if {"measure", "start_value", "target_value", "due_date", "start_date", "weight"} & set(changes):
         rollup.recompute_all(period_ids=[template.period_id])
     return count

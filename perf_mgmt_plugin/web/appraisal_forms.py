@@ -142,6 +142,18 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class NoteEditForm(NoteForm):
+    """A change to one's own note, with the version it was read at (ADR 0016)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def saved_now(self, note):
+        """After a conflict: the note as saved now, and the form set to its version (saving again replaces it)."""
+        self.data = self.data.copy()
+        self.data["version"] = note.version
+        return note
+
+
 class ActionForm(forms.Form):
     """A follow-up action of a review."""
 

@@ -13,6 +13,8 @@ nothing; an action the user may not take on a review they can see is a 403. Cons
 tests/appraisals/test_pages.py).
 """
 
+from dataclasses import dataclass, field
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -28,12 +30,15 @@ from ..appraisals import actions, coaching, cycles, notes, reviews, survey
 from ..appraisals.errors import AppraisalError
 from ..appraisals.models import Cycle, FollowUpAction, Review
 from ..core.access import AccessDenied, can
+from ..core.idempotency import IdempotencyError
+from ..core.versioning import EditConflict
 from ..org.access import access_context, team_q
 from ..org.models import Employee
 from .access import page_requires
 from .appraisal_forms import (
     ActionForm,
     MeetingForm,
+    NoteEditForm,
     NoteForm,
     SignOffForm,
     SurveyForm,
@@ -43,6 +48,38 @@ from .appraisal_forms import (
 from .views import _page, _render
 
 REVIEW_RELATED = ("cycle", "employee__user", "employee__org_unit", "manager__user")
+#: The hidden field of create and submit forms (``{% idempotency_field %}``): one key per form render.
+IDEMPOTENCY_FIELD = "idempotency_key"
+
+
+@dataclass
+class Conflict:
+    """
+    A save of one side of a review refused because someone else saved that side since the page was rendered: the
+    user's input (``summary``, ``ratings``) to put back in the form, and what is saved now (``theirs``).
+    """
+
+    side: str
+    summary: str
+    ratings: dict
+    theirs: list = field(default_factory=list)
+    their_summary: str = ""
+
+    def keep_input(self, detail):
+        """Note the values saved now, then put the user's input back in the (never saved) objects of the form."""
+        review = detail.review
+        self.their_summary = getattr(review, f"{self.side}_summary")
+        for row in detail.items:
+            item = row.item
+            level = row.self_level if self.side == "self" else row.manager_level
+            self.theirs.append((item.title, level, getattr(item, f"{self.side}_comment")))
+            mine = self.ratings.get(item.pk)
+            if mine is not None:
+                rating = mine.get("rating")
+                setattr(item, f"{self.side}_rating", rating if isinstance(rating, int) else None)
+                setattr(item, f"{self.side}_comment", mine.get("comment", ""))
+        setattr(review, f"{self.side}_summary", self.summary)
+        return self
 
 
 def _try(request, func, *args, success="", **kwargs):
@@ -52,7 +89,7 @@ def _try(request, func, *args, success="", **kwargs):
     """
     try:
         func(*args, **kwargs)
-    except AppraisalError as exc:
+    except (AppraisalError, IdempotencyError) as exc:
         messages.error(request, str(exc))
         return False
     except AccessDenied as exc:
@@ -127,39 +164,51 @@ def _review_context(request, review, detail):
     }
 
 
+def _save_side(request, review, detail, side, submit, success):
+    """
+    Save one side of the review with the version the form was rendered with. Someone else saved it since (another
+    tab, a delegate): nothing is saved and the :class:`Conflict` is returned, for the page to show it with the
+    user's input kept.
+    """
+    post = request.POST
+    save = reviews.save_self_review if side == "self" else reviews.save_manager_review
+    ratings = ratings_from_post(post, [row.item for row in detail.items], side)
+    summary = post.get(f"{side}_summary", "")
+    try:
+        _try(
+            request,
+            save,
+            request.user,
+            review,
+            summary=summary,
+            items=ratings,
+            submit=submit,
+            version=post.get(f"{side}_version"),
+            idempotency_key=post.get(IDEMPOTENCY_FIELD, ""),
+            success=success,
+        )
+    except EditConflict:
+        return Conflict(side=side, summary=summary, ratings=ratings)
+    return None
+
+
 def _review_post(request, review, detail):
-    """The actions posted from a review page, each through its domain function."""
+    """The actions posted from a review page, each through its domain function; a :class:`Conflict` or None."""
     user, post = request.user, request.POST
     action = post.get("action", "")
-    items = [row.item for row in detail.items]
+    key = post.get(IDEMPOTENCY_FIELD, "")
     if action in ("self_save", "self_submit"):
-        _try(
-            request,
-            reviews.save_self_review,
-            user,
-            review,
-            summary=post.get("self_summary", ""),
-            items=ratings_from_post(post, items, "self"),
-            submit=action == "self_submit",
-            success=_("Your self review is submitted.") if action == "self_submit" else _("Your draft is saved."),
-        )
-    elif action in ("manager_save", "manager_submit"):
-        _try(
-            request,
-            reviews.save_manager_review,
-            user,
-            review,
-            summary=post.get("manager_summary", ""),
-            items=ratings_from_post(post, items, "manager"),
-            submit=action == "manager_submit",
-            success=_("Your review is saved."),
-        )
+        submit = action == "self_submit"
+        success = _("Your self review is submitted.") if submit else _("Your draft is saved.")
+        return _save_side(request, review, detail, "self", submit, success)
+    if action in ("manager_save", "manager_submit"):
+        return _save_side(request, review, detail, "manager", action == "manager_submit", _("Your review is saved."))
     elif action == "request_coaching":
         _try(request, reviews.request_coaching, user, review, success=_("Your coach is asked to read the draft."))
     elif action == "coaching_feedback":
         _try(request, coaching.add_feedback, user, review, post.get("body", ""), success=_("Feedback sent."))
     elif action == "share":
-        _try(request, reviews.share_review, user, review, success=_("The review is shared."))
+        _try(request, reviews.share_review, user, review, idempotency_key=key, success=_("The review is shared."))
     elif action == "schedule":
         form = MeetingForm(post)
         if not form.is_valid():
@@ -173,13 +222,15 @@ def _review_post(request, review, detail):
         if not form.is_valid():
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         else:
-            _try(request, reviews.sign_off, user, review, **form.cleaned_data, success=_("You signed the review."))
+            done = _("You signed the review.")
+            _try(request, reviews.sign_off, user, review, **form.cleaned_data, idempotency_key=key, success=done)
     elif action == "add_action":
         form = ActionForm(review, post)
         if not form.is_valid():
             messages.error(request, _("Give the action's title, kind and due date."))
         else:
-            _try(request, actions.add_action, user, review, **form.action_kwargs(), success=_("Action added."))
+            kwargs = {**form.action_kwargs(), "idempotency_key": key}
+            _try(request, actions.add_action, user, review, **kwargs, success=_("Action added."))
     elif action in ("action_done", "action_cancel"):
         act = FollowUpAction.objects.filter(review=review, pk=post.get("item") or 0).first()
         if act is None:
@@ -200,6 +251,7 @@ def _review_post(request, review, detail):
         _add_note(request, review.employee)
     else:
         messages.error(request, _("Nothing to save."))
+    return None
 
 
 def _add_note(request, employee):
@@ -207,14 +259,29 @@ def _add_note(request, employee):
     if not form.is_valid():
         messages.error(request, _("Write the note and choose its tag."))
         return False
-    return _try(request, notes.add_note, request.user, employee, **form.cleaned_data, success=_("Note added."))
+    key = request.POST.get(IDEMPOTENCY_FIELD, "")
+    return _try(
+        request,
+        notes.add_note,
+        request.user,
+        employee,
+        **form.cleaned_data,
+        idempotency_key=key,
+        success=_("Note added."),
+    )
 
 
 def _render_review(request, review, template, title, extra=None):
     detail = reviews.review_detail(request.user, review)
     if request.method == "POST":
-        _review_post(request, review, detail)
-        return None
+        conflict = _review_post(request, review, detail)
+        if conflict is None:
+            return None
+        # Someone else saved this side since the page was rendered: show theirs, keep the user's input in the form.
+        detail = reviews.review_detail(request.user, review)
+        context = {**_review_context(request, detail.review, detail), **(extra or {})}
+        context["conflict"] = conflict.keep_input(detail)
+        return _render(request, template, context, title, status=409)
     context = {**_review_context(request, review, detail), **(extra or {})}
     return _render(request, template, context, title)
 
@@ -250,12 +317,14 @@ def my_reviews(request):
             .order_by("-cycle__start", "-pk")
         )
     current = next((r for r in own if r.cycle.status == Cycle.ACTIVE), None)
+    conflict = None
     if request.method == "POST" and employee is not None:
         if request.POST.get("action") == "note":
             _add_note(request, employee)
         elif current is not None:
-            _review_post(request, current, reviews.review_detail(request.user, current))
-        return redirect(reverse("perf_mgmt:my-reviews"))
+            conflict = _review_post(request, current, reviews.review_detail(request.user, current))
+        if conflict is None:
+            return redirect(reverse("perf_mgmt:my-reviews"))
     context = {
         "employee": employee,
         "current": current,
@@ -265,8 +334,13 @@ def my_reviews(request):
         "surveys": list(survey.pending_surveys(request.user)),
     }
     if current is not None:
-        context.update(_review_context(request, current, reviews.review_detail(request.user, current)))
-    return _render(request, "perf_mgmt/appraisal_my_reviews.html", context, _("My reviews"))
+        detail = reviews.review_detail(request.user, current)
+        context.update(_review_context(request, detail.review, detail))
+        if conflict is not None:
+            # Someone else saved the self review since (another tab): theirs shown, the user's input kept.
+            context["conflict"] = conflict.keep_input(detail)
+    status = 200 if conflict is None else 409
+    return _render(request, "perf_mgmt/appraisal_my_reviews.html", context, _("My reviews"), status=status)
 
 
 @page_requires()
@@ -352,6 +426,37 @@ def person_notes(request, pk):
         context,
         _("Interim notes on %(name)s") % {"name": person.display_name},
     )
+
+
+@page_requires()
+def note_edit(request, pk):
+    """
+    The author changes their note. The form carries the version it was read at: if someone (the author in another
+    tab) saved the note since, nothing is saved, the input stays in the form and the note as saved now is shown (409).
+    """
+    note = notes.note_for(request.user, pk)
+    if note is None:
+        raise Http404
+    if note.author_id != request.user.pk:
+        raise PermissionDenied  # the note is readable, so its existence is no secret; only its author changes it
+    initial = {"body": note.body, "tag": note.tag, "private": note.private, "version": note.version}
+    form = NoteEditForm(request.POST or None, initial=initial)
+    saved_now = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            notes.update_note(request.user, note, **form.cleaned_data)
+        except AppraisalError as exc:
+            form.add_error(None, str(exc))
+        except EditConflict as exc:
+            form.add_error(None, str(exc))
+            saved_now = form.saved_now(notes.note_for(request.user, pk))
+        else:
+            messages.success(request, _("Note saved."))
+            return redirect(reverse("perf_mgmt:person-notes", kwargs={"pk": note.employee_id}))
+    context = {"form": form, "note": note, "saved_now": saved_now}
+    title = _("Edit a note on %(name)s") % {"name": note.employee.display_name}
+    status = 200 if saved_now is None else 409
+    return _render(request, "perf_mgmt/appraisal_note_edit.html", context, title, status=status)
 
 
 @require_POST

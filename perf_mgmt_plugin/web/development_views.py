@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from .. import api
 from ..core import csv_export
 from ..core.access import AccessDenied, can
+from ..core.idempotency import IdempotencyError
+from ..core.versioning import EditConflict
 from ..development import services
 from ..development.errors import DevelopmentError
 from ..development.models import Plan, PlanItem
@@ -27,11 +29,11 @@ from .access import page_requires
 from .views import _page, _render
 
 
-def _act(request, func, *args, success=""):
+def _act(request, func, *args, success="", **kwargs):
     try:
-        func(*args)
-    except (DevelopmentError, AccessDenied) as exc:
-        messages.error(request, str(exc) if isinstance(exc, DevelopmentError) else _("You may not do that."))
+        func(*args, **kwargs)
+    except (DevelopmentError, IdempotencyError, AccessDenied) as exc:
+        messages.error(request, _("You may not do that.") if isinstance(exc, AccessDenied) else str(exc))
     else:
         if success:
             messages.success(request, success)
@@ -46,8 +48,13 @@ def my_plan(request):
         plan = (
             Plan.objects.filter(owner=employee, status__in=Plan.OPEN_STATUSES).order_by("-period_start", "-pk").first()
         )
-    if request.method == "POST" and employee is not None:
-        action = request.POST.get("action")
+    conflict = None
+    if request.method == "POST" and employee is not None and plan is not None and request.POST.get("action") == "edit":
+        conflict = _edit_plan(request, plan)
+        if conflict is None:
+            return redirect(reverse("perf_mgmt:my-plan"))
+    elif request.method == "POST" and employee is not None:
+        action, key = request.POST.get("action"), request.POST.get("idempotency_key", "")
         if action == "create" and plan is None:
             _act(request, services.create_plan, request.user, employee, success=_("Your draft plan is ready."))
         elif plan is not None:
@@ -57,13 +64,15 @@ def my_plan(request):
             elif action == "add":
                 fields = {k: request.POST.get(k, "") for k in ("kind", "title", "course_key")}
                 fields["course_key"] = fields["course_key"] or None
+                fields["idempotency_key"] = key
                 _act(request, lambda: services.add_item(request.user, plan, **fields), success=_("Item proposed."))
             elif action == "enrol" and item is not None:
                 _act(request, services.enrol_in_item, request.user, item, success=_("You are enrolled."))
             elif action == "done" and item is not None:
                 _act(request, services.complete_item, request.user, item, success=_("Marked done."))
             elif action == "comment":
-                _act(request, services.add_comment, request.user, plan, request.POST.get("body", ""))
+                body = request.POST.get("body", "")
+                _act(request, services.add_comment, request.user, plan, body, idempotency_key=key)
         return redirect(reverse("perf_mgmt:my-plan"))
     items = services.items_of_plan(plan) if plan else []
     context = {
@@ -72,8 +81,27 @@ def my_plan(request):
         "items": items,
         "next_steps": services.next_steps(items),
         "comments": list(plan.comments.select_related("author")) if plan else [],
+        "conflict": conflict,
     }
-    return _render(request, "perf_mgmt/my_plan.html", context, _("My development plan"))
+    if conflict is not None:
+        # Someone else saved the plan since the page was rendered: theirs is shown, the user's input kept.
+        context["plan"], context["edit"] = conflict["saved"], conflict["mine"]
+    title = _("My development plan")
+    return _render(request, "perf_mgmt/my_plan.html", context, title, status=200 if conflict is None else 409)
+
+
+def _edit_plan(request, plan):
+    """
+    Save the title and goals with the version the form was rendered with; None when saved, else the conflict: the
+    plan as saved now and the user's input (to keep in the form).
+    """
+    mine = {name: request.POST.get(name, "") for name in ("title", "goals")}
+    try:
+        _act(request, services.update_plan, request.user, plan, version=request.POST.get("version"), **mine)
+    except EditConflict as exc:
+        messages.error(request, str(exc))
+        return {"saved": Plan.objects.get(pk=plan.pk), "mine": mine}
+    return None
 
 
 @page_requires("perf_mgmt.view_team_plans")
@@ -104,16 +132,18 @@ def plan_review(request, pk):
         if not may_manage:
             raise PermissionDenied
         action = request.POST.get("action")
-        comment = request.POST.get("comment", "")
+        comment, key = request.POST.get("comment", ""), request.POST.get("idempotency_key", "")
         if action == "approve":
-            _act(request, services.approve_plan, request.user, plan, comment, success=_("Plan approved."))
+            done = _("Plan approved.")
+            _act(request, services.approve_plan, request.user, plan, comment, idempotency_key=key, success=done)
         elif action == "return":
             _act(request, services.return_plan, request.user, plan, comment, success=_("Sent back."))
         elif action == "approve_item":
             items = plan.items.filter(pk=request.POST.get("item") or 0)
             _act(request, services.approve_items, request.user, items, success=_("Item approved."))
         elif action == "comment":
-            _act(request, services.add_comment, request.user, plan, comment, success=_("Comment added."))
+            done = _("Comment added.")
+            _act(request, services.add_comment, request.user, plan, comment, idempotency_key=key, success=done)
         return redirect(reverse("perf_mgmt:plan-review", kwargs={"pk": plan.pk}))
     items = services.items_of_plan(plan)
     context = {

@@ -136,11 +136,14 @@ class ObjectiveForm(MeasureMixin, forms.Form):
         help_text=gettext_lazy("A course that supports it, e.g. course-v1:Org+Course+Run."),
     )
     apply_to_copies = forms.BooleanField(required=False)
+    #: The version of the objective the form was rendered with (ADR 0016): a newer one means someone else saved.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, user, *args, parent=None, instance=None, copies=0, **kwargs):
         self.parent, self.instance, self.copies = parent, instance, copies
         if instance is not None:
-            kwargs.setdefault("initial", {}).update(
+            kwargs.setdefault("initial", {})["version"] = instance.version
+            kwargs["initial"].update(
                 {
                     name: getattr(instance, name)
                     for name in (
@@ -176,7 +179,9 @@ class ObjectiveForm(MeasureMixin, forms.Form):
             # Children live in the period of what they serve; an objective keeps its period.
             fields["period"].disabled = True
             fields["period"].help_text = _("The period of the objective it serves.")
-        if instance is not None:
+        if instance is None:
+            del fields["version"]
+        else:
             del fields["milestones"]
             fields["due_date"].required = True
             fields["due_date"].help_text = ""
@@ -235,6 +240,20 @@ class ObjectiveForm(MeasureMixin, forms.Form):
         instance = self.instance
         changes = {name: value for name, value in self._values().items() if getattr(instance, name) != value}
         return changes
+
+    def saved_now(self, current):
+        """
+        After a conflict: ``(label, value saved now)`` of each field whose saved value differs from the user's
+        input, and the form set to the saved version (submitting again replaces theirs, knowingly).
+        """
+        rows = [
+            (self.fields[name].label, getattr(current, name))
+            for name, value in self._values().items()
+            if getattr(current, name) != value
+        ]
+        self.data = self.data.copy()
+        self.data["version"] = current.version
+        return rows
 
 
 class CascadeForm(MeasureMixin, forms.Form):

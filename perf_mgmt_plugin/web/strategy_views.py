@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from ..appraisals.models import InterimNote
 from ..core.access import AccessDenied, can
+from ..core.versioning import EditConflict
 from ..org.access import access_context
 from ..org.models import Employee
 from ..org.services import reports_of
@@ -284,8 +285,8 @@ def _require(request, permission, objective=None):
         raise PermissionDenied
 
 
-def _form_page(request, form, title, **context):
-    return _render(request, "perf_mgmt/strategy_objective_form.html", {"form": form, **context}, title)
+def _form_page(request, form, title, status=200, **context):
+    return _render(request, "perf_mgmt/strategy_objective_form.html", {"form": form, **context}, title, status=status)
 
 
 @page_requires()
@@ -313,7 +314,7 @@ def objective_edit(request, pk):
     """Edit an objective; a cascaded goal offers to apply the change to the other copies of its group."""
     objective = _objective(request, pk)
     _require(request, "perf_mgmt.change_objective", objective)
-    copies = 0
+    copies, conflict = 0, None
     if objective.template_id:
         copies = Objective.objects.filter(template_id=objective.template_id, active=True).exclude(pk=pk).count()
     form = ObjectiveForm(request.user, request.POST or None, instance=objective, copies=copies)
@@ -323,10 +324,15 @@ def objective_edit(request, pk):
                 request.user,
                 objective,
                 apply_to_copies=form.cleaned_data.get("apply_to_copies", False),
+                version=form.cleaned_data.get("version"),
                 **form.changes(),
             )
         except StrategyError as exc:
             form.add_error(None, str(exc))
+        except EditConflict as exc:
+            # Someone else saved it since the form was rendered: nothing saved, the input kept, theirs shown.
+            form.add_error(None, str(exc))
+            conflict = form.saved_now(Objective.objects.get(pk=pk))
         except AccessDenied as exc:
             raise PermissionDenied from exc
         else:
@@ -341,6 +347,8 @@ def objective_edit(request, pk):
         _("Edit %(title)s") % {"title": objective.title},
         objective=objective,
         submit=_("Save the changes"),
+        conflict=conflict,
+        status=200 if conflict is None else 409,
     )
 
 

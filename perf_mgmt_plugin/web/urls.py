@@ -56,6 +56,7 @@ urlpatterns = [
     path("reviews/<int:pk>/", appraisal_views.review_page, name="appraisal-review"),
     path("reviews/survey/<int:pk>/", appraisal_views.survey_page, name="appraisal-survey"),
     path("people/<int:pk>/notes/", appraisal_views.person_notes, name="person-notes"),
+    path("notes/<int:pk>/edit/", appraisal_views.note_edit, name="note-edit"),
     path("team/notes/", appraisal_views.quick_note, name="quick-note"),
     path("review-cycles/", appraisal_cycle_views.cycle_list, name="appraisal-cycles"),
     path("review-templates/", appraisal_template_views.template_list, name="appraisal-templates"),

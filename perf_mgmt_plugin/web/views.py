@@ -21,8 +21,8 @@ from .nav import nav_context
 EMPLOYEE_RELATED = ("user", "position", "org_unit", "manager__user")
 
 
-def _render(request, template, context, title):
-    return render(request, template, {**nav_context(request), **context, "page_title": title})
+def _render(request, template, context, title, status=200):
+    return render(request, template, {**nav_context(request), **context, "page_title": title}, status=status)
 
 
 def _page(request, qs):

@@ -172,8 +172,10 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class RatingWriteSerializer(serializers.Serializer):  # pylint: disable=abstract-method
-    rating = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    """One item's side: only the keys sent change (no default here: a missing key must not blank what is saved)."""
+
+    rating = serializers.IntegerField(required=False, allow_null=True, min_value=0, help_text="null clears it.")
+    comment = serializers.CharField(required=False, allow_blank=True)
 
 
 class ReviewWriteSerializer(serializers.Serializer):  # pylint: disable=abstract-method
@@ -229,6 +231,15 @@ class InterimNoteWriteSerializer(serializers.Serializer):  # pylint: disable=abs
     tag = serializers.ChoiceField(InterimNote.TAG_CHOICES, required=False, default=InterimNote.OBSERVATION)
     private = serializers.BooleanField(required=False, default=False)
     noted_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class InterimNoteUpdateSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A change to a note (PATCH): only the fields sent change."""
+
+    body = serializers.CharField(required=False)
+    tag = serializers.ChoiceField(InterimNote.TAG_CHOICES, required=False)
+    private = serializers.BooleanField(required=False)
+    noted_on = serializers.DateField(required=False)
 
 
 # Coaching

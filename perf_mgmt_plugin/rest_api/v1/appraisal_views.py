@@ -36,6 +36,7 @@ from .appraisal_serializers import (
     FeedbackWriteSerializer,
     FollowUpActionSerializer,
     InterimNoteSerializer,
+    InterimNoteUpdateSerializer,
     InterimNoteWriteSerializer,
     LaunchProgressSerializer,
     MeetingWriteSerializer,
@@ -55,14 +56,26 @@ from .appraisal_serializers import (
     TemplateWriteSerializer,
 )
 from .base import ApiViewMixin
+from .concurrency import (
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    KEY_REFUSED,
+    STALE,
+    expected_version,
+    guarded,
+    idempotency_key,
+    run_guarded,
+    tagged,
+)
 from .permissions import rule_permission
 
 MANAGE = "perf_mgmt.manage_appraisals"
 REPORTS = "perf_mgmt.view_appraisal_reports"
 
 
+@run_guarded
 def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403."""
+    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412, a reused key 422)."""
     try:
         return func(*args, **kwargs)
     except AppraisalError as exc:
@@ -300,9 +313,15 @@ def _review(request, pk):
 
 
 def _detail(request, review):
+    """The review as the caller may see it, with its ``ETag`` (self review version, manager review version)."""
     detail = _call(reviews.review_detail, request.user, review)
     may = {name: can(request.user, permission, detail.review) for name, permission in MAY.items()}
-    return ReviewDetailSerializer(detail, context={"may": may}).data
+    response = Response(ReviewDetailSerializer(detail, context={"may": may}).data)
+    return tagged(response, detail.review.self_version, detail.review.manager_version)
+
+
+def _review_versions(pk):
+    return tuple(Review.objects.filter(pk=pk).values_list("self_version", "manager_version").first() or (None, None))
 
 
 class ReviewListView(ApiViewMixin, generics.ListAPIView):
@@ -340,7 +359,7 @@ class ReviewDetailView(ApiViewMixin, APIView):
 
     @extend_schema(responses={200: ReviewDetailSerializer})
     def get(self, request, pk):
-        return Response(_detail(request, _review(request, pk)))
+        return _detail(request, _review(request, pk))
 
 
 class _ReviewStep(ApiViewMixin, APIView):
@@ -348,6 +367,10 @@ class _ReviewStep(ApiViewMixin, APIView):
 
     permission_classes = [rule_permission(None)]
     write_serializer = None
+    #: The step takes the ``Idempotency-Key`` header (sent twice: one step, the first's answer).
+    idempotent = False
+    #: The part of the review's ETag that ``If-Match`` is checked against (0 self review, 1 manager review).
+    part = None
 
     def run(self, request, review, data):
         raise NotImplementedError
@@ -358,17 +381,32 @@ class _ReviewStep(ApiViewMixin, APIView):
         if self.write_serializer is not None:
             serializer = self.write_serializer(data=request.data)  # pylint: disable=not-callable
             serializer.is_valid(raise_exception=True)
+            # Only the keys sent: a key left out leaves what is saved alone (no serializer default stands in for it).
             data = dict(serializer.validated_data)
-        self.run(request, review, data)
-        return Response(_detail(request, _review(request, pk)))
+        if self.idempotent:
+            data["idempotency_key"] = idempotency_key(request)
+        if self.part is not None:
+            data["version"] = expected_version(request, self.part, parts=2)
+        guarded(self.run, request, review, data, current=lambda: _review_versions(pk))
+        return _detail(request, _review(request, pk))
+
+
+#: The schema of a save of a review part (self review, manager review): If-Match on that part, an Idempotency-Key.
+REVIEW_PART_SCHEMA = extend_schema(
+    request=ReviewWriteSerializer,
+    parameters=[IF_MATCH, IDEMPOTENCY_KEY],
+    responses={200: ReviewDetailSerializer, **STALE, **KEY_REFUSED},
+)
 
 
 class SelfReviewView(_ReviewStep):
     """The person saves their self review (``submit`` hands it to the manager: every item rated)."""
 
     write_serializer = ReviewWriteSerializer
+    idempotent = True
+    part = 0
 
-    @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewDetailSerializer})
+    @REVIEW_PART_SCHEMA
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -380,8 +418,10 @@ class ManagerReviewView(_ReviewStep):
     """The manager saves their private draft (``submit`` checks it is complete); sharing is ``share/``."""
 
     write_serializer = ReviewWriteSerializer
+    idempotent = True
+    part = 1
 
-    @extend_schema(request=ReviewWriteSerializer, responses={200: ReviewDetailSerializer})
+    @REVIEW_PART_SCHEMA
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -403,12 +443,14 @@ class RequestCoachingView(_ReviewStep):
 class ShareReviewView(_ReviewStep):
     """The manager shares the review with the person (after the coach's feedback when a coach is assigned)."""
 
-    @extend_schema(request=None, responses={200: ReviewDetailSerializer})
+    idempotent = True
+
+    @extend_schema(request=None, parameters=[IDEMPOTENCY_KEY], responses={200: ReviewDetailSerializer, **KEY_REFUSED})
     def post(self, request, pk):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.share_review, request.user, review)
+        _call(reviews.share_review, request.user, review, **data)
 
 
 class MeetingView(_ReviewStep):
@@ -439,8 +481,13 @@ class SignOffView(_ReviewStep):
     """The person or the manager signs; the person may comment and record disagreement (with its text)."""
 
     write_serializer = SignOffWriteSerializer
+    idempotent = True
 
-    @extend_schema(request=SignOffWriteSerializer, responses={200: ReviewDetailSerializer})
+    @extend_schema(
+        request=SignOffWriteSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: ReviewDetailSerializer, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         return super().post(request, pk)
 
@@ -493,13 +540,50 @@ class PersonNotesView(ApiViewMixin, generics.ListAPIView):
                     raise ValidationError({name: exc.detail}) from exc
         return _call(notes.notes_for, self.request.user, person, **dates)
 
-    @extend_schema(request=InterimNoteWriteSerializer, responses={201: InterimNoteSerializer})
+    @extend_schema(
+        request=InterimNoteWriteSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: InterimNoteSerializer, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         person = _person(request, pk)
         serializer = InterimNoteWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        note = _call(notes.add_note, request.user, person, **serializer.validated_data)
+        key = idempotency_key(request)
+        note = _call(notes.add_note, request.user, person, **serializer.validated_data, idempotency_key=key)
         return Response(InterimNoteSerializer(note).data, status=status.HTTP_201_CREATED)
+
+
+class NoteDetailView(ApiViewMixin, APIView):
+    """
+    One interim note the caller may read, with its ``ETag``; PATCH changes only the fields sent (its author), with
+    ``If-Match`` honoured (a stale tag: 412, nothing saved).
+    """
+
+    permission_classes = [rule_permission(None)]
+
+    def _note(self, request, pk):
+        note = notes.note_for(request.user, pk)
+        if note is None:
+            raise NotFound()
+        return note
+
+    @extend_schema(responses={200: InterimNoteSerializer})
+    def get(self, request, pk):
+        note = self._note(request, pk)
+        return tagged(Response(InterimNoteSerializer(note).data), note.version)
+
+    @extend_schema(
+        request=InterimNoteUpdateSerializer, parameters=[IF_MATCH], responses={200: InterimNoteSerializer, **STALE}
+    )
+    def patch(self, request, pk):
+        note = self._note(request, pk)
+        serializer = InterimNoteUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        note = _call(
+            notes.update_note, request.user, note, **serializer.validated_data, version=expected_version(request)
+        )
+        return tagged(Response(InterimNoteSerializer(note).data), note.version)
 
 
 # Coaching
@@ -580,7 +664,11 @@ class ReviewActionsView(ApiViewMixin, APIView):
 
     permission_classes = [rule_permission(None)]
 
-    @extend_schema(request=ActionWriteSerializer, responses={201: FollowUpActionSerializer})
+    @extend_schema(
+        request=ActionWriteSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: FollowUpActionSerializer, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         review = _review(request, pk)
         _require(request, actions.MANAGE, review)  # a refusal before any field error
@@ -591,7 +679,7 @@ class ReviewActionsView(ApiViewMixin, APIView):
             data["owner"] = Employee.objects.filter(pk=data["owner"], active=True).first()
             if data["owner"] is None:
                 raise ValidationError({"owner": ["Unknown person."]})
-        action = _call(actions.add_action, request.user, review, **data)
+        action = _call(actions.add_action, request.user, review, **data, idempotency_key=idempotency_key(request))
         return Response(FollowUpActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 

@@ -78,6 +78,15 @@ class PlanWriteSerializer(serializers.Serializer):  # pylint: disable=abstract-m
     goals = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class PlanUpdateSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """A change to a plan (PATCH): only the fields sent change (no defaults)."""
+
+    title = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+    goals = serializers.CharField(required=False, allow_blank=True)
+
+
 class CommentWriteSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     body = serializers.CharField()
     item = serializers.IntegerField(required=False, allow_null=True, default=None)

@@ -22,6 +22,16 @@ from ...development.models import Plan, PlanTemplate
 from ...openedx.backend import parse_course_key
 from ...org.models import Employee, OrgUnit, Position
 from .base import ApiViewMixin
+from .concurrency import (
+    IDEMPOTENCY_KEY,
+    IF_MATCH,
+    KEY_REFUSED,
+    STALE,
+    expected_version,
+    idempotency_key,
+    run_guarded,
+    tagged,
+)
 from .development_serializers import (
     CommentWriteSerializer,
     CourseLearnerSerializer,
@@ -31,6 +41,7 @@ from .development_serializers import (
     PlanDetailSerializer,
     PlanSerializer,
     PlanTemplateSerializer,
+    PlanUpdateSerializer,
     PlanWriteSerializer,
     ReasonSerializer,
     TemplateAssignmentSerializer,
@@ -41,8 +52,9 @@ from .permissions import rule_permission
 VIEW = "perf_mgmt.view_plan"
 
 
+@run_guarded
 def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403."""
+    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412, a reused key 422)."""
     try:
         return func(*args, **kwargs)
     except DevelopmentError as exc:
@@ -73,6 +85,12 @@ def _detail(request, plan):
         "may_manage": can(request.user, "perf_mgmt.manage_plan", plan.owner),
     }
     return PlanDetailSerializer(plan, context=context).data
+
+
+def _tagged_detail(request, pk, status_code=200):
+    """The plan's detail as a response with its ``ETag`` (its version)."""
+    plan = _plan(request, pk)
+    return tagged(Response(_detail(request, plan), status=status_code), plan.version)
 
 
 class PlanListView(ApiViewMixin, generics.ListAPIView):
@@ -126,13 +144,25 @@ class PersonPlansView(ApiViewMixin, generics.ListAPIView):
 
 
 class PlanDetailView(ApiViewMixin, APIView):
-    """One plan with its items (course links, progress from the LMS) and comments."""
+    """
+    One plan with its items (course links, progress from the LMS) and comments, and its ``ETag``. PATCH: the owner
+    (or a manager) changes its title, period or goals -- only the fields sent -- with ``If-Match`` honoured (a stale
+    tag: 412, nothing saved).
+    """
 
     permission_classes = [rule_permission(None)]
 
     @extend_schema(responses={200: PlanDetailSerializer})
     def get(self, request, pk):
-        return Response(_detail(request, _plan(request, pk)))
+        return _tagged_detail(request, pk)
+
+    @extend_schema(request=PlanUpdateSerializer, parameters=[IF_MATCH], responses={200: PlanDetailSerializer, **STALE})
+    def patch(self, request, pk):
+        plan = _plan(request, pk)
+        serializer = PlanUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        _call(services.update_plan, request.user, plan, version=expected_version(request), **serializer.validated_data)
+        return _tagged_detail(request, pk)
 
 
 class PlanActionView(ApiViewMixin, APIView):
@@ -145,7 +175,12 @@ class PlanActionView(ApiViewMixin, APIView):
     permission_classes = [rule_permission(None)]
     transition = None
 
-    @extend_schema(request=ReasonSerializer, responses={200: PlanDetailSerializer})
+    @extend_schema(
+        request=ReasonSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={200: PlanDetailSerializer, **KEY_REFUSED},
+        description="The Idempotency-Key header is honoured by approve (its comment is made once).",
+    )
     def post(self, request, pk):
         plan = _plan(request, pk)
         serializer = ReasonSerializer(data=request.data)
@@ -154,7 +189,7 @@ class PlanActionView(ApiViewMixin, APIView):
         if self.transition == "propose":
             _call(services.propose_plan, request.user, plan)
         elif self.transition == "approve":
-            _call(services.approve_plan, request.user, plan, comment)
+            _call(services.approve_plan, request.user, plan, comment, idempotency_key=idempotency_key(request))
         elif self.transition == "send-back":
             _call(services.return_plan, request.user, plan, comment)
         else:
@@ -170,7 +205,9 @@ class PlanItemsView(ApiViewMixin, APIView):
 
     permission_classes = [rule_permission(None)]
 
-    @extend_schema(request=ItemWriteSerializer, responses={201: PlanDetailSerializer})
+    @extend_schema(
+        request=ItemWriteSerializer, parameters=[IDEMPOTENCY_KEY], responses={201: PlanDetailSerializer, **KEY_REFUSED}
+    )
     def post(self, request, pk):
         plan = _plan(request, pk)
         serializer = ItemWriteSerializer(data=request.data)
@@ -184,7 +221,8 @@ class PlanItemsView(ApiViewMixin, APIView):
         source = None
         if source_ref.startswith("appraisal:"):
             source = "appraisal"
-        _call(services.add_item, request.user, plan, source=source, source_ref=source_ref, **data)
+        key = idempotency_key(request)
+        _call(services.add_item, request.user, plan, source=source, source_ref=source_ref, **data, idempotency_key=key)
         return Response(_detail(request, _plan(request, pk)), status=status.HTTP_201_CREATED)
 
 
@@ -246,7 +284,11 @@ class PlanCommentsView(ApiViewMixin, generics.ListAPIView):
     def get_queryset(self):
         return _plan(self.request, self.kwargs["pk"]).comments.select_related("author").order_by("created", "pk")
 
-    @extend_schema(request=CommentWriteSerializer, responses={201: PlanCommentSerializer})
+    @extend_schema(
+        request=CommentWriteSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: PlanCommentSerializer, **KEY_REFUSED},
+    )
     def post(self, request, pk):
         plan = _plan(request, pk)
         serializer = CommentWriteSerializer(data=request.data)
@@ -256,7 +298,8 @@ class PlanCommentsView(ApiViewMixin, generics.ListAPIView):
             item = plan.items.filter(pk=serializer.validated_data["item"]).first()
             if item is None:
                 raise ValidationError({"item": ["Unknown item of this plan."]})
-        comment = _call(services.add_comment, request.user, plan, serializer.validated_data["body"], item=item)
+        body, key = serializer.validated_data["body"], idempotency_key(request)
+        comment = _call(services.add_comment, request.user, plan, body, item=item, idempotency_key=key)
         return Response(PlanCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 

@@ -22,6 +22,7 @@ from ...strategy.errors import StrategyError
 from ...strategy.models import CheckIn, HelpRequest, Impediment, Level, Objective, Period
 from ...strategy.notifications import notifications_for
 from .base import ApiViewMixin
+from .concurrency import IF_MATCH, STALE, expected_version, run_guarded, tagged
 from .permissions import rule_permission
 from .strategy_serializers import (
     BulkCascadeSerializer,
@@ -55,8 +56,9 @@ def _objective(request, pk, permission="perf_mgmt.view_objective"):
     return objective
 
 
+@run_guarded
 def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403."""
+    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412)."""
     try:
         return func(*args, **kwargs)
     except StrategyError as exc:
@@ -119,26 +121,36 @@ class ObjectiveListView(ApiViewMixin, generics.ListAPIView):
 
 
 class ObjectiveDetailView(ApiViewMixin, APIView):
-    """One objective; PATCH edits it (``apply_to_copies`` for the first goal of a bulk cascade)."""
+    """
+    One objective with its ``ETag``; PATCH edits it -- only the fields sent -- (``apply_to_copies`` for the first
+    goal of a bulk cascade), with ``If-Match`` honoured (a stale tag: 412, nothing saved).
+    """
 
     permission_classes = [rule_permission(None)]
 
+    def _answer(self, request, pk):
+        objective = _objective(request, pk)
+        return tagged(Response(ObjectiveSerializer(objective).data), objective.version)
+
     @extend_schema(responses={200: ObjectiveSerializer})
     def get(self, request, pk):
-        return Response(ObjectiveSerializer(_objective(request, pk)).data)
+        return self._answer(request, pk)
 
-    @extend_schema(request=ObjectiveUpdateSerializer, responses={200: ObjectiveSerializer})
+    @extend_schema(
+        request=ObjectiveUpdateSerializer, parameters=[IF_MATCH], responses={200: ObjectiveSerializer, **STALE}
+    )
     def patch(self, request, pk):
         objective = _objective(request, pk, "perf_mgmt.change_objective")
         serializer = ObjectiveUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
+        changes["version"] = expected_version(request)
         to_copies = changes.pop("apply_to_copies", False)
         if to_copies:
             _call(services.apply_template_edits, request.user, objective, **changes)
         else:
             _call(services.update_objective, request.user, objective, **changes)
-        return Response(ObjectiveSerializer(_objective(request, pk)).data)
+        return self._answer(request, pk)
 
 
 class LineOfSightView(ApiViewMixin, APIView):

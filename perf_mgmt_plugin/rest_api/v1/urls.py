@@ -134,6 +134,7 @@ urlpatterns = [
         for step in ("complete", "cancel")
     ],
     path("appraisals/people/<int:pk>/notes/", av.PersonNotesView.as_view(), name="appraisal-person-notes"),
+    path("appraisals/notes/<int:pk>/", av.NoteDetailView.as_view(), name="appraisal-note"),
     path("appraisals/cycles/<int:pk>/coaches/", av.CoachAssignView.as_view(), name="appraisal-cycle-coaches"),
     path(
         "appraisals/cycles/<int:pk>/coaches/<int:reviewer>/",

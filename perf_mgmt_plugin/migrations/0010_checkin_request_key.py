@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('perf_mgmt', '0008_appraisals'),
+        ('perf_mgmt', '0009_failed_platform_events'),
     ]
 
     operations = [
