@@ -26,7 +26,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
-from perf_mgmt_plugin.appraisals.models import FollowUpAction, Review, ReviewTemplate
+from perf_mgmt_plugin.appraisals.models import FollowUpAction, InterimNote, Review, ReviewTemplate
 from perf_mgmt_plugin.competencies.models import CourseRecommendation, PositionRequirement
 from perf_mgmt_plugin.development import services as development
 from perf_mgmt_plugin.development.models import PlanTemplate
@@ -95,6 +95,7 @@ api.notifications                                get    401    200
 api.plans                                        get    401    200
 api.plans                                        post   401    400
 api.plan                                         get    401    404
+api.plan                                         patch  401    404
 api.plan-propose                                 post   401    404
 api.plan-approve                                 post   401    404
 api.plan-send-back                               post   401    404
@@ -115,6 +116,8 @@ api.appraisal-templates                          get    401    403
 api.appraisal-templates                          post   401    403
 api.appraisal-template                           get    401    403
 api.appraisal-template                           patch  401    403
+api.appraisal-note                               get    401    404
+api.appraisal-note                               patch  401    404
 api.appraisal-cycles                             get    401    200
 api.appraisal-cycles                             post   401    403
 api.appraisal-cycle                              get    401    404
@@ -207,6 +210,8 @@ page.appraisal-survey                            get    login  404
 page.appraisal-survey                            post   login  404
 page.person-notes                                get    login  404
 page.person-notes                                post   login  404
+page.note-edit                                   get    login  404
+page.note-edit                                   post   login  404
 page.quick-note                                  get    405    405
 page.quick-note                                  post   login  403
 page.appraisal-cycles                            get    login  403
@@ -337,6 +342,7 @@ def world(org, cycle, fw, strategy, today):  # noqa: F811
         ).pk,
         "import_job": ImportJob.objects.create(kind=ImportJob.KIND_ORG_UNITS, user=org.hr).pk,
         "course": str(org.course_key),
+        "note": InterimNote.objects.create(author=org.manager.user, employee=org.alice, body="Noted").pk,
     }
 
 
@@ -350,6 +356,8 @@ KWARGS = [
     (r"appraisals/actions/<int:pk>/", {"pk": "action"}),
     (r"appraisals/templates/<slug:slug>/", {"slug": "review_template_slug"}),
     (r"appraisals/people/<int:pk>/", {"pk": "person"}),
+    (r"appraisals/notes/<int:pk>/", {"pk": "note"}),
+    (r"notes/<int:pk>/", {"pk": "note"}),
     (r"people/<int:pk>/", {"pk": "person"}),
     (r"org-import/<int:pk>/", {"pk": "import_job"}),
     (r"competencies/frameworks/<slug:slug>/", {"slug": "framework"}),

@@ -328,7 +328,8 @@ def test_staff_cannot_tell_who_raised_an_impediment_by_reading_before_and_after_
     _check_in(client, org, course_block, [org.director], impediments="My manager blocks me")
     after = staff_reads()
     assert after == before  # the director's check-in waits for a step of 3 learners
-    _check_in(client, org, course_block, [org.alice, org.bob])  # two more learners: the step closes
+    # two more learners (a new check-in each, not a repeat of their first: ADR 0015): the step closes
+    _check_in(client, org, course_block, [org.alice, org.bob], reflection="week two")
     assert staff_reads()["figures"]["with_impediment"] == 1  # one of three learners: nobody singled out
 
 
