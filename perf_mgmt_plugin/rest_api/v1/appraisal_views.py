@@ -11,7 +11,7 @@ import csv
 import io
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from ...appraisals.models import FollowUpAction, Review, ReviewTemplate
 from ...core.access import AccessDenied, can
 from ...org.models import Employee, OrgUnit, Position
 from ...strategy.models import Period
+from ..openapi import extend_schema
 from .appraisal_serializers import (
     ActionWriteSerializer,
     CoachAssignmentSerializer,

@@ -1,5 +1,6 @@
 """What every v1 view shares: the platform's authentication classes and pagination."""
 
+from drf_spectacular.openapi import AutoSchema
 from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
 from edx_rest_framework_extensions.auth.session.authentication import SessionAuthenticationAllowInactiveUser
 from edx_rest_framework_extensions.paginators import DefaultPagination
@@ -17,7 +18,13 @@ class ApiPagination(DefaultPagination):
 
 
 class ApiViewMixin:
-    """Authentication and pagination of every v1 view."""
+    """
+    Authentication, pagination and OpenAPI schema class of every v1 view.
+
+    The schema class is set here, not through ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``: the LMS sets none (DRF's
+    own ``AutoSchema`` is the default there), and drf-spectacular refuses to describe a view without its ``AutoSchema``.
+    """
 
     authentication_classes = AUTHENTICATION_CLASSES
     pagination_class = ApiPagination
+    schema = AutoSchema()

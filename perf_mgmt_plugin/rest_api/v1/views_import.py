@@ -8,7 +8,7 @@ request and answer 200 with the full result; larger ones answer 202 with the job
 400 is for a request that cannot be read at all.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from ... import tasks
 from ...org import importer
 from ...org.models import ImportJob
+from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .permissions import rule_permission
 from .serializers import ImportJobSerializer, OrgImportRowsSerializer, OrgImportUploadSerializer
