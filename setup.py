@@ -46,6 +46,9 @@ setup(
     license="AGPL-3.0-or-later",
     license_files=["LICENSE.txt"],
     packages=find_packages(include=["perf_mgmt_plugin", "perf_mgmt_plugin.*", "xblocks", "xblocks.*"]),
+    # The packages sit at the top of the checkout: said explicitly, `pip install -e .` adds the checkout to sys.path
+    # (a .pth file) instead of setuptools' import finder, which warns about same-named folders at every install.
+    package_dir={"": "."},
     # Data folders are not packages: each package ships its own by name (MANIFEST.in puts the same into the sdist).
     package_data={"": DATA_FOLDERS},
     include_package_data=False,
