@@ -48,7 +48,7 @@ requirements: $(VENV)/.installed ## create the virtualenv and install the pinned
 
 demo: $(VENV)/.demo-installed ## set up the demo host (SQLite in var/), load the demo organisation and serve it (HOST, PORT)
 	$(BIN)/python manage.py migrate --run-syncdb -v 0
-	$(BIN)/python manage.py load_demo_data
+	PERF_MGMT_ROOT_URL='$(DEMO_URL)' $(BIN)/python manage.py load_demo_data
 	@echo "Serving the demo on $(DEMO_URL) (Ctrl-C to stop)"
 	PERF_MGMT_ALLOWED_HOSTS='$(DEMO_ALLOWED_HOSTS)' PERF_MGMT_ROOT_URL='$(DEMO_URL)' \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)
