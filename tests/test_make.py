@@ -3,6 +3,7 @@ The README's two commands as a fresh machine meets them: ``make demo`` installs 
 the MariaDB headers, and prints the URL it really serves; ``make test`` sees to its system needs first.
 """
 
+import os
 import re
 import shutil
 import subprocess
@@ -15,7 +16,11 @@ pytestmark = pytest.mark.skipif(not shutil.which("make"), reason="make is not in
 
 
 def make_dry_run(*args):
-    result = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+    # As a person at a shell would run it: not as a sub-make of `make test` (whose MAKEFLAGS print directories).
+    env = {k: v for k, v in os.environ.items() if k not in {"MAKEFLAGS", "MAKELEVEL", "MFLAGS", "MAKEOVERRIDES"}}
+    result = subprocess.run(
+        ["make", "--no-print-directory", "-n", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     return result.stdout
 
 
