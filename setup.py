@@ -30,6 +30,10 @@ def get_version():
         return re.search(r'^__version__ = ["\']([^"\']+)["\']', init.read(), re.M).group(1)
 
 
+#: Folders of non-Python files inside the packages: page templates and static files (Django app directories, XBlock
+#: resources), XBlock translations (``<top-level package>/translations`` and per block) and the pages' catalogs.
+DATA_FOLDERS = [f"{folder}/**/*" for folder in ("templates", "static", "translations", "conf/locale")]
+
 with open(os.path.join(HERE, "README.md"), encoding="utf-8") as readme:
     LONG_DESCRIPTION = readme.read()
 
@@ -39,9 +43,15 @@ setup(
     description="Performance management and strategy execution inside the Open edX LMS",
     long_description=LONG_DESCRIPTION,
     long_description_content_type="text/markdown",
-    license="AGPL-3.0",
+    license="AGPL-3.0-or-later",
+    license_files=["LICENSE.txt"],
     packages=find_packages(include=["perf_mgmt_plugin", "perf_mgmt_plugin.*", "xblocks", "xblocks.*"]),
-    include_package_data=True,
+    # The packages sit at the top of the checkout: said explicitly, `pip install -e .` adds the checkout to sys.path
+    # (a .pth file) instead of setuptools' import finder, which warns about same-named folders at every install.
+    package_dir={"": "."},
+    # Data folders are not packages: each package ships its own by name (MANIFEST.in puts the same into the sdist).
+    package_data={"": DATA_FOLDERS},
+    include_package_data=False,
     python_requires=">=3.11",
     install_requires=load_requirements("requirements/base.in"),
     entry_points={
@@ -57,7 +67,6 @@ setup(
         "Framework :: Django :: 5.2",
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",
-        "License :: OSI Approved :: GNU Affero General Public License v3 or later (AGPLv3+)",
     ],
     zip_safe=False,
 )

@@ -8,6 +8,8 @@ Environment variables:
     PERF_MGMT_SQLITE_PATH     SQLite file (default ``var/host.sqlite3``)
     CELERY_BROKER_URL         a real broker (e.g. redis://127.0.0.1:6379/0); tasks run eagerly when unset
     PERF_MGMT_CELERY_QUEUE    the plugin's Celery queue (a worker consuming it, and what enqueues to it, must agree)
+    PERF_MGMT_ALLOWED_HOSTS   more host names to serve, comma-separated (``make demo HOST=...`` sets it)
+    PERF_MGMT_ROOT_URL        the host's own URL (``make demo`` sets it from HOST and PORT)
 """
 
 import importlib.util
@@ -24,7 +26,10 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("PERF_MGMT_SECRET_KEY", "insecure-demo-key-for-the-stand-in-host-only")
 DEBUG = os.environ.get("PERF_MGMT_DEBUG", "1") == "1"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+# PERF_MGMT_ALLOWED_HOSTS: more host names, comma-separated (`make demo HOST=...` sets it; "*" for HOST=0.0.0.0).
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"] + [
+    host for host in os.environ.get("PERF_MGMT_ALLOWED_HOSTS", "").split(",") if host
+]
 
 limit_plugin_discovery()
 
@@ -209,7 +214,8 @@ EXCLUDED_XBLOCKS = {
 
 # Which backend the plugin uses to reach "the platform": the host's own models.
 PERF_MGMT_PLATFORM_BACKEND = "lms_host.courses.backend.HostPlatformBackend"
-LMS_ROOT_URL = "http://127.0.0.1:8000"
+# Where the demo is served (`make demo` sets it from HOST and PORT): links in emails point there.
+LMS_ROOT_URL = os.environ.get("PERF_MGMT_ROOT_URL", "http://127.0.0.1:8000").rstrip("/")
 PERF_MGMT_LOGOUT_URL = "/logout/"
 
 LOGGING = {

@@ -144,3 +144,57 @@ def test_template_patch_refuses_a_section_without_a_title(org):
     response = client.patch(url, {"sections": [{"kind": "questions"}]}, format="json")
     assert response.status_code == 400 and "title" in str(response.json())
     assert client.patch(url, {"name": "Renamed"}, format="json").status_code == 200  # other fields stay optional
+
+
+# The LMS's REST_FRAMEWORK (openedx/envs/common.py): no DEFAULT_SCHEMA_CLASS, so DRF's own AutoSchema is the default.
+LMS_REST_FRAMEWORK = {
+    "DEFAULT_PAGINATION_CLASS": "edx_rest_framework_extensions.paginators.DefaultPagination",
+    "DEFAULT_RENDERER_CLASSES": ("rest_framework.renderers.JSONRenderer",),
+    "PAGE_SIZE": 10,
+    "URL_FORMAT_OVERRIDE": None,
+}
+
+
+def test_the_schema_is_served_under_the_lms_rest_framework_settings(org, client, settings):
+    settings.REST_FRAMEWORK = LMS_REST_FRAMEWORK
+    client.force_login(org.hr)
+    response = client.get(reverse("perf_mgmt:api-schema"))
+    assert response.status_code == 200, response.content[:300]
+    schema = yaml.safe_load(response.content)
+    assert schema["info"]["title"] == "perf-mgmt for Open edX API"
+    assert reverse("perf_mgmt:api-v1:people") in schema["paths"]
+
+
+def test_extend_schema_builds_on_drf_spectaculars_autoschema_whatever_the_default(settings):
+    """What the views' decorators make at import time in the LMS, where DRF's AutoSchema is the default."""
+    from drf_spectacular.openapi import AutoSchema
+    from rest_framework.schemas import openapi as drf_openapi
+
+    from perf_mgmt_plugin.rest_api.openapi import extend_schema
+
+    settings.REST_FRAMEWORK = LMS_REST_FRAMEWORK
+
+    @extend_schema(summary="inner")
+    @extend_schema(description="outer")
+    def get(request):
+        """A view method."""
+
+    schema_class = get.kwargs["schema"]
+    assert issubclass(schema_class, AutoSchema)
+    assert not issubclass(schema_class, drf_openapi.AutoSchema)
+    assert not hasattr(get, "schema")
+
+
+def test_plugin_settings_install_what_the_docs_page_needs_into_lms_like_settings():
+    from types import SimpleNamespace
+
+    from perf_mgmt_plugin.settings import common
+
+    lms = SimpleNamespace(INSTALLED_APPS=["django.contrib.staticfiles", "rest_framework"], REST_FRAMEWORK={})
+    apps = lms.INSTALLED_APPS
+    common.plugin_settings(lms)
+    assert lms.INSTALLED_APPS is apps  # extended in place, as later settings modules share the list
+    assert apps[-2:] == ["drf_spectacular", "drf_spectacular_sidecar"]
+    assert "PerfMgmtOrgUnitKindEnum" in lms.SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]
+    common.plugin_settings(lms)
+    assert apps.count("drf_spectacular") == 1

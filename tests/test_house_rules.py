@@ -17,3 +17,16 @@ def test_subtree_filters_go_through_subtree_q():
         if re.search(r"path__startswith\b", line)
     ]
     assert not offenders, offenders
+
+
+def test_views_take_extend_schema_from_the_plugins_wrapper():
+    """drf-spectacular's own ``extend_schema`` builds on DRF's schema class in the LMS (rest_api/openapi.py)."""
+    root = Path(perf_mgmt_plugin.__file__).parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "openapi.py"
+        for names in re.findall(r"from drf_spectacular\.utils import (\([^)]*\)|[^\n]*)", path.read_text())
+        if re.search(r"\bextend_schema\b", names)
+    ]
+    assert not offenders, f"import extend_schema from perf_mgmt_plugin.rest_api.openapi in: {offenders}"

@@ -109,17 +109,29 @@ def add_locale_path(settings):
         settings.LOCALE_PATHS = [*paths, LOCALE_DIR]
 
 
+#: Apps the plugin's API docs page needs (drf-spectacular's templates, the sidecar's Swagger UI static files); the
+#: LMS does not install them. Neither has models.
+REQUIRED_APPS = ("drf_spectacular", "drf_spectacular_sidecar")
+
+
 def plugin_settings(settings):
     """
-    Apply defaults for every setting the operator has not set, add the pages' translations and name the plugin's
-    OpenAPI enums.
+    Apply defaults for every setting the operator has not set, add the pages' translations, install the apps the API
+    docs need, and name the plugin's OpenAPI enums.
     """
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
     add_locale_path(settings)
-    spectacular = getattr(settings, "SPECTACULAR_SETTINGS", None)
-    if isinstance(spectacular, dict):
-        overrides = spectacular.setdefault("ENUM_NAME_OVERRIDES", {})
-        for name, choices in ENUM_NAME_OVERRIDES.items():
-            overrides.setdefault(name, choices)
+    installed = getattr(settings, "INSTALLED_APPS", [])
+    missing = [app for app in REQUIRED_APPS if app not in installed]
+    if isinstance(installed, list):
+        installed.extend(missing)  # in place, as the LMS's own list is shared by later settings modules
+    elif missing:
+        settings.INSTALLED_APPS = [*installed, *missing]
+    # The LMS has no SPECTACULAR_SETTINGS: make one holding only the plugin's (namespaced) enum names.
+    if not isinstance(getattr(settings, "SPECTACULAR_SETTINGS", None), dict):
+        settings.SPECTACULAR_SETTINGS = {}
+    overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
+    for name, choices in ENUM_NAME_OVERRIDES.items():
+        overrides.setdefault(name, choices)

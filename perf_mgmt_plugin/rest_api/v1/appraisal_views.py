@@ -10,7 +10,7 @@ details run a fixed number of queries whatever the number of cycles, reviews or 
 import io
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from ...core import csv_export
 from ...core.access import AccessDenied, can
 from ...org.models import Employee, OrgUnit, Position
 from ...strategy.models import Period
+from ..openapi import extend_schema
 from .appraisal_serializers import (
     ActionWriteSerializer,
     CoachAssignmentSerializer,

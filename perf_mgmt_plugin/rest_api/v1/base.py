@@ -86,7 +86,14 @@ def concurrency_error(exc):
 
 
 class ApiViewMixin:
-    """Authentication, parsers, pagination, error bodies (404, 409, 413, 503) and the schema of every v1 view."""
+    """
+    Authentication, parsers, pagination, error bodies (404, 409, 413, 503) and the OpenAPI schema class of every v1
+    view.
+
+    The schema class is set here, not through ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]``: the LMS sets none (DRF's
+    own ``AutoSchema`` is the default there), and drf-spectacular refuses to describe a view without its ``AutoSchema``
+    (``ApiAutoSchema`` is one).
+    """
 
     authentication_classes = AUTHENTICATION_CLASSES
     parser_classes = PARSER_CLASSES

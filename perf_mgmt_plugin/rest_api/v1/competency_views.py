@@ -6,7 +6,7 @@ A person someone may not view answers 404 (as the org views do), so ids do not r
 """
 
 from django.http import StreamingHttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,6 +19,7 @@ from ...competencies.models import Competency, CourseRecommendation, Framework, 
 from ...core import limits
 from ...core.access import AccessDenied, can
 from ...org.models import Employee, OrgUnit, Position
+from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .competency_serializers import (
     AssessmentSerializer,

@@ -8,7 +8,6 @@ not reveal what exists; a write the rules refuse is a 403), data and writes from
 query counts whatever the number of plans, items or people.
 """
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -21,6 +20,7 @@ from ...development.errors import DevelopmentError
 from ...development.models import Plan, PlanTemplate
 from ...openedx.backend import parse_course_key
 from ...org.models import Employee, OrgUnit, Position
+from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .concurrency import (
     IDEMPOTENCY_KEY,

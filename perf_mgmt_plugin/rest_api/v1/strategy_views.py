@@ -8,7 +8,7 @@ Thin adapters: permissions come from the strategy rules (an objective or check-i
 """
 
 from django.http import HttpResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import generics, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from ...strategy.access import visible_objectives_q
 from ...strategy.errors import StrategyError
 from ...strategy.models import CheckIn, HelpRequest, Impediment, Level, Objective, Period
 from ...strategy.notifications import notifications_for
+from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .concurrency import IF_MATCH, STALE, expected_version, run_guarded, tagged
 from .permissions import rule_permission

@@ -5,13 +5,14 @@ Thin adapters over ``competencies.taxonomy_import``; access is the framework imp
 (``perf_mgmt.manage_frameworks``: unrestricted HR admins), since both create organisation-wide frameworks.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...competencies import taxonomy_import
+from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .parsers import SafeJSONParser
 from .permissions import rule_permission

@@ -4,7 +4,6 @@ Views of v1. Each is a thin adapter: scope and permission come from the org rule
 Query counts are constant per page (pinned in tests/rest_api).
 """
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -14,6 +13,7 @@ from ... import api
 from ...org import services
 from ...org.access import team_q, visible_employees_q
 from ...org.models import Employee, OrgUnit, Position
+from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .permissions import rule_permission
 from .serializers import ChainMemberSerializer, EmployeeSerializer, OrgUnitSerializer, PositionSerializer

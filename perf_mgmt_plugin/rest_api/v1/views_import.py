@@ -8,7 +8,7 @@ request and answer 200 with the full result; larger ones answer 202 with the job
 400 is for a request that cannot be read at all.
 """
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -19,6 +19,7 @@ from ... import tasks
 from ...core import limits
 from ...org import importer
 from ...org.models import ImportJob
+from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .parsers import SafeJSONParser
 from .permissions import rule_permission
