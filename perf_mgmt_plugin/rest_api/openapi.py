@@ -10,17 +10,22 @@ wrapper gives every decorated method drf-spectacular's ``AutoSchema`` as its bas
 """
 
 from drf_spectacular import utils
-from drf_spectacular.openapi import AutoSchema
+
+from .v1.schema import ApiAutoSchema
 
 
 def extend_schema(*args, **kwargs):
-    """drf-spectacular's ``extend_schema``, always based on drf-spectacular's ``AutoSchema``."""
+    """
+    drf-spectacular's ``extend_schema``, always based on the views' own ``ApiAutoSchema`` (a drf-spectacular
+    ``AutoSchema``): a method's schema then extends its view's, and drf-spectacular need not rearrange the two class
+    hierarchies, which fails ("duplicate base class") when the default schema class is DRF's, as in the LMS.
+    """
     decorate = utils.extend_schema(*args, **kwargs)
 
     def decorator(func):
         if isinstance(func, type) or hasattr(func, "schema") or "schema" in getattr(func, "kwargs", {}):
             return decorate(func)  # a view class, or a schema already chosen (stacked decorators)
-        func.schema = AutoSchema  # what drf-spectacular takes as the base before DEFAULT_SCHEMA_CLASS
+        func.schema = ApiAutoSchema  # what drf-spectacular takes as the base before DEFAULT_SCHEMA_CLASS
         try:
             return decorate(func)
         finally:
