@@ -57,7 +57,9 @@ def _first_request(user_id, key):
     """
     if connection.vendor != "mysql":
         return IdempotencyKey.objects.get(user_id=user_id, key=key)
-    return next(iter(IdempotencyKey.objects.raw(_SHARED_READ, [user_id, key])))
+    # Read the whole result: a raw cursor left half-read keeps the connection out of sync for the next statement.
+    (row,) = list(IdempotencyKey.objects.raw(_SHARED_READ, [user_id, key]))
+    return row
 
 
 def once(user, key, scope, model, make):
