@@ -13,6 +13,7 @@ import json
 import math
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -59,8 +60,14 @@ class SafeJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parser_context = parser_context or {}
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        # DRF 3.17 (the platform's) reads the request's stream, not ``request.body``, so Django's own check of
+        # DATA_UPLOAD_MAX_MEMORY_SIZE never runs: read at most one byte past the limit here (a JSON 413, base.py).
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(raw) > limit:
+            raise RequestDataTooBig("Request body exceeded settings.DATA_UPLOAD_MAX_MEMORY_SIZE.")
         try:
-            text = codecs.getreader(encoding)(stream).read()
+            text = codecs.decode(raw, encoding)
             document = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
         except RecursionError as exc:
             raise ParseError(f"JSON parse error - nested deeper than {MAX_DEPTH} levels.") from exc
