@@ -5,11 +5,9 @@ XBlocks, other Django apps, management commands and tasks use only these functio
 data records or the plugin's own model instances where a caller needs to render them, never raw querysets.
 """
 
-from .core import idempotency as _idempotency  # noqa: F401  registers the idempotency keys' retirement step
 from .core.access import AccessDenied, can, require  # noqa: F401
 from .core.concurrency import Busy, Conflict  # noqa: F401
 from .core.retirement import retire_user as _retire_user
-from .org import retirement as _org_retirement  # noqa: F401  registers the org retirement step
 from .org.access import access_context
 from .org.models import Employee
 
@@ -66,7 +64,6 @@ def personas(user):
 # ------------------------------------------------------------------------------------------------------------------
 
 from .competencies import api as _competencies  # noqa: E402
-from .competencies import retirement as _competency_retirement  # noqa: E402,F401  registers the retirement step
 from .competencies.errors import CompetencyError, InvalidLevel, NoEmployeeRecord  # noqa: E402,F401
 
 list_frameworks = _competencies.list_frameworks
@@ -84,7 +81,6 @@ get_competencies_by_codes = _course_self_assessment.competencies_by_codes
 get_scales_for = _course_self_assessment.scales_for
 record_self_assessments = _course_self_assessment.record_self_assessments
 course_self_assessment_report = _course_self_assessment.course_report
-SELF_ASSESSMENT_PHASES = _course_self_assessment.PHASES
 anonymity_min_group = _course_self_assessment.anonymity_min_group
 
 
@@ -110,8 +106,6 @@ def get_user_by_id(user_id):
 # ------------------------------------------------------------------------------------------------------------------
 
 from .strategy import checkins as _checkins  # noqa: E402
-from .strategy import retirement as _strategy_retirement  # noqa: E402,F401  registers the retirement step
-from .strategy import rules as _strategy_rules  # noqa: E402,F401  registers the strategy rules
 from .strategy import services as _strategy_services  # noqa: E402
 from .strategy.errors import NoEmployeeRecordForStrategy, StrategyError  # noqa: E402,F401
 
@@ -178,7 +172,6 @@ def line_of_sight(objective):
 # Appraisals: launching cycles and late joiners (pages, REST, the Celery task and the command call these).
 from .appraisals import launch as _appraisal_launch  # noqa: E402
 from .appraisals.errors import AppraisalError  # noqa: E402,F401
-from .development import retirement as _development_retirement  # noqa: E402,F401  registers the retirement step
 
 
 def start_cycle_launch(user, cycle):
@@ -214,7 +207,6 @@ def add_late_joiners(employee_ids=None, user_ids=None):
 # Appraisals: follow-up actions, notes and the reviews a user may see (check-ins, XBlocks, other apps).
 from .appraisals import actions as _appraisal_actions  # noqa: E402
 from .appraisals import notes as _appraisal_notes  # noqa: E402
-from .appraisals import retirement as _appraisal_retirement  # noqa: E402,F401  registers the retirement step
 from .appraisals import reviews as _appraisal_reviews  # noqa: E402
 
 

@@ -114,8 +114,16 @@ class PerfMgmtConfig(AppConfig):
     }
 
     def ready(self):
-        # Rules (permissions) register themselves on import; platform-only signals are connected only when the
-        # platform is there (their modules do not exist in other hosts).
-        from . import handlers, rules  # noqa: F401  pylint: disable=unused-import,import-outside-toplevel
+        # Rules (permissions) and retirement steps register themselves when their modules are imported: here, once,
+        # for every domain (not as a side effect of importing the public api). Platform-only signals are connected
+        # only when the platform is there (their modules do not exist in other hosts).
+        # pylint: disable=unused-import,import-outside-toplevel
+        from . import handlers, rules  # noqa: F401
+        from .appraisals import retirement as _appraisals_retirement  # noqa: F401
+        from .competencies import retirement as _competencies_retirement  # noqa: F401
+        from .core import idempotency as _idempotency_retirement  # noqa: F401
+        from .development import retirement as _development_retirement  # noqa: F401
+        from .org import retirement as _org_retirement  # noqa: F401
+        from .strategy import retirement as _strategy_retirement  # noqa: F401
 
         handlers.connect_platform_receivers()

@@ -1,6 +1,12 @@
 """
-The competencies functions of the plugin's public ``api`` (re-exported there): what XBlocks and other apps may
-call. They take users and ids, return frozen records (``data``), and check access through the rules.
+The public interface of the ``competencies`` domain: frameworks, scales, assessments, gaps, recommendations, the
+framework transfer and the taxonomy import.
+
+This is the only module of ``perf_mgmt_plugin.competencies`` that code outside the domain may import: pages, REST
+views, receivers, tasks, management commands, the admin and the other domains (``.importlinter`` checks it, ADR
+0017). The functions defined here (re-exported by the plugin's top-level ``api`` for XBlocks and other apps) take
+users and ids, return frozen records (``data``), and check access through the rules; the re-exports below are what
+the rest of the plugin uses. Model classes are exported for forms, serializers, type checks and querysets.
 """
 
 from collections import defaultdict
@@ -211,3 +217,137 @@ def course_self_assessment_summary(user, course_key, competency_ids=None):
         entry["levels"][level] += 1
         entry["people"] += 1
     return {key: {"levels": dict(value["levels"]), "people": value["people"]} for key, value in summary.items()}
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# What the rest of the plugin uses from the other modules of the domain (pages, REST, tasks, other domains).
+# course_self_assessment uses the functions above: it is imported after them.
+# ------------------------------------------------------------------------------------------------------------------
+
+from .course_self_assessment import (  # noqa: E402
+    anonymity_min_group,
+    competencies_by_codes,
+    course_report,
+    record_self_assessments,
+    scales_for,
+)
+from .errors import (  # noqa: E402
+    CompetencyError,
+    InvalidLevel,
+    NoEmployeeRecord,
+)
+from .gaps import (  # noqa: E402
+    BATCH_SIZE as GAP_BATCH_SIZE,
+    BY_CHOICES,
+    cell_gaps,
+    create_snapshot,
+    export_csv as export_gaps_csv,
+    gaps_of,
+    heatmap,
+    recompute_gaps,
+)
+from .models import (  # noqa: E402
+    Assessment,
+    Competency,
+    CompetencyGap,
+    CourseCompetencyLink,
+    CourseRecommendation,
+    Framework,
+    PositionRequirement,
+    Scale,
+    ScaleLevel,
+)
+from .recommendations import (  # noqa: E402
+    RECOMMEND_PERMISSION,
+    RESPOND_PERMISSION,
+    act_on_cell,
+    act_on_person,
+    follow_plan_items,
+    live_by_gap,
+    recommendations_of,
+    respond,
+)
+from .services import (  # noqa: E402
+    assessments_of,
+    frameworks_with_details,
+    linked_courses,
+    record_assessment,
+    record_course_evidence,
+    remove_requirement,
+    requirements_for_positions,
+    set_requirement,
+)
+from .taxonomy_import import (  # noqa: E402
+    TaxonomyNotFound,
+    find_taxonomy,
+    import_taxonomy,
+    list_taxonomies,
+)
+from .transfer import (  # noqa: E402
+    TransferFileError,
+    export_csv as export_framework_csv,
+    export_json,
+    import_framework,
+    parse_upload as parse_framework_upload,
+    records_from_json,
+)
+
+__all__ = [
+    "Assessment",
+    "BY_CHOICES",
+    "Competency",
+    "CompetencyError",
+    "CompetencyGap",
+    "CourseCompetencyLink",
+    "CourseRecommendation",
+    "Framework",
+    "GAP_BATCH_SIZE",
+    "InvalidLevel",
+    "NoEmployeeRecord",
+    "PositionRequirement",
+    "RECOMMEND_PERMISSION",
+    "RESPOND_PERMISSION",
+    "Scale",
+    "ScaleLevel",
+    "TaxonomyNotFound",
+    "TransferFileError",
+    "act_on_cell",
+    "act_on_person",
+    "anonymity_min_group",
+    "assessments_of",
+    "cell_gaps",
+    "competencies_by_codes",
+    "course_report",
+    "course_self_assessment_summary",
+    "create_snapshot",
+    "export_framework_csv",
+    "export_gaps_csv",
+    "export_json",
+    "find_taxonomy",
+    "follow_plan_items",
+    "frameworks_with_details",
+    "gaps_of",
+    "get_scale_for",
+    "get_self_result",
+    "heatmap",
+    "import_framework",
+    "import_taxonomy",
+    "linked_courses",
+    "list_competencies",
+    "list_frameworks",
+    "list_taxonomies",
+    "live_by_gap",
+    "parse_framework_upload",
+    "recommendations_of",
+    "recompute_gaps",
+    "record_assessment",
+    "record_course_evidence",
+    "record_self_assessment",
+    "record_self_assessments",
+    "records_from_json",
+    "remove_requirement",
+    "requirements_for_positions",
+    "respond",
+    "scales_for",
+    "set_requirement",
+]

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from ..core.release import anonymity_min_group
 from ..core.sanitize import sanitize_html
-from . import api
 from .data import LevelData, ScaleData
 from .errors import CompetencyError
 from .models import BehaviouralIndicator, Competency, ScaleLevel
@@ -62,6 +61,8 @@ def competencies_by_codes(framework_slug, codes):
     in every instance that has the framework (course export/import, staging to production). Descriptions are
     sanitised again for the same reason as in :func:`scales_for`.
     """
+    from . import api  # noqa: PLC0415  the api imports this module: a cycle at import time
+
     if not framework_slug or not codes:
         return []
     by_code = {c.code: c for c in api.list_competencies(framework_slug=framework_slug)}
@@ -119,6 +120,8 @@ def record_self_assessments(user, ratings, course_key=None, usage_key=None, phas
     All are saved or none (the first error is raised: ``NoEmployeeRecord``, ``InvalidLevel``, ``CompetencyError``).
     Returns the :class:`~.data.AssessmentData` records in order.
     """
+    from . import api  # noqa: PLC0415  the api imports this module: a cycle at import time
+
     if phase not in PHASES:
         raise CompetencyError(_("Unknown self-assessment phase '%(phase)s'.") % {"phase": phase})
     return [
@@ -144,6 +147,8 @@ def course_report(user, course_key, competency_ids):
     of the course, small groups hidden, and the before/after change of the mean. For the course's staff (and
     unrestricted HR admins): anyone else gets ``AccessDenied``, as from ``course_self_assessment_summary``.
     """
+    from . import api  # noqa: PLC0415  the api imports this module: a cycle at import time
+
     ids = [int(pk) for pk in competency_ids]
     summary = api.course_self_assessment_summary(user, course_key, ids)
     min_group = anonymity_min_group()

@@ -1,0 +1,136 @@
+"""
+The public interface of the ``strategy`` domain: periods, objectives and their cascade; progress, check-ins, impediments, help requests and dashboards.
+
+This is the only module of ``perf_mgmt_plugin.strategy`` that code outside the domain may import: pages, REST views,
+receivers, tasks, management commands, the admin and the other domains (``.importlinter`` checks it, ADR 0017).
+Model classes are exported for forms, serializers, type checks and querysets; writes go through the functions,
+which check access and keep the domain's rules.
+"""
+
+from .access import (
+    assignable_people_q,
+    assignable_units_q,
+    cascade_people_q,
+    cascade_units_q,
+    team_objectives_q,
+    visible_objectives_q,
+)
+from .checkins import (
+    OPEN_STATUSES,
+    add_note,
+    course_checkin_summary,
+    course_checkins_of,
+    create_series,
+    employee_of,
+    hold,
+    open_help_requests_for,
+    prepare,
+    record_course_checkin,
+    related_objective,
+    request_help,
+    resolve,
+    schedule_due,
+    visible_notes,
+)
+from .dashboards import (
+    cascade,
+    cascade_csv,
+    cascade_roots,
+    check_ins_of,
+    lines_of_sight,
+    manager_dashboard,
+    my_objectives,
+)
+from .errors import (
+    NoEmployeeRecordForStrategy,
+    StrategyError,
+)
+from .models import (
+    CheckIn,
+    CheckInNote,
+    CheckInObjective,
+    CheckInSeries,
+    HelpRequest,
+    Impediment,
+    Level,
+    Notification,
+    Objective,
+    Period,
+    ProgressUpdate,
+)
+from .notifications import (
+    notifications_for,
+)
+from .rollup import (
+    recompute_all,
+)
+from .services import (
+    MANAGE_STRATEGY,
+    apply_template_edits,
+    bulk_cascade,
+    cascade_goal,
+    cascaded_copies,
+    create_objective,
+    edit_objective,
+    level_below,
+    line_of_sight,
+    record_progress,
+    update_objective,
+)
+
+__all__ = [
+    "CheckIn",
+    "CheckInNote",
+    "CheckInObjective",
+    "CheckInSeries",
+    "HelpRequest",
+    "Impediment",
+    "Level",
+    "MANAGE_STRATEGY",
+    "NoEmployeeRecordForStrategy",
+    "Notification",
+    "OPEN_STATUSES",
+    "Objective",
+    "Period",
+    "ProgressUpdate",
+    "StrategyError",
+    "add_note",
+    "apply_template_edits",
+    "assignable_people_q",
+    "assignable_units_q",
+    "bulk_cascade",
+    "cascade",
+    "cascade_csv",
+    "cascade_goal",
+    "cascade_people_q",
+    "cascade_roots",
+    "cascade_units_q",
+    "cascaded_copies",
+    "check_ins_of",
+    "course_checkin_summary",
+    "course_checkins_of",
+    "create_objective",
+    "create_series",
+    "edit_objective",
+    "employee_of",
+    "hold",
+    "level_below",
+    "line_of_sight",
+    "lines_of_sight",
+    "manager_dashboard",
+    "my_objectives",
+    "notifications_for",
+    "open_help_requests_for",
+    "prepare",
+    "recompute_all",
+    "record_course_checkin",
+    "record_progress",
+    "related_objective",
+    "request_help",
+    "resolve",
+    "schedule_due",
+    "team_objectives_q",
+    "update_objective",
+    "visible_notes",
+    "visible_objectives_q",
+]
