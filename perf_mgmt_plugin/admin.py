@@ -26,10 +26,19 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .core.access import can
-from .org import services
-from .org.access import access_context, hr_employees_q, hr_units_q
-from .org.errors import OrgError
-from .org.models import AccessGrant, Employee, HRAdminScope, ImportJob, OrgUnit, Position
+from .org import api as org_api
+from .org.api import (
+    AccessGrant,
+    Employee,
+    HRAdminScope,
+    ImportJob,
+    OrgError,
+    OrgUnit,
+    Position,
+    access_context,
+    hr_employees_q,
+    hr_units_q,
+)
 
 
 class RuleAdminMixin:
@@ -112,7 +121,7 @@ def _indented(unit):
 
 
 class OrgUnitForm(forms.ModelForm):
-    """Refuses moving a unit under itself before anything is saved (``services.check_parent_unit``)."""
+    """Refuses moving a unit under itself before anything is saved (``org_api.check_parent_unit``)."""
 
     class Meta:
         model = OrgUnit
@@ -122,7 +131,7 @@ class OrgUnitForm(forms.ModelForm):
         cleaned = super().clean()
         if "parent" in self.changed_data:
             try:
-                services.check_parent_unit(self.instance, cleaned.get("parent"))
+                org_api.check_parent_unit(self.instance, cleaned.get("parent"))
             except OrgError as exc:
                 self.add_error("parent", str(exc))
         return cleaned
@@ -159,7 +168,7 @@ class OrgUnitAdmin(RuleAdminMixin, HistoryReadOnlyMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name != "parent"}
-            created = services.create_org_unit(parent=form.cleaned_data.get("parent"), **fields)
+            created = org_api.create_org_unit(parent=form.cleaned_data.get("parent"), **fields)
             obj.pk, obj.path = created.pk, created.path
             obj._state.adding = False  # pylint: disable=protected-access
             return
@@ -169,7 +178,7 @@ class OrgUnitAdmin(RuleAdminMixin, HistoryReadOnlyMixin, SimpleHistoryAdmin):
             obj.parent_id = form.initial.get("parent")
             if others:
                 obj.save(update_fields=others)
-            services.set_parent_unit(obj, new_parent)
+            org_api.set_parent_unit(obj, new_parent)
         elif others:
             obj.save(update_fields=others)
 
@@ -202,7 +211,7 @@ class PositionAdmin(RuleAdminMixin, HistoryReadOnlyMixin, SimpleHistoryAdmin):
 
 class EmployeeForm(forms.ModelForm):
     """
-    The employee form: a manager who reports to the person is refused as a field error (``services.check_manager``,
+    The employee form: a manager who reports to the person is refused as a field error (``org_api.check_manager``,
     the same check ``set_manager`` makes), and a scoped HR admin may only pick units (and managers) in their scope.
     """
 
@@ -230,7 +239,7 @@ class EmployeeForm(forms.ModelForm):
         cleaned = super().clean()
         if "manager" in self.changed_data:
             try:
-                services.check_manager(self.instance, cleaned.get("manager"))
+                org_api.check_manager(self.instance, cleaned.get("manager"))
             except OrgError as exc:
                 self.add_error("manager", str(exc))
         return cleaned
@@ -238,7 +247,7 @@ class EmployeeForm(forms.ModelForm):
 
 @admin.register(Employee)
 class EmployeeAdmin(RuleAdminMixin, HistoryReadOnlyMixin, SimpleHistoryAdmin):
-    """People in the HR admin's scope; a changed manager goes through ``services.set_manager``."""
+    """People in the HR admin's scope; a changed manager goes through ``org_api.set_manager``."""
 
     form = EmployeeForm
     view_rule = change_rule = add_rule = "perf_mgmt.hr_admin"
@@ -285,13 +294,13 @@ class EmployeeAdmin(RuleAdminMixin, HistoryReadOnlyMixin, SimpleHistoryAdmin):
     def reporting_line(self, employee):
         if employee.pk is None:
             return "—"
-        chain = services.chain_of(employee)
+        chain = org_api.chain_of(employee)
         return " → ".join(boss.display_name for boss in chain) or "—"
 
     def save_model(self, request, obj, form, change):
         if not change:
             fields = {name: form.cleaned_data[name] for name in form.cleaned_data if name not in ("user", "manager")}
-            created = services.create_employee(
+            created = org_api.create_employee(
                 form.cleaned_data["user"], manager=form.cleaned_data.get("manager"), changed_by=request.user, **fields
             )
             obj.pk, obj.path = created.pk, created.path
@@ -304,7 +313,7 @@ class EmployeeAdmin(RuleAdminMixin, HistoryReadOnlyMixin, SimpleHistoryAdmin):
             obj.manager_id = form.initial.get("manager")
             if others:
                 obj.save(update_fields=others)
-            services.set_manager(obj, new_manager, changed_by=request.user)
+            org_api.set_manager(obj, new_manager, changed_by=request.user)
         elif others:
             obj.save(update_fields=others)
 

@@ -8,8 +8,7 @@ data records or the plugin's own model instances where a caller needs to render 
 from .core.access import AccessDenied, can, require  # noqa: F401
 from .core.concurrency import Busy, Conflict  # noqa: F401
 from .core.retirement import retire_user as _retire_user
-from .org.access import access_context
-from .org.models import Employee
+from .org.api import Employee, access_context
 
 
 def retire_user(user, retired_username=None, retired_email=None):
@@ -24,7 +23,7 @@ def replay_failed_platform_events(limit=None):
     """
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
 
-    from .development import progress  # pylint: disable=import-outside-toplevel
+    from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
     def retire(user_id, retired_username, retired_email):
         # A hard-deleted user is gone from the table: the steps find their rows by the id alone.
@@ -32,7 +31,7 @@ def replay_failed_platform_events(limit=None):
         user = user_model.objects.filter(pk=user_id).first() or user_model(pk=user_id)
         retire_user(user, retired_username=retired_username, retired_email=retired_email)
 
-    return progress.replay_failed_events(retire, limit=limit)
+    return development_api.replay_failed_events(retire, limit=limit)
 
 
 def get_employee(user):
@@ -64,7 +63,7 @@ def personas(user):
 # ------------------------------------------------------------------------------------------------------------------
 
 from .competencies import api as _competencies  # noqa: E402
-from .competencies.errors import CompetencyError, InvalidLevel, NoEmployeeRecord  # noqa: E402,F401
+from .competencies.api import CompetencyError, InvalidLevel, NoEmployeeRecord  # noqa: E402,F401
 
 list_frameworks = _competencies.list_frameworks
 list_competencies = _competencies.list_competencies
@@ -75,13 +74,13 @@ course_self_assessment_summary = _competencies.course_self_assessment_summary
 
 # Self-assessment inside a course (the self-assessment XBlock): batched scales, one all-or-nothing submission,
 # and the staff report with small groups hidden (competencies/course_self_assessment.py).
-from .competencies import course_self_assessment as _course_self_assessment  # noqa: E402
+from .competencies import api as competencies_api  # noqa: E402
 
-get_competencies_by_codes = _course_self_assessment.competencies_by_codes
-get_scales_for = _course_self_assessment.scales_for
-record_self_assessments = _course_self_assessment.record_self_assessments
-course_self_assessment_report = _course_self_assessment.course_report
-anonymity_min_group = _course_self_assessment.anonymity_min_group
+get_competencies_by_codes = competencies_api.competencies_by_codes
+get_scales_for = competencies_api.scales_for
+record_self_assessments = competencies_api.record_self_assessments
+course_self_assessment_report = competencies_api.course_report
+anonymity_min_group = competencies_api.anonymity_min_group
 
 
 def get_user_by_id(user_id):
@@ -105,9 +104,8 @@ def get_user_by_id(user_id):
 # Strategy execution: check-ins (used by the check-in XBlock) and the cascade
 # ------------------------------------------------------------------------------------------------------------------
 
-from .strategy import checkins as _checkins  # noqa: E402
-from .strategy import services as _strategy_services  # noqa: E402
-from .strategy.errors import NoEmployeeRecordForStrategy, StrategyError  # noqa: E402,F401
+from .strategy import api as strategy_api  # noqa: E402
+from .strategy.api import NoEmployeeRecordForStrategy, StrategyError  # noqa: E402,F401
 
 
 def record_course_checkin(  # noqa: PLR0913
@@ -121,7 +119,7 @@ def record_course_checkin(  # noqa: PLR0913
     (nothing written). ``request_key`` (the form's idempotency key) makes a repeated submission return the check-in
     the first one made.
     """
-    return _checkins.record_course_checkin(
+    return strategy_api.record_course_checkin(
         user,
         course_key,
         usage_key,
@@ -138,7 +136,7 @@ def course_checkins_of(user, course_key, usage_key=None):
     The user's own check-ins recorded in this course (and block), newest first (the latest 20), with their
     impediments and help requests fetched alongside (two queries however many check-ins there are).
     """
-    qs = _checkins.course_checkins_of(user, course_key, usage_key)
+    qs = strategy_api.course_checkins_of(user, course_key, usage_key)
     return list(qs.prefetch_related("impediments", "help_requests")[:20])
 
 
@@ -150,13 +148,13 @@ def course_checkin_summary(course_key, user=None, usage_key=None):
     """
     if user is not None:
         require(user, "perf_mgmt.view_course_data", course_key)
-    return _checkins.course_checkin_summary(course_key, usage_key)
+    return strategy_api.course_checkin_summary(course_key, usage_key)
 
 
 def related_objective_of(user, course_key):
     """The learner's objective a check-in in this course is linked to (or ``None``)."""
     employee = get_employee(user)
-    return _checkins.related_objective(employee, course_key) if employee else None
+    return strategy_api.related_objective(employee, course_key) if employee else None
 
 
 def line_of_sight(objective):
@@ -165,13 +163,13 @@ def line_of_sight(objective):
     XBlock shows a learner above their related objective. Callers pass an objective the user may already see (their
     own, from :func:`related_objective_of`).
     """
-    return _strategy_services.line_of_sight(objective)
+    return strategy_api.line_of_sight(objective)
 
 
 # Development plans.
 # Appraisals: launching cycles and late joiners (pages, REST, the Celery task and the command call these).
-from .appraisals import launch as _appraisal_launch  # noqa: E402
-from .appraisals.errors import AppraisalError  # noqa: E402,F401
+from .appraisals import api as appraisals_api  # noqa: E402
+from .appraisals.api import AppraisalError  # noqa: E402,F401
 
 
 def start_cycle_launch(user, cycle):
@@ -179,17 +177,17 @@ def start_cycle_launch(user, cycle):
     Mark ``cycle`` as launching (checks ``perf_mgmt.manage_appraisals``); then enqueue the work with
     ``tasks.enqueue_cycle_launch`` (it waits for the commit). Re-launching an active cycle adds only missing reviews.
     """
-    return _appraisal_launch.start_launch(user, cycle)
+    return appraisals_api.start_launch(user, cycle)
 
 
 def run_cycle_launch(cycle_id):
     """Create the cycle's missing reviews now, recording progress on the cycle (the worker's and the command's job)."""
-    return _appraisal_launch.run_launch(cycle_id)
+    return appraisals_api.run_launch(cycle_id)
 
 
 def cycle_launch_progress(cycle):
     """``(status, done, total, error)`` of a launch, fresh from the database (for the progress display)."""
-    return _appraisal_launch.launch_progress(cycle)
+    return appraisals_api.launch_progress(cycle)
 
 
 def add_late_joiners(employee_ids=None, user_ids=None):
@@ -198,16 +196,13 @@ def add_late_joiners(employee_ids=None, user_ids=None):
     neither list is given). Returns the number of reviews created.
     """
     if user_ids is not None:
-        from .org.services import employee_ids_of_users  # pylint: disable=import-outside-toplevel
+        from .org.api import employee_ids_of_users  # pylint: disable=import-outside-toplevel
 
         employee_ids = list(employee_ids or ()) + list(employee_ids_of_users(user_ids))
-    return _appraisal_launch.add_late_joiners(employee_ids)
+    return appraisals_api.add_late_joiners(employee_ids)
 
 
 # Appraisals: follow-up actions, notes and the reviews a user may see (check-ins, XBlocks, other apps).
-from .appraisals import actions as _appraisal_actions  # noqa: E402
-from .appraisals import notes as _appraisal_notes  # noqa: E402
-from .appraisals import reviews as _appraisal_reviews  # noqa: E402
 
 
 def open_follow_up_actions(user, employee=None):
@@ -220,17 +215,17 @@ def open_follow_up_actions(user, employee=None):
         employee = get_employee(user)
     if employee is None or not can(user, "perf_mgmt.view_employee", employee):
         return []
-    return list(_appraisal_actions.open_actions_of([employee.pk]))
+    return list(appraisals_api.open_actions_of([employee.pk]))
 
 
 def add_interim_note(user, employee, *, body, tag="observation", private=False, noted_on=None):
     """Note something about ``employee`` through the period (the person, a manager or a delegate)."""
-    return _appraisal_notes.add_note(user, employee, body=body, tag=tag, private=private, noted_on=noted_on)
+    return appraisals_api.add_note(user, employee, body=body, tag=tag, private=private, noted_on=noted_on)
 
 
 def reviews_visible_to(user):
     """The reviews ``user`` may open (their own, their team's, the ones they write or coach, HR scope)."""
-    return _appraisal_reviews.reviews_visible_to(user)
+    return appraisals_api.reviews_visible_to(user)
 
 
 def is_masquerade(runtime_user_id, user_service=None):

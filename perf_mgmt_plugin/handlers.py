@@ -58,9 +58,9 @@ def on_employee_saved(sender, instance, created=False, update_fields=None, raw=F
         api.add_late_joiners(employee_ids=[instance.pk])
     if update_fields is not None and not _GAP_FIELDS.intersection(update_fields):
         return
-    from .competencies import gaps  # pylint: disable=import-outside-toplevel
+    from .competencies import api as competencies_api  # pylint: disable=import-outside-toplevel
 
-    gaps.recompute_gaps(employee_ids=[instance.pk])
+    competencies_api.recompute_gaps(employee_ids=[instance.pk])
 
 
 def on_employees_imported(sender, user_ids=(), **kwargs):  # pylint: disable=unused-argument
@@ -87,7 +87,7 @@ def on_user_retired(sender, user=None, retired_username=None, retired_email=None
 
 def _retire_safely(user, retired_username=None, retired_email=None):
     from . import api  # pylint: disable=import-outside-toplevel
-    from .development import progress  # pylint: disable=import-outside-toplevel
+    from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
     try:
         with transaction.atomic():
@@ -98,7 +98,7 @@ def _retire_safely(user, retired_username=None, retired_email=None):
             "retirement",
             user_id=user.pk,
             error=exc,
-            event_type=progress.RETIREMENT_EVENT,
+            event_type=development_api.RETIREMENT_EVENT,
             event_id=f"retirement:{user.pk}",  # one kept retirement per user, however many signals failed
             payload={"retired_username": retired_username, "retired_email": retired_email},
         )
@@ -125,14 +125,14 @@ def _course_event(signal, metadata, user_id, course_key, fact, value, payload=No
     library's, from the v2 XBlock runtime) is none of the plugin's business; a failure on our side is logged and
     the event kept for ``replay_failed_lms_events``.
     """
-    from .development import progress  # pylint: disable=import-outside-toplevel
+    from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
     key = plugin_course_key(course_key)
     if key is None:
         log.debug("perf-mgmt ignores %s for %r: not a course", metadata.event_type, course_key)
         return None
     try:
-        return progress.apply_event(
+        return development_api.apply_event(
             event_id=str(metadata.id),
             event_type=metadata.event_type,
             user_id=user_id,
@@ -151,18 +151,20 @@ def _course_event(signal, metadata, user_id, course_key, fact, value, payload=No
             course_key=key,
             event_id=str(metadata.id),
             occurred_at=metadata.time,
-            payload={"fact": fact, "value": progress.json_value(value), **(payload or {})},
+            payload={"fact": fact, "value": development_api.json_value(value), **(payload or {})},
         )
         return None
 
 
 def _keep(what, user_id, error, event_type=None, **fields):
     """Keep a failed signal for replay; if even that fails (the database is down), the log is all there is."""
-    from .development import progress  # pylint: disable=import-outside-toplevel
+    from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
     try:
         with transaction.atomic():
-            progress.keep_failed_event(event_type or what, user_id, fields.pop("occurred_at", None), error, **fields)
+            development_api.keep_failed_event(
+                event_type or what, user_id, fields.pop("occurred_at", None), error, **fields
+            )
     except Exception:  # pylint: disable=broad-except
         log.critical("perf-mgmt could not keep the failed %s of user id=%s for replay", what, user_id, exc_info=True)
 
@@ -270,21 +272,21 @@ def on_block_completion_saved(sender, instance, raw=False, **kwargs):  # pylint:
     """
     if raw:
         return None
-    from .development import progress  # pylint: disable=import-outside-toplevel
+    from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
     key = plugin_course_key(instance.context_key)
     if key is None:
         return None
     completion = float(instance.completion)
     try:
-        return progress.apply_block_completion(instance.user_id, key, instance.block_key, completion)
+        return development_api.apply_block_completion(instance.user_id, key, instance.block_key, completion)
     except Exception as exc:  # pylint: disable=broad-except
         log.exception("perf-mgmt could not count the completion of %s; kept for replay", instance.block_key)
         _keep(
             "block completion",
             user_id=instance.user_id,
             error=exc,
-            event_type=progress.BLOCK_COMPLETION_EVENT,
+            event_type=development_api.BLOCK_COMPLETION_EVENT,
             course_key=key,
             payload={"block_key": str(instance.block_key), "completion": completion},
         )
@@ -293,6 +295,6 @@ def on_block_completion_saved(sender, instance, raw=False, **kwargs):  # pylint:
 
 def on_course_recommendations_changed(sender, person_ids=(), **kwargs):  # pylint: disable=unused-argument
     """The gap audit recommended or assigned courses (or a person enrolled / dismissed): plan items follow."""
-    from .development import services  # pylint: disable=import-outside-toplevel
+    from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
-    services.absorb_recommendations(person_ids)
+    development_api.absorb_recommendations(person_ids)

@@ -10,13 +10,13 @@ from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 
-from .org import importer
+from .org import api as org_api
 
 
 @shared_task(name="perf_mgmt.run_org_import", ignore_result=True)
 def run_org_import(job_id):
     """Run a pending org chart import job (progress, result and status are recorded on the job)."""
-    importer.run_job(job_id)
+    org_api.run_job(job_id)
 
 
 def enqueue_org_import(job):
@@ -34,21 +34,21 @@ def recompute_gaps(employee_ids=None, competency_ids=None, snapshot=True):
     snapshot replaces the day's rows. Schedule it nightly: a safety net for changes made outside the plugin
     (e.g. directly in the database).
     """
-    from .competencies import gaps  # pylint: disable=import-outside-toplevel
+    from .competencies import api as competencies_api  # pylint: disable=import-outside-toplevel
 
-    result = gaps.recompute_gaps(employee_ids=employee_ids, competency_ids=competency_ids)
+    result = competencies_api.recompute_gaps(employee_ids=employee_ids, competency_ids=competency_ids)
     if snapshot and employee_ids is None and competency_ids is None:
-        gaps.create_snapshot()
+        competencies_api.create_snapshot()
     return result.__dict__
 
 
 @shared_task(name="perf_mgmt.recompute_gaps_of_users", ignore_result=True)
 def recompute_gaps_of_users(user_ids):
     """Recompute the competency gaps of the people with these LMS user ids (after a bulk org import)."""
-    from .competencies import gaps  # pylint: disable=import-outside-toplevel
-    from .org.services import employee_ids_of_users  # pylint: disable=import-outside-toplevel
+    from .competencies import api as competencies_api  # pylint: disable=import-outside-toplevel
+    from .org.api import employee_ids_of_users  # pylint: disable=import-outside-toplevel
 
-    return gaps.recompute_gaps(employee_ids=employee_ids_of_users(user_ids)).__dict__
+    return competencies_api.recompute_gaps(employee_ids=employee_ids_of_users(user_ids)).__dict__
 
 
 def enqueue_gap_recompute_of_users(user_ids):
@@ -65,9 +65,9 @@ def send_plan_reminders(interval_days=7):
     Email people (manager in copy) about their overdue development plan items. Schedule it daily; each item is
     reminded at most once per ``interval_days``, so a retried or duplicated run sends nothing twice.
     """
-    from .development import reminders  # pylint: disable=import-outside-toplevel
+    from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
-    return reminders.send_overdue_reminders(interval_days=interval_days).__dict__
+    return development_api.send_overdue_reminders(interval_days=interval_days).__dict__
 
 
 @shared_task(name="perf_mgmt.recompute_strategy", ignore_result=True)
@@ -77,9 +77,9 @@ def recompute_strategy(period_ids=None, notify=True):
     owners' managers of worse statuses. Schedule it nightly: forecasts move with the calendar even when nobody
     records progress. Safe to repeat: unchanged objectives are not written and an unchanged status notifies nobody.
     """
-    from .strategy import rollup  # pylint: disable=import-outside-toplevel
+    from .strategy import api as strategy_api  # pylint: disable=import-outside-toplevel
 
-    return rollup.recompute_all(period_ids=period_ids, notify=notify).as_dict()
+    return strategy_api.recompute_all(period_ids=period_ids, notify=notify).as_dict()
 
 
 @shared_task(name="perf_mgmt.schedule_check_ins", ignore_result=True)
@@ -88,9 +88,9 @@ def schedule_check_ins():
     Create the due meetings of every check-in series and mark past unheld meetings as missed. Schedule it daily;
     idempotent for a given day.
     """
-    from .strategy import checkins  # pylint: disable=import-outside-toplevel
+    from .strategy import api as strategy_api  # pylint: disable=import-outside-toplevel
 
-    return checkins.schedule_due()
+    return strategy_api.schedule_due()
 
 
 @shared_task(name="perf_mgmt.launch_review_cycle", ignore_result=True)
@@ -144,6 +144,6 @@ def send_appraisal_reminders(days_before=None):
     deadline and once overdue. Schedule it daily; each review's reminder is sent once, so a retried or duplicated run
     (or the ``send_appraisal_reminders`` command the same day) sends nothing twice.
     """
-    from .appraisals import reminders  # pylint: disable=import-outside-toplevel
+    from .appraisals import api as appraisals_api  # pylint: disable=import-outside-toplevel
 
-    return reminders.send_appraisal_reminders(days_before=days_before).__dict__
+    return appraisals_api.send_appraisal_reminders(days_before=days_before).__dict__

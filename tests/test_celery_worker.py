@@ -27,6 +27,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from lms_host.celery import app as celery_app
+from perf_mgmt_plugin.org import api as org_api
 from perf_mgmt_plugin.org import importer
 from perf_mgmt_plugin.org.models import Employee, ImportJob
 
@@ -214,6 +215,7 @@ def test_org_import_runs_on_the_worker(org, worker_process, published, settings,
         raise AssertionError("the import ran in the test process: the task was not sent to the worker")
 
     monkeypatch.setattr(importer, "run_job", not_here)
+    monkeypatch.setattr(org_api, "run_job", not_here)  # what the task calls
     assert celery_app.conf.task_always_eager is False
 
     # A small organisation under the existing manager, plus a move of an existing employee: 26 rows.
@@ -301,6 +303,7 @@ def test_cycle_launch_runs_on_the_worker(org, worker_process, published, monkeyp
     from django.db import transaction  # noqa: PLC0415
 
     from perf_mgmt_plugin import api, tasks  # noqa: PLC0415
+    from perf_mgmt_plugin.appraisals import api as appraisals_api  # noqa: PLC0415
     from perf_mgmt_plugin.appraisals import cycles, launch, templates  # noqa: PLC0415
     from perf_mgmt_plugin.appraisals.models import Cycle, Review, ReviewItem  # noqa: PLC0415
 
@@ -308,6 +311,7 @@ def test_cycle_launch_runs_on_the_worker(org, worker_process, published, monkeyp
         raise AssertionError("the launch ran in the test process: the task was not sent to the worker")
 
     monkeypatch.setattr(launch, "run_launch", not_here)
+    monkeypatch.setattr(appraisals_api, "run_launch", not_here)  # what the task calls
     template = templates.create_template(
         org.hr,
         slug="worker",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from lms_host import urls as host_urls
 from perf_mgmt_plugin.core import concurrency
 from perf_mgmt_plugin.core.concurrency import Busy, atomic_retry
+from perf_mgmt_plugin.development import api as development_api
 from perf_mgmt_plugin.development import services as plans
 from perf_mgmt_plugin.development.models import Plan, PlanComment, PlanItem
 from perf_mgmt_plugin.strategy import checkins
@@ -150,7 +151,7 @@ def test_rest_retries_exhausted_is_a_503_in_json_never_an_empty_500(org, item, m
     def busy(*args, **kwargs):
         raise Busy()
 
-    monkeypatch.setattr(plans, "complete_item", busy)
+    monkeypatch.setattr(development_api, "complete_item", busy)  # what the views call
     response = api_client(org.alice.user).post(
         api_url("plan-item-complete", pk=item.plan_id, item_pk=item.pk), {}, format="json"
     )
@@ -164,7 +165,7 @@ def test_a_page_shows_a_busy_write_with_a_way_back(org, item, monkeypatch):
     def deadlock(*args, **kwargs):
         raise DEADLOCK
 
-    monkeypatch.setattr(plans, "complete_item", deadlock)
+    monkeypatch.setattr(development_api, "complete_item", deadlock)
     client = Client(raise_request_exception=False)
     client.force_login(org.alice.user)
     response = client.post(

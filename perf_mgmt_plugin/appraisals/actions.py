@@ -18,10 +18,9 @@ from ..core.access import can, require
 from ..core.concurrency import atomic_retry, lock
 from ..core.idempotency import idempotent
 from ..core.sanitize import sanitize_html
-from ..development import services as development_services
-from ..development.errors import DevelopmentError
-from ..development.models import Plan, PlanItem
-from ..org.models import Employee
+from ..development import api as development_api
+from ..development.api import DevelopmentError, Plan, PlanItem
+from ..org.api import Employee
 from .errors import AppraisalConflict, AppraisalError
 from .models import Cycle, FollowUpAction, ReviewEvent
 
@@ -46,7 +45,7 @@ def _plan_for(user, employee, due_date):
     if plan is not None:
         return plan
     today = timezone.localdate()
-    return development_services.create_plan(
+    return development_api.create_plan(
         user, employee, period_start=today, period_end=max(due_date, today + datetime.timedelta(days=364))
     )
 
@@ -74,7 +73,7 @@ def add_action(user, review, *, title, due_date, owner=None, kind=FollowUpAction
     if kind == FollowUpAction.DEVELOPMENT:
         try:
             plan = _plan_for(user, review.employee, due_date)
-            plan_item = development_services.add_item(
+            plan_item = development_api.add_item(
                 user,
                 plan,
                 source="appraisal",
@@ -127,7 +126,7 @@ def complete_action(user, action):
     if item is not None and item.status in (PlanItem.APPROVED, PlanItem.IN_PROGRESS):
         # A course item is completed by the course itself; the action is done all the same.
         with contextlib.suppress(DevelopmentError):
-            development_services.complete_item(user, item)
+            development_api.complete_item(user, item)
     return action
 
 
@@ -145,7 +144,7 @@ def cancel_action(user, action):
     action.save(update_fields=["status"])
     item = action.plan_item
     if item is not None and item.status in PlanItem.OPEN_STATUSES:
-        development_services.cancel_item(user, item)
+        development_api.cancel_item(user, item)
     return action
 
 

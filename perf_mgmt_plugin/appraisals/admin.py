@@ -26,8 +26,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..core.access import AccessDenied, can
-from ..org.access import hr_employees_q
-from ..org.models import Employee
+from ..org.api import Employee, hr_employees_q
 from ..strategy.admin import StrategyAdminMixin
 from . import cycles, templates
 from .errors import AppraisalError

@@ -1,5 +1,6 @@
 """
-The public interface of the ``appraisals`` domain: review templates, cycles and their launch, reviews and their stages, coaching, notes, follow-up actions, surveys and reports.
+The public interface of the ``appraisals`` domain: review templates, cycles and their launch, reviews
+and their stages, coaching, notes, follow-up actions, surveys and reports.
 
 This is the only module of ``perf_mgmt_plugin.appraisals`` that code outside the domain may import: pages, REST views,
 receivers, tasks, management commands, the admin and the other domains (``.importlinter`` checks it, ADR 0017).
@@ -9,6 +10,8 @@ which check access and keep the domain's rules.
 
 from .actions import (
     MANAGE as MANAGE_FOLLOW_UP,
+)
+from .actions import (
     add_action,
     cancel_action,
     complete_action,
@@ -16,6 +19,8 @@ from .actions import (
 )
 from .coaching import (
     ASSIGN as ASSIGN_COACH,
+)
+from .coaching import (
     NOT_A_COACH,
     add_feedback,
     assign_coach,

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ..core.access import require
 from ..core.paths import subtree_q
 from ..core.sanitize import sanitize_html
-from ..org.access import access_context, hr_employees_q
-from ..org.models import Employee
+from ..org.api import Employee, access_context, hr_employees_q
 from .errors import AppraisalError
 from .models import CoachAssignment, CoachingFeedback, Cycle, Review, ReviewEvent
 from .reviews import COACH, coached_q

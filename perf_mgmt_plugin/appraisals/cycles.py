@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 
 from ..core.access import can, require
 from ..core.paths import subtree_q
-from ..org.access import access_context, visible_employees_q
-from ..org.models import Employee
-from ..strategy.models import Period
+from ..org.api import Employee, access_context, visible_employees_q
+from ..strategy.api import Period
 from .errors import AppraisalError
 from .models import CoachAssignment, Cycle, Review, ReviewTemplate
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from ..competencies.models import CompetencyGap
-from ..development.models import Plan, PlanItem
-from ..strategy.models import CheckIn, Objective
+from ..competencies.api import CompetencyGap
+from ..development.api import Plan, PlanItem
+from ..strategy.api import CheckIn, Objective
 
 
 @dataclass

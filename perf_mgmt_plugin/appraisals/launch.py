@@ -17,12 +17,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..competencies.models import PositionRequirement
+from ..competencies.api import PositionRequirement
 from ..core.access import require
 from ..core.bulk import bulk_insert
 from ..core.concurrency import atomic_retry
-from ..org.models import Employee
-from ..strategy.models import Objective
+from ..org.api import Employee
+from ..strategy.api import Objective
 from .cycles import MANAGE_APPRAISALS, population
 from .errors import AppraisalError
 from .models import Cycle, Review, ReviewItem, TemplateSection

@@ -18,10 +18,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..competencies.models import Competency, Scale
-from ..development.models import PlanItem
-from ..org.models import Employee, OrgUnit, Position
-from ..strategy.models import Objective, Period
+from ..competencies.api import Competency, Scale
+from ..development.api import PlanItem
+from ..org.api import Employee, OrgUnit, Position
+from ..strategy.api import Objective, Period
 
 
 class ReviewTemplate(models.Model):

@@ -22,11 +22,10 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..competencies.models import Scale, ScaleLevel
+from ..competencies.api import Scale, ScaleLevel
 from ..core.access import require
 from ..core.release import cross_suppress, visible_groups
-from ..org.access import access_context, hr_employees_q
-from ..org.models import Employee, OrgUnit
+from ..org.api import Employee, OrgUnit, access_context, hr_employees_q
 from .cycles import VIEW_REPORTS, overdue_q
 from .errors import AppraisalError
 from .models import CoachAssignment, CoachingFeedback, Cycle, Review, ReviewItem

@@ -26,14 +26,13 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..competencies import services as competency_services
-from ..competencies.models import Assessment, ScaleLevel
+from ..competencies import api as competencies_api
+from ..competencies.api import Assessment, ScaleLevel
 from ..core.access import can, require
 from ..core.idempotency import idempotent
 from ..core.sanitize import sanitize_html
 from ..core.versioning import claim_version
-from ..org.access import access_context, visible_employees_q
-from ..org.models import Employee
+from ..org.api import Employee, access_context, visible_employees_q
 from . import evidence as evidence_module
 from . import scoring
 from .errors import AppraisalError
@@ -354,7 +353,7 @@ def _record_competencies(user, review, items, side):
         rating = getattr(item, f"{side}_rating")
         if item.competency_id is None or rating is None:
             continue
-        competency_services.record_assessment(
+        competencies_api.record_assessment(
             user,
             review.employee,
             item.competency,

@@ -25,8 +25,8 @@ What the employee may see inside their own review (the manager's draft, coaching
 import rules
 
 from ..core.access import add_rule
-from ..org import access
-from ..org.rules import has_grant_for, is_hr_admin, is_hr_admin_for, is_manager_of, is_self, is_unrestricted_hr_admin
+from ..org import api as org_api
+from ..org.api import has_grant_for, is_hr_admin, is_hr_admin_for, is_manager_of, is_self, is_unrestricted_hr_admin
 
 
 def _employee(review):
@@ -64,7 +64,7 @@ def is_assigned_coach(user, review):
     """
     if review is None or review.manager_id is None:
         return False
-    context = access.access_context(user)
+    context = org_api.access_context(user)
     if context.employee_id is None:
         return False
     from .models import CoachAssignment  # pylint: disable=import-outside-toplevel
@@ -82,7 +82,7 @@ def above_reviewing_manager(user, review):
         return False
     if review.manager_id is None:
         return True
-    return access.manages(access.access_context(user), review.manager)
+    return org_api.manages(org_api.access_context(user), review.manager)
 
 
 not_the_person = ~is_reviewed_person

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
-from ..competencies.models import ScaleLevel
+from ..competencies.api import ScaleLevel
 
 SIDES = ("self", "manager")
 

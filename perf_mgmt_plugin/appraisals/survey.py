@@ -39,8 +39,7 @@ from django.utils.translation import gettext as _
 
 from ..core.access import require
 from ..core.release import suppress, visible_groups
-from ..org.access import access_context, hr_units_q
-from ..org.models import Employee, OrgUnit
+from ..org.api import Employee, OrgUnit, access_context, hr_units_q
 from .cycles import VIEW_REPORTS
 from .errors import AppraisalError
 from .models import Cycle, Review, SurveyInvitation, SurveyResponse

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from ..competencies.models import Scale
+from ..competencies.api import Scale
 from ..core.access import require
 from ..core.sanitize import sanitize_html
 from .cycles import VIEW_REPORTS

@@ -16,12 +16,85 @@ from django.utils.translation import gettext as _
 from ..core.access import require
 from ..core.release import StepRelease, anonymity_min_group
 from ..openedx import get_backend
-from ..org.models import Employee
+from ..org.api import Employee
 from . import services
+from .course_self_assessment import (
+    competencies_by_codes,
+    course_report,
+    record_self_assessments,
+    scales_for,
+)
 from .data import AssessmentData, CompetencyData, CourseSuggestion, LevelData, ScaleData, SelfResult
-from .errors import CompetencyError, NoEmployeeRecord
-from .models import Assessment, BehaviouralIndicator, Competency, Framework, PositionRequirement, ScaleLevel
+from .errors import (
+    CompetencyError,
+    InvalidLevel,
+    NoEmployeeRecord,
+)
+from .gaps import (
+    BATCH_SIZE as GAP_BATCH_SIZE,
+)
+from .gaps import (
+    BY_CHOICES,
+    cell_gaps,
+    create_snapshot,
+    gaps_of,
+    heatmap,
+    recompute_gaps,
+)
+from .gaps import (
+    export_csv as export_gaps_csv,
+)
+from .models import (
+    Assessment,
+    BehaviouralIndicator,
+    Competency,
+    CompetencyGap,
+    CourseCompetencyLink,
+    CourseRecommendation,
+    Framework,
+    PositionRequirement,
+    Scale,
+    ScaleLevel,
+)
 from .policy import Rating, current_level, get_policy
+from .recommendations import (
+    RECOMMEND_PERMISSION,
+    RESPOND_PERMISSION,
+    act_on_cell,
+    act_on_person,
+    follow_plan_items,
+    live_by_gap,
+    recommendations_of,
+    respond,
+)
+from .services import (
+    assessments_of,
+    frameworks_with_details,
+    linked_courses,
+    record_assessment,
+    record_course_evidence,
+    remove_requirement,
+    requirements_for_positions,
+    set_requirement,
+)
+from .taxonomy_import import (
+    TaxonomyNotFound,
+    find_taxonomy,
+    import_taxonomy,
+    list_taxonomies,
+)
+from .transfer import (
+    TransferFileError,
+    export_json,
+    import_framework,
+    records_from_json,
+)
+from .transfer import (
+    export_csv as export_framework_csv,
+)
+from .transfer import (
+    parse_upload as parse_framework_upload,
+)
 
 
 def _competency_data(competency):
@@ -218,79 +291,6 @@ def course_self_assessment_summary(user, course_key, competency_ids=None):
         entry["people"] += 1
     return {key: {"levels": dict(value["levels"]), "people": value["people"]} for key, value in summary.items()}
 
-
-# ------------------------------------------------------------------------------------------------------------------
-# What the rest of the plugin uses from the other modules of the domain (pages, REST, tasks, other domains).
-# course_self_assessment uses the functions above: it is imported after them.
-# ------------------------------------------------------------------------------------------------------------------
-
-from .course_self_assessment import (  # noqa: E402
-    anonymity_min_group,
-    competencies_by_codes,
-    course_report,
-    record_self_assessments,
-    scales_for,
-)
-from .errors import (  # noqa: E402
-    CompetencyError,
-    InvalidLevel,
-    NoEmployeeRecord,
-)
-from .gaps import (  # noqa: E402
-    BATCH_SIZE as GAP_BATCH_SIZE,
-    BY_CHOICES,
-    cell_gaps,
-    create_snapshot,
-    export_csv as export_gaps_csv,
-    gaps_of,
-    heatmap,
-    recompute_gaps,
-)
-from .models import (  # noqa: E402
-    Assessment,
-    Competency,
-    CompetencyGap,
-    CourseCompetencyLink,
-    CourseRecommendation,
-    Framework,
-    PositionRequirement,
-    Scale,
-    ScaleLevel,
-)
-from .recommendations import (  # noqa: E402
-    RECOMMEND_PERMISSION,
-    RESPOND_PERMISSION,
-    act_on_cell,
-    act_on_person,
-    follow_plan_items,
-    live_by_gap,
-    recommendations_of,
-    respond,
-)
-from .services import (  # noqa: E402
-    assessments_of,
-    frameworks_with_details,
-    linked_courses,
-    record_assessment,
-    record_course_evidence,
-    remove_requirement,
-    requirements_for_positions,
-    set_requirement,
-)
-from .taxonomy_import import (  # noqa: E402
-    TaxonomyNotFound,
-    find_taxonomy,
-    import_taxonomy,
-    list_taxonomies,
-)
-from .transfer import (  # noqa: E402
-    TransferFileError,
-    export_csv as export_framework_csv,
-    export_json,
-    import_framework,
-    parse_upload as parse_framework_upload,
-    records_from_json,
-)
 
 __all__ = [
     "Assessment",

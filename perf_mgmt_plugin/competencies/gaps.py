@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from ..core import csv_export
 from ..core.bulk import bulk_insert, bulk_set
-from ..org.access import access_context, team_q, visible_employees_q
-from ..org.models import Employee, OrgUnit, Position
+from ..org.api import Employee, OrgUnit, Position, access_context, team_q, visible_employees_q
 from .models import Assessment, Competency, CompetencyGap, GapSnapshot, PositionRequirement
 from .policy import Rating, current_level, get_policy
 

@@ -15,7 +15,7 @@ from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
 from simple_history.models import HistoricalRecords
 
 from ..core.history import NoPiiHistory
-from ..org.models import Employee, OrgUnit, Position
+from ..org.api import Employee, OrgUnit, Position
 
 
 class Scale(models.Model):

@@ -24,8 +24,8 @@ Permissions (the object, where there is one, is the assessed person's Employee r
 import rules
 
 from ..core.access import add_rule
-from ..org import access
-from ..org.rules import (
+from ..org import api as org_api
+from ..org.api import (
     has_grant_for,
     has_team,
     is_hr_admin,
@@ -38,9 +38,9 @@ from ..org.rules import (
 
 def _rater_employee(user):
     """The rater's own active Employee row (cached on the user with the access context)."""
-    from ..org.models import Employee  # pylint: disable=import-outside-toplevel
+    from ..org.api import Employee  # pylint: disable=import-outside-toplevel
 
-    context = access.access_context(user)
+    context = org_api.access_context(user)
     if context.employee_id is None:
         return None
     cached = getattr(user, "_perf_mgmt_rater_employee", None)

@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..core.access import AccessDenied, can
 from ..core.sanitize import sanitize_html
-from ..org.access import hr_employees_q
-from ..org.models import Employee
+from ..org.api import Employee, hr_employees_q
 from . import services
 from .errors import DevelopmentError
 from .models import Plan, PlanComment, PlanItem, PlanTemplate, ProcessedEvent, TemplateItem, UnmatchedEvent

@@ -1,5 +1,6 @@
 """
-The public interface of the ``development`` domain: development plans, their items and templates; the learning loop that moves items on platform events.
+The public interface of the ``development`` domain: development plans, their items and templates;
+the learning loop that moves items on platform events.
 
 This is the only module of ``perf_mgmt_plugin.development`` that code outside the domain may import: pages, REST views,
 receivers, tasks, management commands, the admin and the other domains (``.importlinter`` checks it, ADR 0017).

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from opaque_keys.edx.django.models import CourseKeyField, UsageKeyField
 from simple_history.models import HistoricalRecords
 
-from ..competencies.models import Competency, CourseRecommendation
-from ..org.models import Employee
+from ..competencies.api import Competency, CourseRecommendation
+from ..org.api import Employee
 
 
 class PlanHistory(models.Model):

@@ -19,13 +19,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from ..competencies import recommendations
-from ..competencies import services as competency_services
-from ..competencies.errors import CompetencyError
-from ..competencies.models import Competency
+from ..competencies import api as competencies_api
+from ..competencies.api import Competency, CompetencyError
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
-from ..org.models import Employee
+from ..org.api import Employee
 from .models import KIND_COURSE, KIND_COURSE_PART, PlanItem, ProcessedEvent, UnmatchedEvent
 
 log = logging.getLogger(__name__)
@@ -118,7 +116,7 @@ def _save(items, before):
     completed = [i for i in changed if i.status == PlanItem.COMPLETED and before[i.pk][0] != PlanItem.COMPLETED]
     _record_evidence(completed)
     enrolled = [i.recommendation_id for i in changed if i.recommendation_id and i.enrolled]
-    recommendations.follow_plan_items(
+    competencies_api.follow_plan_items(
         enrolled_ids=enrolled, completed_ids=[i.recommendation_id for i in completed if i.recommendation_id]
     )
     return len(changed)
@@ -142,7 +140,7 @@ def _record_evidence(items):
     done = []
     for item in todo:  # one item per event in practice; a template catch-up is bounded by the template's items
         try:
-            competency_services.record_course_evidence(
+            competencies_api.record_course_evidence(
                 people[item.owner_id],
                 competencies[item.competency_id],
                 item.target_level,

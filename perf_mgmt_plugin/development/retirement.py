@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from ..core.retirement import register_retirement_step
-from ..org.models import Employee
+from ..org.api import Employee
 from .models import Plan, PlanComment, PlanItem, ProcessedEvent, UnmatchedEvent
 
 

@@ -16,7 +16,7 @@ Permissions (the object, where there is one, is the plan owner's Employee record
 """
 
 from ..core.access import add_rule
-from ..org.rules import (
+from ..org.api import (
     has_grant_for,
     has_team,
     is_hr_admin,

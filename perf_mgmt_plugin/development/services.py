@@ -18,7 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..competencies.models import CourseCompetencyLink, CourseRecommendation
+from ..competencies.api import CourseCompetencyLink, CourseRecommendation
 from ..core import enrolment
 from ..core.access import AccessDenied, can, require
 from ..core.concurrency import atomic_retry, lock, lock_rows
@@ -28,8 +28,7 @@ from ..core.sanitize import sanitize_html
 from ..core.versioning import claim_version
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
-from ..org.access import hr_employees_q, team_q, visible_employees_q
-from ..org.models import Employee
+from ..org.api import Employee, hr_employees_q, team_q, visible_employees_q
 from . import progress
 from .errors import DevelopmentConflict, DevelopmentError
 from .models import (
@@ -452,7 +451,7 @@ class TemplateAssignment:
 def _population(actor, position_ids=(), unit_ids=(), employee_ids=()):
     if not (position_ids or unit_ids or employee_ids):
         raise DevelopmentError(_("Choose positions, org units or people."))
-    from ..org.models import OrgUnit  # pylint: disable=import-outside-toplevel
+    from ..org.api import OrgUnit  # pylint: disable=import-outside-toplevel
 
     condition = Q(pk__in=[])
     if position_ids:

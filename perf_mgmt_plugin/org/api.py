@@ -1,5 +1,6 @@
 """
-The public interface of the ``org`` domain: people, org units, positions, access grants and HR scopes; who may see whom (``access``); the org-chart import.
+The public interface of the ``org`` domain: people, org units, positions, access grants
+and HR scopes; who may see whom; the org-chart import.
 
 This is the only module of ``perf_mgmt_plugin.org`` that code outside the domain may import: pages, REST views,
 receivers, tasks, management commands, the admin and the other domains (``.importlinter`` checks it, ADR 0017).
@@ -21,10 +22,10 @@ from .errors import (
 from .importer import (
     COLUMNS,
     EMPLOYEES,
-    ImportFileError,
     KINDS,
     MAX_ROWS,
     UNCHANGED,
+    ImportFileError,
     apply_preview,
     create_job,
     execute_job,

@@ -6,8 +6,7 @@ are scoped in the database in a constant number of queries (never object by obje
 from django.db.models import Q
 
 from ..core.paths import decode_path, subtree_q
-from ..org.access import access_context, hr_employees_q, hr_units_q, team_q, visible_employees_q
-from ..org.models import Employee
+from ..org.api import Employee, access_context, hr_employees_q, hr_units_q, team_q, visible_employees_q
 from .rules import strategy_context
 
 

@@ -12,8 +12,7 @@ deactivated. Changelists read their rows with ``list_select_related`` (constant 
 from django.contrib import admin, messages
 
 from ..core.access import AccessDenied, can
-from ..org.access import visible_employees_q
-from ..org.models import Employee
+from ..org.api import Employee, visible_employees_q
 from . import services
 from .access import visible_objectives_q
 from .errors import StrategyError

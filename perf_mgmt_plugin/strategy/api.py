@@ -1,5 +1,6 @@
 """
-The public interface of the ``strategy`` domain: periods, objectives and their cascade; progress, check-ins, impediments, help requests and dashboards.
+The public interface of the ``strategy`` domain: periods, objectives and their cascade; progress,
+check-ins, impediments, help requests and dashboards.
 
 This is the only module of ``perf_mgmt_plugin.strategy`` that code outside the domain may import: pages, REST views,
 receivers, tasks, management commands, the admin and the other domains (``.importlinter`` checks it, ADR 0017).

@@ -18,7 +18,7 @@ from ..core.concurrency import atomic_retry, lock, lock_rows
 from ..core.paths import subtree_q
 from ..core.release import anonymity_min_group, released_prefix
 from ..core.sanitize import sanitize_html
-from ..org.models import Employee
+from ..org.api import Employee
 from .errors import NoEmployeeRecordForStrategy, StrategyConflict, StrategyError
 from .models import CheckIn, CheckInNote, CheckInObjective, CheckInSeries, HelpRequest, Impediment, Objective
 

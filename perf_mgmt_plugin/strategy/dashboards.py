@@ -16,7 +16,7 @@ from django.utils import timezone
 from ..core import csv_export
 from ..core.access import require
 from ..core.paths import decode_path, subtree_q
-from ..org.access import access_context
+from ..org.api import access_context
 from . import checkins
 from .access import team_employees_q, team_objectives_q, visible_objectives_q
 from .models import CheckIn, Impediment, Objective

@@ -1,6 +1,6 @@
 """Errors of the strategy domain, each with a message fit to show to the person who caused it."""
 
-from ..competencies.errors import NoEmployeeRecord
+from ..competencies.api import NoEmployeeRecord
 from ..core.concurrency import Conflict
 
 

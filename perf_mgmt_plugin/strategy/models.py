@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..core.paths import PATH_MAX_LENGTH
-from ..org.models import Employee, OrgUnit
+from ..org.api import Employee, OrgUnit
 
 
 class Period(models.Model):

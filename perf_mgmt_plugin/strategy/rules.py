@@ -24,8 +24,8 @@ Check-ins (the object is the CheckIn, or the Employee it is about):
 import rules
 
 from ..core.access import add_rule
-from ..org import access
-from ..org.rules import (
+from ..org import api as org_api
+from ..org.api import (
     has_grant_for,
     has_team,
     is_hr_admin,
@@ -47,10 +47,10 @@ def strategy_context(user):
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from ..org.models import Employee  # pylint: disable=import-outside-toplevel
+    from ..org.api import Employee  # pylint: disable=import-outside-toplevel
     from .models import Objective  # pylint: disable=import-outside-toplevel
 
-    context = access.access_context(user)
+    context = org_api.access_context(user)
     unit_path, own_paths = "", ()
     if context.employee_id is not None:
         unit_path = (

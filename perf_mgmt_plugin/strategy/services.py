@@ -22,8 +22,7 @@ from ..core.concurrency import atomic_retry, lock_rows
 from ..core.paths import PathError, child_path, decode_path, subtree_q
 from ..core.sanitize import sanitize_html
 from ..core.versioning import claim_version
-from ..org.access import visible_employees_q
-from ..org.models import Employee
+from ..org.api import Employee, visible_employees_q
 from . import rollup
 from .errors import StrategyError
 from .models import Level, Milestone, Objective, Period, ProgressUpdate

@@ -13,8 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..appraisals import coaching, cycles
-from ..appraisals.models import Cycle
+from ..appraisals import api as appraisals_api
+from ..appraisals.api import Cycle
 from .access import page_requires
 from .appraisal_views import _try
 from .views import _render
@@ -32,10 +32,10 @@ def _post(request, cycle, rows):
     post = request.POST
     reviewer = _reviewer_of(rows, post.get("reviewer"))
     if post.get("action") == "remove":
-        _try(request, coaching.remove_coach, request.user, cycle, reviewer, success=_("The coach is removed."))
+        _try(request, appraisals_api.remove_coach, request.user, cycle, reviewer, success=_("The coach is removed."))
         return
     value = str(post.get("coach") or "")
-    coach = coaching.coach_candidates(request.user).filter(pk=value).first() if value.isdigit() else None
+    coach = appraisals_api.coach_candidates(request.user).filter(pk=value).first() if value.isdigit() else None
     if coach is None:
         messages.error(request, _("Choose the coach from the list."))
         return
@@ -43,14 +43,14 @@ def _post(request, cycle, rows):
         "coach": coach.display_name,
         "reviewer": reviewer.display_name,
     }
-    _try(request, coaching.assign_coach, request.user, cycle, reviewer, coach, success=success)
+    _try(request, appraisals_api.assign_coach, request.user, cycle, reviewer, coach, success=success)
 
 
 @page_requires()
 def cycle_coaches(request, pk):
     """The reviewing managers of the cycle the user may give a coach, each with a coach to choose or remove."""
-    cycle = cycles.cycles_visible_to(request.user).exclude(status=Cycle.DRAFT).filter(pk=pk).first()
-    rows = coaching.reviewers_to_coach(request.user, cycle) if cycle is not None else []
+    cycle = appraisals_api.cycles_visible_to(request.user).exclude(status=Cycle.DRAFT).filter(pk=pk).first()
+    rows = appraisals_api.reviewers_to_coach(request.user, cycle) if cycle is not None else []
     if not rows:
         raise Http404
     if request.method == "POST":
@@ -59,7 +59,7 @@ def cycle_coaches(request, pk):
     context = {
         "cycle": cycle,
         "rows": rows,
-        "candidates": list(coaching.coach_candidates(request.user)) if cycle.status == Cycle.ACTIVE else [],
+        "candidates": list(appraisals_api.coach_candidates(request.user)) if cycle.status == Cycle.ACTIVE else [],
     }
     title = _("Coaches: %(cycle)s") % {"cycle": cycle.name}
     return _render(request, "perf_mgmt/appraisal_cycle_coaches.html", context, title)

@@ -20,9 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import api, tasks
-from ..appraisals import cycles, reports, survey
-from ..appraisals.errors import AppraisalError
-from ..appraisals.models import Cycle, Review, SurveyResponse
+from ..appraisals import api as appraisals_api
+from ..appraisals.api import AppraisalError, Cycle, Review, SurveyResponse
 from ..core import csv_export
 from ..core.access import AccessDenied, can
 from .access import page_requires
@@ -59,24 +58,28 @@ def _cycle(request, pk):
 @page_requires("perf_mgmt.view_appraisal_reports")
 def cycle_list(request):
     """Every cycle with its state, phase, launch progress and number of reviews."""
-    qs = cycles.cycles_visible_to(request.user).select_related("template").annotate(review_count=Count("reviews"))
+    qs = (
+        appraisals_api.cycles_visible_to(request.user)
+        .select_related("template")
+        .annotate(review_count=Count("reviews"))
+    )
     page = _page(request, qs.order_by("-start", "name"))
-    rows = [{"cycle": c, "phase": cycles.current_phase(c)} for c in page]
+    rows = [{"cycle": c, "phase": appraisals_api.current_phase(c)} for c in page]
     context = {
         "page": page,
         "rows": rows,
-        "may_manage": can(request.user, cycles.MANAGE_APPRAISALS),
+        "may_manage": can(request.user, appraisals_api.MANAGE_APPRAISALS),
         "trends": [
             {"point": p, "means": [p.means.get(q) for q in SurveyResponse.QUESTIONS]}
-            for p in survey.trends(request.user)
+            for p in appraisals_api.trends(request.user)
         ],
         "questions": SurveyResponse.QUESTIONS,
-        "min_group": survey.min_group(),
+        "min_group": appraisals_api.min_group(),
     }
     return _render(request, "perf_mgmt/appraisal_cycles.html", context, _("Review cycles"))
 
 
-@page_requires(cycles.MANAGE_APPRAISALS)
+@page_requires(appraisals_api.MANAGE_APPRAISALS)
 def cycle_new(request):
     """A new draft cycle from a template; "Suggest the deadlines" fills the dates for the cadence and start."""
     form = CycleForm(request.POST or None)
@@ -89,7 +92,7 @@ def cycle_new(request):
         return _render(request, "perf_mgmt/appraisal_cycle_form.html", {"form": form}, _("New review cycle"))
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = cycles.create_cycle(request.user, **form.create_kwargs())
+            cycle = appraisals_api.create_cycle(request.user, **form.create_kwargs())
         except AppraisalError as exc:
             form.add_error(None, str(exc))
         else:
@@ -132,27 +135,27 @@ def cycle_detail(request, pk):
     cycle = _cycle(request, pk)
     user = request.user
     status, done, total, error = api.cycle_launch_progress(cycle)
-    by_unit = reports.rating_distribution(user, cycle, by="org_unit")
-    by_manager = reports.rating_distribution(user, cycle, by="manager")
-    survey_all = survey.results(user, cycle)
-    survey_units = survey.results(user, cycle, group_by="org_unit")
+    by_unit = appraisals_api.rating_distribution(user, cycle, by="org_unit")
+    by_manager = appraisals_api.rating_distribution(user, cycle, by="manager")
+    survey_all = appraisals_api.results(user, cycle)
+    survey_units = appraisals_api.results(user, cycle, group_by="org_unit")
     context = {
         "cycle": cycle,
-        "phase": cycles.current_phase(cycle),
+        "phase": appraisals_api.current_phase(cycle),
         "launch": {"status": status, "done": done, "total": total, "error": error},
-        "may_manage": can(user, cycles.MANAGE_APPRAISALS),
+        "may_manage": can(user, appraisals_api.MANAGE_APPRAISALS),
         "stages": Review.STAGE_CHOICES,
-        "completion": _completion_rows(reports.completion_by_phase(user, cycle, by="org_unit")),
-        "overdue": reports.overdue_steps(user, cycle),
+        "completion": _completion_rows(appraisals_api.completion_by_phase(user, cycle, by="org_unit")),
+        "overdue": appraisals_api.overdue_steps(user, cycle),
         "ratings_by_unit": _rating_rows(by_unit),
         "ratings_by_manager": _rating_rows(by_manager),
         "rating_hidden": (by_unit.hidden_groups, by_manager.hidden_groups),
-        "coaching": reports.coaching_coverage(user, cycle),
+        "coaching": appraisals_api.coaching_coverage(user, cycle),
         "questions": SurveyResponse.QUESTIONS,
         "survey": survey_all,
         "survey_rows": _survey_rows(survey_all) + _survey_rows(survey_units),
         "survey_hidden": survey_all.hidden_groups + survey_units.hidden_groups,
-        "min_group": survey.min_group(),
+        "min_group": appraisals_api.min_group(),
     }
     return _render(request, "perf_mgmt/appraisal_cycle.html", context, cycle.name)
 
@@ -166,7 +169,7 @@ def cycle_progress(request, pk):
 
 
 @require_POST
-@page_requires(cycles.MANAGE_APPRAISALS)
+@page_requires(appraisals_api.MANAGE_APPRAISALS)
 def cycle_launch(request, pk):
     """Launch (or safely re-run the launch of) a cycle: the reviews are created by a Celery task."""
     cycle = _cycle(request, pk)
@@ -176,11 +179,13 @@ def cycle_launch(request, pk):
 
 
 @require_POST
-@page_requires(cycles.MANAGE_APPRAISALS)
+@page_requires(appraisals_api.MANAGE_APPRAISALS)
 def cycle_close(request, pk):
     """Close an active cycle; its participants are invited to the process survey."""
     cycle = _cycle(request, pk)
-    _try(request, cycles.close_cycle, request.user, cycle, success=_("The cycle is closed; the survey is open."))
+    _try(
+        request, appraisals_api.close_cycle, request.user, cycle, success=_("The cycle is closed; the survey is open.")
+    )
     return redirect(reverse("perf_mgmt:appraisal-cycle", kwargs={"pk": pk}))
 
 
@@ -189,7 +194,7 @@ def cycle_survey_csv(request, pk):
     """The survey results as CSV, with the same minimum group size as the page."""
     cycle = _cycle(request, pk)
     out = io.StringIO()
-    csv_export.writer(out).writerows(survey.export_rows(request.user, cycle))  # neutralises formulas
+    csv_export.writer(out).writerows(appraisals_api.export_rows(request.user, cycle))  # neutralises formulas
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{cycle.pk}-{timezone.localdate():%Y%m%d}.csv"'
     return response

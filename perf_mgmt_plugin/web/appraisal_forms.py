@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..appraisals import cycles
-from ..appraisals.models import Cycle, FollowUpAction, InterimNote, Review, ReviewTemplate
-from ..org.models import Employee, OrgUnit, Position
-from ..strategy.models import Period
+from ..appraisals import api as appraisals_api
+from ..appraisals.api import Cycle, FollowUpAction, InterimNote, Review, ReviewTemplate
+from ..org.api import Employee, OrgUnit, Position
+from ..strategy.api import Period
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
@@ -107,7 +107,7 @@ class CycleForm(forms.Form):
         try:
             start = forms.DateField().clean(data.get("start"))
             end = forms.DateField(required=False).clean(data.get("end")) or None
-            dates = cycles.suggested_dates(data.get("cadence") or Cycle.YEARLY, start, end)
+            dates = appraisals_api.suggested_dates(data.get("cadence") or Cycle.YEARLY, start, end)
         except (forms.ValidationError, ValueError):
             return None
         initial = {name: data.getlist(name) if name in self.MULTIPLE else data.get(name) for name in data}
@@ -122,10 +122,10 @@ class CycleForm(forms.Form):
         return data
 
     def create_kwargs(self):
-        """Keyword arguments of ``cycles.create_cycle``; empty dates take the suggested ones."""
+        """Keyword arguments of ``appraisals_api.create_cycle``; empty dates take the suggested ones."""
         data = dict(self.cleaned_data)
-        suggested = cycles.suggested_dates(data["cadence"], data["start"], data.get("end"))
-        for name in cycles.DATE_FIELDS:
+        suggested = appraisals_api.suggested_dates(data["cadence"], data["start"], data.get("end"))
+        for name in appraisals_api.DATE_FIELDS:
             data[name] = data.get(name) or suggested[name]
         return data
 

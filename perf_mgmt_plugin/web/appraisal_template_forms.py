@@ -10,8 +10,8 @@ sections of a template reviews were made from. Its errors are shown as non-field
 from django import forms
 from django.utils.translation import gettext_lazy
 
-from ..appraisals.models import TemplateSection
-from ..competencies.models import Scale
+from ..appraisals.api import TemplateSection
+from ..competencies.api import Scale
 
 #: Empty rows offered to add sections.
 EXTRA_ROWS = 3

@@ -13,9 +13,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from ..appraisals import templates
-from ..appraisals.errors import AppraisalError
-from ..appraisals.models import ReviewTemplate
+from ..appraisals import api as appraisals_api
+from ..appraisals.api import AppraisalError, ReviewTemplate
 from ..core.access import can
 from .access import page_requires
 from .appraisal_template_forms import TemplateForm, scales, section_formset, section_initial, sections_from
@@ -26,7 +25,10 @@ from .views import _render
 def template_list(request):
     """Every template: its sections with kind, weight, scale and questions, whether reviews use it, its cycles."""
     user = request.user
-    context = {"templates": templates.templates_overview(user), "may_manage": can(user, templates.MANAGE_APPRAISALS)}
+    context = {
+        "templates": appraisals_api.templates_overview(user),
+        "may_manage": can(user, appraisals_api.MANAGE_APPRAISALS),
+    }
     return _render(request, "perf_mgmt/appraisal_templates.html", context, _("Review templates"))
 
 
@@ -36,22 +38,22 @@ def _copy_initial(request):
     source = ReviewTemplate.objects.filter(pk=source_id).first() if source_id.isdigit() else None
     if source is None:
         return {}, None
-    sections = templates.sections_of([source.pk]).get(source.pk, [])
+    sections = appraisals_api.sections_of([source.pk]).get(source.pk, [])
     texts = {"slug": f"{source.slug}-copy"[:64], "name": _("Copy of %(name)s") % {"name": source.name}}
     texts["description"] = source.description
     return texts, section_initial(sections)
 
 
-@page_requires(templates.MANAGE_APPRAISALS)
+@page_requires(appraisals_api.MANAGE_APPRAISALS)
 def template_new(request):
-    """A new template, blank or copied from another one; created by ``templates.create_template``."""
+    """A new template, blank or copied from another one; created by ``appraisals_api.create_template``."""
     all_scales = scales()
     texts, rows = _copy_initial(request)
     form = TemplateForm(request.POST or None, initial=texts)
     formset = section_formset(request.POST or None, initial=rows, scales=all_scales)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
-            created = templates.create_template(request.user, **form.cleaned_data, sections=sections_from(formset))
+            created = appraisals_api.create_template(request.user, **form.cleaned_data, sections=sections_from(formset))
         except AppraisalError as exc:
             form.add_error(None, str(exc))
         else:
@@ -61,14 +63,14 @@ def template_new(request):
     return _render(request, "perf_mgmt/appraisal_template_form.html", context, _("New review template"))
 
 
-@page_requires(templates.MANAGE_APPRAISALS)
+@page_requires(appraisals_api.MANAGE_APPRAISALS)
 def template_edit(request, pk):
-    """A template's texts and, while no review was made from it, its sections (``templates.update_template``)."""
+    """A template's texts and, while no review was made from it, its sections (``appraisals_api.update_template``)."""
     template = ReviewTemplate.objects.filter(pk=pk).first()
     if template is None:
         raise Http404
-    in_use = templates.template_in_use(template)
-    sections = templates.sections_of([template.pk]).get(template.pk, [])
+    in_use = appraisals_api.template_in_use(template)
+    sections = appraisals_api.sections_of([template.pk]).get(template.pk, [])
     initial = {"name": template.name, "description": template.description, "active": template.active}
     form = TemplateForm(request.POST or None, initial=initial, editing=True)
     formset = None
@@ -79,7 +81,7 @@ def template_edit(request, pk):
         if formset is not None:
             changes["sections"] = sections_from(formset)
         try:
-            templates.update_template(request.user, template, **changes)
+            appraisals_api.update_template(request.user, template, **changes)
         except AppraisalError as exc:
             form.add_error(None, str(exc))
         else:

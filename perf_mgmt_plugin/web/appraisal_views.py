@@ -26,14 +26,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import api
-from ..appraisals import actions, coaching, cycles, notes, reviews, survey
-from ..appraisals.errors import AppraisalError
-from ..appraisals.models import Cycle, FollowUpAction, Review
+from ..appraisals import api as appraisals_api
+from ..appraisals.api import AppraisalError, Cycle, FollowUpAction, Review
 from ..core.access import AccessDenied, can
 from ..core.idempotency import IdempotencyError
 from ..core.versioning import EditConflict
-from ..org.access import access_context, team_q
-from ..org.models import Employee
+from ..org.api import Employee, access_context, team_q
 from .access import page_requires
 from .appraisal_forms import (
     ActionForm,
@@ -160,7 +158,7 @@ def _review_context(request, review, detail):
         "note_form": NoteForm(),
         "stages": Review.STAGE_CHOICES,
         "stage_index": Review.STAGE_ORDER.index(stage),
-        "reopen_stages": reviews.reopen_stages(user, review),
+        "reopen_stages": appraisals_api.reopen_stages(user, review),
     }
 
 
@@ -171,7 +169,7 @@ def _save_side(request, review, detail, side, submit, success):
     user's input kept.
     """
     post = request.POST
-    save = reviews.save_self_review if side == "self" else reviews.save_manager_review
+    save = appraisals_api.save_self_review if side == "self" else appraisals_api.save_manager_review
     ratings = ratings_from_post(post, [row.item for row in detail.items], side)
     summary = post.get(f"{side}_summary", "")
     try:
@@ -204,43 +202,54 @@ def _review_post(request, review, detail):
     if action in ("manager_save", "manager_submit"):
         return _save_side(request, review, detail, "manager", action == "manager_submit", _("Your review is saved."))
     elif action == "request_coaching":
-        _try(request, reviews.request_coaching, user, review, success=_("Your coach is asked to read the draft."))
+        _try(
+            request, appraisals_api.request_coaching, user, review, success=_("Your coach is asked to read the draft.")
+        )
     elif action == "coaching_feedback":
-        _try(request, coaching.add_feedback, user, review, post.get("body", ""), success=_("Feedback sent."))
+        _try(request, appraisals_api.add_feedback, user, review, post.get("body", ""), success=_("Feedback sent."))
     elif action == "share":
-        _try(request, reviews.share_review, user, review, idempotency_key=key, success=_("The review is shared."))
+        _try(
+            request, appraisals_api.share_review, user, review, idempotency_key=key, success=_("The review is shared.")
+        )
     elif action == "schedule":
         form = MeetingForm(post)
         if not form.is_valid():
             messages.error(request, _("Give the meeting's date and time and how it is held."))
         else:
-            _try(request, reviews.schedule_meeting, user, review, **form.cleaned_data, success=_("Meeting scheduled."))
+            _try(
+                request,
+                appraisals_api.schedule_meeting,
+                user,
+                review,
+                **form.cleaned_data,
+                success=_("Meeting scheduled."),
+            )
     elif action == "attended":
-        _try(request, reviews.confirm_attendance, user, review, success=_("Your attendance is confirmed."))
+        _try(request, appraisals_api.confirm_attendance, user, review, success=_("Your attendance is confirmed."))
     elif action == "sign":
         form = SignOffForm(post, employee=can(user, "perf_mgmt.write_self_review", review))
         if not form.is_valid():
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         else:
             done = _("You signed the review.")
-            _try(request, reviews.sign_off, user, review, **form.cleaned_data, idempotency_key=key, success=done)
+            _try(request, appraisals_api.sign_off, user, review, **form.cleaned_data, idempotency_key=key, success=done)
     elif action == "add_action":
         form = ActionForm(review, post)
         if not form.is_valid():
             messages.error(request, _("Give the action's title, kind and due date."))
         else:
             kwargs = {**form.action_kwargs(), "idempotency_key": key}
-            _try(request, actions.add_action, user, review, **kwargs, success=_("Action added."))
+            _try(request, appraisals_api.add_action, user, review, **kwargs, success=_("Action added."))
     elif action in ("action_done", "action_cancel"):
         act = FollowUpAction.objects.filter(review=review, pk=post.get("item") or 0).first()
         if act is None:
             raise Http404
-        func = actions.complete_action if action == "action_done" else actions.cancel_action
+        func = appraisals_api.complete_action if action == "action_done" else appraisals_api.cancel_action
         _try(request, func, user, act, success=_("Action updated."))
     elif action == "reopen":
         _try(
             request,
-            reviews.reopen,
+            appraisals_api.reopen,
             user,
             review,
             to_stage=post.get("to_stage", ""),
@@ -262,7 +271,7 @@ def _add_note(request, employee):
     key = request.POST.get(IDEMPOTENCY_FIELD, "")
     return _try(
         request,
-        notes.add_note,
+        appraisals_api.add_note,
         request.user,
         employee,
         **form.cleaned_data,
@@ -272,13 +281,13 @@ def _add_note(request, employee):
 
 
 def _render_review(request, review, template, title, extra=None):
-    detail = reviews.review_detail(request.user, review)
+    detail = appraisals_api.review_detail(request.user, review)
     if request.method == "POST":
         conflict = _review_post(request, review, detail)
         if conflict is None:
             return None
         # Someone else saved this side since the page was rendered: show theirs, keep the user's input in the form.
-        detail = reviews.review_detail(request.user, review)
+        detail = appraisals_api.review_detail(request.user, review)
         context = {**_review_context(request, detail.review, detail), **(extra or {})}
         context["conflict"] = conflict.keep_input(detail)
         return _render(request, template, context, title, status=409)
@@ -322,19 +331,19 @@ def my_reviews(request):
         if request.POST.get("action") == "note":
             _add_note(request, employee)
         elif current is not None:
-            conflict = _review_post(request, current, reviews.review_detail(request.user, current))
+            conflict = _review_post(request, current, appraisals_api.review_detail(request.user, current))
         if conflict is None:
             return redirect(reverse("perf_mgmt:my-reviews"))
     context = {
         "employee": employee,
         "current": current,
         "earlier": [r for r in own if r is not current],
-        "notes": list(notes.notes_for(request.user, employee)) if employee else [],
+        "notes": list(appraisals_api.notes_for(request.user, employee)) if employee else [],
         "note_form": NoteForm(),
-        "surveys": list(survey.pending_surveys(request.user)),
+        "surveys": list(appraisals_api.pending_surveys(request.user)),
     }
     if current is not None:
-        detail = reviews.review_detail(request.user, current)
+        detail = appraisals_api.review_detail(request.user, current)
         context.update(_review_context(request, detail.review, detail))
         if conflict is not None:
             # Someone else saved the self review since (another tab): theirs shown, the user's input kept.
@@ -347,7 +356,7 @@ def my_reviews(request):
 def survey_page(request, pk):
     """The process survey of a closed cycle, for someone invited to it (once)."""
     cycle = Cycle.objects.filter(pk=pk).first()
-    pending = {c.pk: c for c in survey.pending_surveys(request.user)} if cycle else {}
+    pending = {c.pk: c for c in appraisals_api.pending_surveys(request.user)} if cycle else {}
     if cycle is None or cycle.pk not in pending:
         raise Http404
     form = SurveyForm(request.POST or None)
@@ -355,7 +364,7 @@ def survey_page(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _try(request, survey.submit_response, request.user, cycle, **form.cleaned_data, success=thanks)
+        and _try(request, appraisals_api.submit_response, request.user, cycle, **form.cleaned_data, success=thanks)
     ):
         return redirect(reverse("perf_mgmt:my-reviews"))
     title = _("How was %(cycle)s?") % {"cycle": cycle.name}
@@ -375,11 +384,11 @@ def team_reviews(request):
     if context.employee_id is not None:
         mine |= Q(manager_id=context.employee_id)
     qs = (
-        reviews.reviews_visible_to(request.user)
+        appraisals_api.reviews_visible_to(request.user)
         .filter(mine)
         .exclude(cycle__status=Cycle.DRAFT)
         .select_related(*REVIEW_RELATED)
-        .annotate(overdue=Exists(Review.objects.filter(cycles.overdue_q(), pk=OuterRef("pk"))))
+        .annotate(overdue=Exists(Review.objects.filter(appraisals_api.overdue_q(), pk=OuterRef("pk"))))
         .order_by("-cycle__start", "cycle_id", "employee__path")
     )
     if request.GET.get("filter") == "overdue":
@@ -392,7 +401,7 @@ def team_reviews(request):
             "page": page,
             "filter": request.GET.get("filter", ""),
             "filters": request.GET,
-            "coach_cycles": list(coaching.cycles_to_assign_coaches(request.user)),
+            "coach_cycles": list(appraisals_api.cycles_to_assign_coaches(request.user)),
         },
         _("Team reviews"),
     )
@@ -401,7 +410,7 @@ def team_reviews(request):
 @page_requires()
 def coaching_list(request):
     """The reviews the user is assigned to coach (their feedback form is on each review's page)."""
-    rows = list(coaching.coached_reviews(request.user).select_related(*REVIEW_RELATED))
+    rows = list(appraisals_api.coached_reviews(request.user).select_related(*REVIEW_RELATED))
     return _render(request, "perf_mgmt/appraisal_coaching.html", {"reviews": rows}, _("Coaching"))
 
 
@@ -416,7 +425,7 @@ def person_notes(request, pk):
         return redirect(reverse("perf_mgmt:person-notes", kwargs={"pk": pk}))
     context = {
         "person": person,
-        "notes": list(notes.notes_for(request.user, person)),
+        "notes": list(appraisals_api.notes_for(request.user, person)),
         "note_form": NoteForm(),
         "may_note": True,
     }
@@ -434,7 +443,7 @@ def note_edit(request, pk):
     The author changes their note. The form carries the version it was read at: if someone (the author in another
     tab) saved the note since, nothing is saved, the input stays in the form and the note as saved now is shown (409).
     """
-    note = notes.note_for(request.user, pk)
+    note = appraisals_api.note_for(request.user, pk)
     if note is None:
         raise Http404
     if note.author_id != request.user.pk:
@@ -444,12 +453,12 @@ def note_edit(request, pk):
     saved_now = None
     if request.method == "POST" and form.is_valid():
         try:
-            notes.update_note(request.user, note, **form.cleaned_data)
+            appraisals_api.update_note(request.user, note, **form.cleaned_data)
         except AppraisalError as exc:
             form.add_error(None, str(exc))
         except EditConflict as exc:
             form.add_error(None, str(exc))
-            saved_now = form.saved_now(notes.note_for(request.user, pk))
+            saved_now = form.saved_now(appraisals_api.note_for(request.user, pk))
         else:
             messages.success(request, _("Note saved."))
             return redirect(reverse("perf_mgmt:person-notes", kwargs={"pk": note.employee_id}))

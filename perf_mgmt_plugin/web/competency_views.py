@@ -17,12 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .. import api
-from ..competencies import gaps, recommendations, services
-from ..competencies.errors import CompetencyError
-from ..competencies.models import Competency, CourseRecommendation, Framework
+from ..competencies import api as competencies_api
+from ..competencies.api import Competency, CompetencyError, CourseRecommendation, Framework
 from ..core.access import AccessDenied, can
 from ..openedx import get_backend
-from ..org.models import Employee
+from ..org.api import Employee
 from .access import page_requires
 from .views import _page, _render
 
@@ -51,7 +50,9 @@ def my_competencies(request):
         else:
             messages.success(request, _("Your self-assessment of %(name)s is saved.") % {"name": competency.name})
         return redirect(reverse("perf_mgmt:my-competencies"))
-    requirements = list(services.requirements_for_positions([employee.position_id] if employee.position_id else []))
+    requirements = list(
+        competencies_api.requirements_for_positions([employee.position_id] if employee.position_id else [])
+    )
     results = {r.competency_id: r for r in api.get_self_result(request.user, [r.competency_id for r in requirements])}
     levels = {}
     for framework in Framework.objects.filter(
@@ -65,7 +66,7 @@ def my_competencies(request):
     context = {
         "employee": employee,
         "rows": rows,
-        "recommended": _with_courses(recommendations.recommendations_of(request.user, employee)),
+        "recommended": _with_courses(competencies_api.recommendations_of(request.user, employee)),
     }
     return _render(request, "perf_mgmt/my_competencies.html", context, _("My competencies"))
 
@@ -85,11 +86,11 @@ def _with_courses(recs):
 def respond_to_recommendation(request, pk):
     """The person enrols in, or dismisses, a course recommended to them (only their own: 404 for anyone else's)."""
     rec = CourseRecommendation.objects.select_related("person").filter(pk=pk).first()
-    if rec is None or not can(request.user, recommendations.RESPOND_PERMISSION, rec.person):
+    if rec is None or not can(request.user, competencies_api.RESPOND_PERMISSION, rec.person):
         raise Http404
     action = request.POST.get("action")
     try:
-        recommendations.respond(request.user, rec, action)
+        competencies_api.respond(request.user, rec, action)
     except (CompetencyError, ValueError) as exc:
         messages.error(request, str(exc))
     else:
@@ -106,7 +107,7 @@ def respond_to_recommendation(request, pk):
 
 def _audit_filters(request):
     by = request.GET.get("by", "org_unit")
-    if by not in gaps.BY_CHOICES:
+    if by not in competencies_api.BY_CHOICES:
         by = "org_unit"
     framework = None
     if request.GET.get("framework"):
@@ -118,7 +119,7 @@ def _audit_filters(request):
 def gap_audit(request):
     """HR admins (their scope) and managers (their reports): org unit or position x competency heatmap."""
     by, framework = _audit_filters(request)
-    heatmap = gaps.heatmap(request.user, by=by, framework=framework)
+    heatmap = competencies_api.heatmap(request.user, by=by, framework=framework)
     context = {
         "heatmap": heatmap,
         "grid": heatmap.grid(),
@@ -141,12 +142,12 @@ def gap_audit_cell(request):
     competency = Competency.objects.select_related("framework").filter(pk=competency_id).first()
     if competency is None:
         raise Http404
-    page = _page(request, gaps.cell_gaps(request.user, by, row_id, competency_id, framework=framework))
-    links = services.linked_courses([competency_id]).get(competency_id, [])
+    page = _page(request, competencies_api.cell_gaps(request.user, by, row_id, competency_id, framework=framework))
+    links = competencies_api.linked_courses([competency_id]).get(competency_id, [])
     backend = get_backend()
     infos = backend.get_courses({link.course_key for link in links})
     courses = [{"link": link, "course": infos.get(link.course_key)} for link in links if link.course_key in infos]
-    live = _named(recommendations.live_by_gap({gap.person_id for gap in page}, [competency_id]), infos)
+    live = _named(competencies_api.live_by_gap({gap.person_id for gap in page}, [competency_id]), infos)
     rows = [{"gap": gap, "recommended": live.get((gap.person_id, competency_id), [])} for gap in page]
     context = {
         "page": page,
@@ -168,7 +169,7 @@ def gap_audit_cell_courses(request):
     The drill-down's action: recommend or assign (``kind``) one linked ``course`` (or all of them when empty) to
     everyone behind the cell the viewer may act for; back to the drill-down with what was done.
     """
-    by = request.POST.get("by") if request.POST.get("by") in gaps.BY_CHOICES else "org_unit"
+    by = request.POST.get("by") if request.POST.get("by") in competencies_api.BY_CHOICES else "org_unit"
     try:
         competency_id = int(request.POST["competency"])
         row_id = int(request.POST["row"]) if request.POST.get("row") else None
@@ -179,7 +180,7 @@ def gap_audit_cell_courses(request):
         framework = Framework.objects.filter(slug=request.POST["framework"], active=True).first()
     course = request.POST.get("course") or None
     try:
-        result = recommendations.act_on_cell(
+        result = competencies_api.act_on_cell(
             request.user,
             by,
             row_id,
@@ -221,7 +222,7 @@ def person_competencies(request, pk):
     already recommended or assigned, and -- for those who may -- the recommend and assign buttons.
     """
     person = _person_or_404(request.user, pk)
-    may_act = can(request.user, recommendations.RECOMMEND_PERMISSION, person)
+    may_act = can(request.user, competencies_api.RECOMMEND_PERMISSION, person)
     if request.method == "POST":
         if not may_act:
             raise PermissionDenied
@@ -230,7 +231,7 @@ def person_competencies(request, pk):
         try:
             if competency is None:
                 raise CompetencyError(_("Choose a competency."))
-            result = recommendations.act_on_person(
+            result = competencies_api.act_on_person(
                 request.user,
                 person,
                 request.POST.get("kind"),
@@ -242,11 +243,11 @@ def person_competencies(request, pk):
         else:
             messages.success(request, result.summary())
         return redirect(reverse("perf_mgmt:person-competencies", kwargs={"pk": person.pk}))
-    gap_rows = list(gaps.gaps_of(person))
-    links = services.linked_courses({gap.competency_id for gap in gap_rows})
+    gap_rows = list(competencies_api.gaps_of(person))
+    links = competencies_api.linked_courses({gap.competency_id for gap in gap_rows})
     backend = get_backend()
     infos = backend.get_courses({link.course_key for group in links.values() for link in group})
-    live = _named(recommendations.live_by_gap([person.pk], {gap.competency_id for gap in gap_rows}), infos)
+    live = _named(competencies_api.live_by_gap([person.pk], {gap.competency_id for gap in gap_rows}), infos)
     rows = [
         {
             "gap": gap,
@@ -281,7 +282,9 @@ def gap_audit_csv(request):
         row_id = int(request.GET["row"]) if request.GET.get("row") else None
     except ValueError as exc:
         raise Http404 from exc
-    lines = gaps.export_csv(request.user, framework=framework, by=by, row_id=row_id, competency_id=competency_id)
+    lines = competencies_api.export_gaps_csv(
+        request.user, framework=framework, by=by, row_id=row_id, competency_id=competency_id
+    )
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="competency-gaps.csv"'
     return response

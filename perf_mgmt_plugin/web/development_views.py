@@ -20,9 +20,8 @@ from ..core import csv_export
 from ..core.access import AccessDenied, can
 from ..core.idempotency import IdempotencyError
 from ..core.versioning import EditConflict
-from ..development import services
-from ..development.errors import DevelopmentError
-from ..development.models import Plan, PlanItem
+from ..development import api as development_api
+from ..development.api import DevelopmentError, Plan, PlanItem
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
 from .access import page_requires
@@ -56,30 +55,32 @@ def my_plan(request):
     elif request.method == "POST" and employee is not None:
         action, key = request.POST.get("action"), request.POST.get("idempotency_key", "")
         if action == "create" and plan is None:
-            _act(request, services.create_plan, request.user, employee, success=_("Your draft plan is ready."))
+            _act(request, development_api.create_plan, request.user, employee, success=_("Your draft plan is ready."))
         elif plan is not None:
             item = plan.items.filter(pk=request.POST.get("item") or 0).first()
             if action == "propose":
-                _act(request, services.propose_plan, request.user, plan, success=_("Sent to your manager."))
+                _act(request, development_api.propose_plan, request.user, plan, success=_("Sent to your manager."))
             elif action == "add":
                 fields = {k: request.POST.get(k, "") for k in ("kind", "title", "course_key")}
                 fields["course_key"] = fields["course_key"] or None
                 fields["idempotency_key"] = key
-                _act(request, lambda: services.add_item(request.user, plan, **fields), success=_("Item proposed."))
+                _act(
+                    request, lambda: development_api.add_item(request.user, plan, **fields), success=_("Item proposed.")
+                )
             elif action == "enrol" and item is not None:
-                _act(request, services.enrol_in_item, request.user, item, success=_("You are enrolled."))
+                _act(request, development_api.enrol_in_item, request.user, item, success=_("You are enrolled."))
             elif action == "done" and item is not None:
-                _act(request, services.complete_item, request.user, item, success=_("Marked done."))
+                _act(request, development_api.complete_item, request.user, item, success=_("Marked done."))
             elif action == "comment":
                 body = request.POST.get("body", "")
-                _act(request, services.add_comment, request.user, plan, body, idempotency_key=key)
+                _act(request, development_api.add_comment, request.user, plan, body, idempotency_key=key)
         return redirect(reverse("perf_mgmt:my-plan"))
-    items = services.items_of_plan(plan) if plan else []
+    items = development_api.items_of_plan(plan) if plan else []
     context = {
         "employee": employee,
         "plan": plan,
         "items": items,
-        "next_steps": services.next_steps(items),
+        "next_steps": development_api.next_steps(items),
         "comments": list(plan.comments.select_related("author")) if plan else [],
         "conflict": conflict,
     }
@@ -97,7 +98,7 @@ def _edit_plan(request, plan):
     """
     mine = {name: request.POST.get(name, "") for name in ("title", "goals")}
     try:
-        _act(request, services.update_plan, request.user, plan, version=request.POST.get("version"), **mine)
+        _act(request, development_api.update_plan, request.user, plan, version=request.POST.get("version"), **mine)
     except EditConflict as exc:
         messages.error(request, str(exc))
         return {"saved": Plan.objects.get(pk=plan.pk), "mine": mine}
@@ -107,7 +108,7 @@ def _edit_plan(request, plan):
 @page_requires("perf_mgmt.view_team_plans")
 def team_plans(request):
     """The team's open plans with progress, overdue items and items awaiting approval."""
-    qs = services.team_plans(request.user)
+    qs = development_api.team_plans(request.user)
     if request.GET.get("filter") == "awaiting":
         qs = qs.filter(awaiting_count__gt=0) | qs.filter(status=Plan.PROPOSED)
     elif request.GET.get("filter") == "overdue":
@@ -135,17 +136,17 @@ def plan_review(request, pk):
         comment, key = request.POST.get("comment", ""), request.POST.get("idempotency_key", "")
         if action == "approve":
             done = _("Plan approved.")
-            _act(request, services.approve_plan, request.user, plan, comment, idempotency_key=key, success=done)
+            _act(request, development_api.approve_plan, request.user, plan, comment, idempotency_key=key, success=done)
         elif action == "return":
-            _act(request, services.return_plan, request.user, plan, comment, success=_("Sent back."))
+            _act(request, development_api.return_plan, request.user, plan, comment, success=_("Sent back."))
         elif action == "approve_item":
             items = plan.items.filter(pk=request.POST.get("item") or 0)
-            _act(request, services.approve_items, request.user, items, success=_("Item approved."))
+            _act(request, development_api.approve_items, request.user, items, success=_("Item approved."))
         elif action == "comment":
             done = _("Comment added.")
-            _act(request, services.add_comment, request.user, plan, comment, idempotency_key=key, success=done)
+            _act(request, development_api.add_comment, request.user, plan, comment, idempotency_key=key, success=done)
         return redirect(reverse("perf_mgmt:plan-review", kwargs={"pk": plan.pk}))
-    items = services.items_of_plan(plan)
+    items = development_api.items_of_plan(plan)
     context = {
         "plan": plan,
         "items": items,
@@ -167,7 +168,7 @@ def _course_rows(request, course_id):
         raise Http404 from exc
     if not can(request.user, "perf_mgmt.view_course_data", key):
         raise PermissionDenied
-    return key, list(services.course_learners(request.user, key))
+    return key, list(development_api.course_learners(request.user, key))
 
 
 @page_requires()  # the course rule (view_course_data) is checked per course below
@@ -179,7 +180,7 @@ def course_learners(request, course_id):
         "course_key": key,
         "course": info,
         "items": items,
-        "summary": services.course_summary(items),
+        "summary": development_api.course_summary(items),
         "self_assessment": api.course_self_assessment_summary(request.user, key),
         # The strategy domain's check-in aggregates (counts only); development sits below strategy, so the page
         # combines them, through the public api (access to the course was checked above).

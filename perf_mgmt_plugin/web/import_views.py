@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 
 from .. import tasks
 from ..core import limits
-from ..org import importer
-from ..org.errors import OrgError
-from ..org.models import ImportJob
+from ..org import api as org_api
+from ..org.api import ImportJob, OrgError
 from .access import page_requires
 from .nav import nav_context
 
@@ -38,8 +37,8 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         try:
-            self.rows = importer.parse_upload(limits.read_import(upload), filename=upload.name)
-        except (importer.ImportFileError, limits.TooLarge) as exc:
+            self.rows = org_api.parse_upload(limits.read_import(upload), filename=upload.name)
+        except (org_api.ImportFileError, limits.TooLarge) as exc:
             raise forms.ValidationError(str(exc)) from exc
         return upload
 
@@ -50,10 +49,10 @@ def _render(request, template, context, title, status=200):
 
 def _run(job):
     """Run a small job now, a large one in the background (the job page follows its progress)."""
-    if importer.runs_async(job.total_rows):
+    if org_api.runs_async(job.total_rows):
         tasks.enqueue_org_import(job)
     else:
-        importer.execute_job(job)
+        org_api.execute_job(job)
 
 
 @page_requires("perf_mgmt.import_org")
@@ -61,7 +60,7 @@ def upload(request):
     """The upload form and the latest imports; a valid upload becomes a preview job."""
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
-        job = importer.create_job(
+        job = org_api.create_job(
             form.cleaned_data["kind"],
             form.rows,
             user=request.user,
@@ -74,7 +73,7 @@ def upload(request):
         _run(job)
         return redirect("perf_mgmt:org-import-job", pk=job.pk)
     recent = ImportJob.objects.select_related("user").defer("payload", "result", "errors")[:10]
-    context = {"form": form, "recent": recent, "columns": importer.COLUMNS}
+    context = {"form": form, "recent": recent, "columns": org_api.COLUMNS}
     return _render(request, "perf_mgmt/import_upload.html", context, _("Import the org chart"))
 
 
@@ -85,7 +84,7 @@ def _job_or_404(pk):
 
 
 def _job_page(request, job, apply_error="", status=200):
-    phase, processed, total = importer.job_progress(job)
+    phase, processed, total = org_api.job_progress(job)
     can_apply = (
         job.dry_run
         and job.status == ImportJob.SUCCEEDED
@@ -123,7 +122,7 @@ def apply(request, pk):
     """Apply a preview: a new job imports the same rows for real, re-checked against the org chart as it is now."""
     preview = _job_or_404(pk)
     try:
-        job = importer.apply_preview(preview, request.user)
+        job = org_api.apply_preview(preview, request.user)
     except OrgError as exc:
         return _job_page(request, _job_or_404(pk), apply_error=str(exc), status=409)
     _run(job)

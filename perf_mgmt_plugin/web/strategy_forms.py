@@ -12,10 +12,17 @@ from django.utils.translation import gettext_lazy
 
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
-from ..org.models import Employee, OrgUnit
-from ..strategy import services
-from ..strategy.access import assignable_people_q, assignable_units_q, cascade_people_q, cascade_units_q
-from ..strategy.models import Level, Objective, Period
+from ..org.api import Employee, OrgUnit
+from ..strategy import api as strategy_api
+from ..strategy.api import (
+    Level,
+    Objective,
+    Period,
+    assignable_people_q,
+    assignable_units_q,
+    cascade_people_q,
+    cascade_units_q,
+)
 
 #: "Cascade to my team" lists at most this many people as checkboxes; larger teams are cascaded by team / unit.
 CASCADE_PEOPLE_LIMIT = 500
@@ -166,7 +173,7 @@ class ObjectiveForm(MeasureMixin, forms.Form):
             )
         elif parent is not None:
             kwargs.setdefault("initial", {}).update(
-                {"period": parent.period, "measure": Objective.BINARY, "level": services.level_below(parent.level)}
+                {"period": parent.period, "measure": Objective.BINARY, "level": strategy_api.level_below(parent.level)}
             )
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
@@ -227,7 +234,7 @@ class ObjectiveForm(MeasureMixin, forms.Form):
         return values
 
     def create_kwargs(self):
-        """Keyword arguments of ``services.create_objective``."""
+        """Keyword arguments of ``strategy_api.create_objective``."""
         values = self._values()
         values["period"] = self.parent.period if self.parent is not None else self.cleaned_data["period"]
         values["parent"] = self.parent
@@ -236,7 +243,7 @@ class ObjectiveForm(MeasureMixin, forms.Form):
         return values
 
     def changes(self):
-        """The changed fields, as keyword arguments of ``services.edit_objective``."""
+        """The changed fields, as keyword arguments of ``strategy_api.edit_objective``."""
         instance = self.instance
         changes = {name: value for name, value in self._values().items() if getattr(instance, name) != value}
         return changes
@@ -314,7 +321,7 @@ class CascadeForm(MeasureMixin, forms.Form):
         return data
 
     def cascade_kwargs(self):
-        """Keyword arguments of ``services.cascade_goal``."""
+        """Keyword arguments of ``strategy_api.cascade_goal``."""
         data = self.cleaned_data
         values = {
             "title": data["title"],

@@ -18,15 +18,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..appraisals.models import InterimNote
+from ..appraisals.api import InterimNote
 from ..core.access import AccessDenied, can
 from ..core.versioning import EditConflict
-from ..org.access import access_context
-from ..org.models import Employee
-from ..org.services import reports_of
-from ..strategy import checkins, dashboards, services
-from ..strategy.errors import StrategyError
-from ..strategy.models import CheckIn, HelpRequest, Impediment, Objective, Period
+from ..org.api import Employee, access_context, reports_of
+from ..strategy import api as strategy_api
+from ..strategy.api import CheckIn, HelpRequest, Impediment, Objective, Period, StrategyError
 from .access import page_requires
 from .strategy_forms import CascadeForm, ObjectiveForm
 from .views import _render
@@ -46,7 +43,7 @@ def _objective(request, pk):
 def _record_progress(request, objective):
     """The progress form: a value, done, or the milestones ticked."""
     try:
-        services.record_progress(
+        strategy_api.record_progress(
             request.user,
             objective,
             value=request.POST.get("value") or None,
@@ -65,18 +62,18 @@ def _record_progress(request, objective):
 @page_requires()
 def my_objectives(request):
     """The signed-in person's objectives, each with the line of sight up to the strategic objective."""
-    objectives = list(dashboards.my_objectives(request.user))
-    sight = dashboards.lines_of_sight(objectives)
+    objectives = list(strategy_api.my_objectives(request.user))
+    sight = strategy_api.lines_of_sight(objectives)
     team_pages = can(request.user, "perf_mgmt.view_strategy_dashboard")
     rows = [
         {"objective": o, "sight": sight.get(o.pk, []), "actions": objective_actions(request.user, o, team_pages)}
         for o in objectives
     ]
-    upcoming = list(dashboards.check_ins_of(request.user)[:10])
+    upcoming = list(strategy_api.check_ins_of(request.user)[:10])
     context = {
         "rows": rows,
         "check_ins": upcoming,
-        "can_create_root": can(request.user, services.MANAGE_STRATEGY),
+        "can_create_root": can(request.user, strategy_api.MANAGE_STRATEGY),
     }
     return _render(request, "perf_mgmt/strategy_my_objectives.html", context, _("My objectives"))
 
@@ -90,7 +87,7 @@ def objective_detail(request, pk):
         return redirect(reverse("perf_mgmt:objective", kwargs={"pk": pk}))
     context = {
         "objective": objective,
-        "sight": services.line_of_sight(objective)[:-1],
+        "sight": strategy_api.line_of_sight(objective)[:-1],
         "children": list(
             Objective.objects.filter(parent=objective, active=True).select_related("level").order_by("path")[:500]
         ),
@@ -118,11 +115,11 @@ def manager_dashboard(request):
     A manager's team: objectives with status and forecast, overdue check-ins, open impediments and help, and the
     quick interim note on a direct report (noted while the manager looks at the team, shown in their next review).
     """
-    board = dashboards.manager_dashboard(request.user)
+    board = strategy_api.manager_dashboard(request.user)
     context = {
         "board": board,
         "rows": [{"objective": o, "actions": objective_actions(request.user, o, True)} for o in board.objectives],
-        "can_create_root": can(request.user, services.MANAGE_STRATEGY),
+        "can_create_root": can(request.user, strategy_api.MANAGE_STRATEGY),
         "note_people": _direct_reports(request.user),
         "note_tags": InterimNote.TAG_CHOICES,
     }
@@ -134,8 +131,8 @@ def _cascade_rows(request):
     if request.GET.get("period"):
         period = Period.objects.filter(pk=request.GET["period"]).first()
     depth = request.GET.get("depth")
-    roots = dashboards.cascade_roots(request.user, period)
-    rows = dashboards.cascade(request.user, roots, max_depth=int(depth) if depth and depth.isdigit() else None)
+    roots = strategy_api.cascade_roots(request.user, period)
+    rows = strategy_api.cascade(request.user, roots, max_depth=int(depth) if depth and depth.isdigit() else None)
     return period, rows
 
 
@@ -151,7 +148,7 @@ def cascade(request):
 def cascade_csv(request):
     """The same rows as the cascade page, as CSV."""
     _period, rows = _cascade_rows(request)
-    response = HttpResponse(dashboards.cascade_csv(rows), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(strategy_api.cascade_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cascade-{datetime.date.today():%Y%m%d}.csv"'
     return response
 
@@ -201,7 +198,7 @@ def check_in_detail(request, pk):
                 [{"body": post["note"], "private": post.get("private") == "1"}] if post.get("note", "").strip() else []
             )
             if action == "prepare":
-                checkins.prepare(
+                strategy_api.prepare(
                     request.user,
                     check_in,
                     entries=entries,
@@ -210,7 +207,7 @@ def check_in_detail(request, pk):
                     notes=notes,
                 )
             elif action == "hold":
-                checkins.hold(
+                strategy_api.hold(
                     request.user,
                     check_in,
                     mode=post.get("mode", ""),
@@ -221,7 +218,7 @@ def check_in_detail(request, pk):
                     help_requests=help_requests,
                 )
             elif action == "note" and notes:
-                checkins.add_note(request.user, check_in, **notes[0])
+                strategy_api.add_note(request.user, check_in, **notes[0])
             else:
                 raise StrategyError(_("Nothing to save."))
         except StrategyError as exc:
@@ -235,11 +232,11 @@ def check_in_detail(request, pk):
         "check_in": check_in,
         "objectives": objectives,
         "entries": list(check_in.objective_entries.select_related("objective")),
-        "notes": list(checkins.visible_notes(request.user, [check_in.pk]).select_related("author")),
+        "notes": list(strategy_api.visible_notes(request.user, [check_in.pk]).select_related("author")),
         "impediments": list(check_in.impediments.all()),
         "help_requests": list(check_in.help_requests.all()),
         "can_prepare": can(request.user, "perf_mgmt.prepare_check_in", check_in)
-        and check_in.status in checkins.OPEN_STATUSES,
+        and check_in.status in strategy_api.OPEN_STATUSES,
         "can_hold": can(request.user, "perf_mgmt.run_check_in", check_in.employee) and check_in.status != CheckIn.HELD,
         "statuses": Objective.STATUS_CHOICES,
         "severities": Impediment.SEVERITY_CHOICES,
@@ -255,7 +252,7 @@ def resolve_item(request, kind, pk):
     item = model.objects.select_related("employee").filter(pk=pk).first() if model else None
     if item is None or not can(request.user, "perf_mgmt.resolve_for", item.employee):
         raise Http404
-    checkins.resolve(request.user, item, request.POST.get("resolution", ""))
+    strategy_api.resolve(request.user, item, request.POST.get("resolution", ""))
     messages.success(request, _("Marked as resolved."))
     return redirect(reverse("perf_mgmt:strategy-dashboard"))
 
@@ -293,11 +290,11 @@ def _form_page(request, form, title, status=200, **context):
 def objective_new(request, pk=None):
     """A new objective: under objective ``pk`` (who may cascade from it) or a root (who may manage the strategy)."""
     parent = _objective(request, pk) if pk is not None else None
-    _require(request, "perf_mgmt.cascade_objective" if parent else services.MANAGE_STRATEGY, parent)
+    _require(request, "perf_mgmt.cascade_objective" if parent else strategy_api.MANAGE_STRATEGY, parent)
     form = ObjectiveForm(request.user, request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
         try:
-            objective = services.create_objective(request.user, **form.create_kwargs())
+            objective = strategy_api.create_objective(request.user, **form.create_kwargs())
         except StrategyError as exc:
             form.add_error(None, str(exc))
         except AccessDenied as exc:
@@ -320,7 +317,7 @@ def objective_edit(request, pk):
     form = ObjectiveForm(request.user, request.POST or None, instance=objective, copies=copies)
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.edit_objective(
+            changed = strategy_api.edit_objective(
                 request.user,
                 objective,
                 apply_to_copies=form.cleaned_data.get("apply_to_copies", False),
@@ -356,7 +353,7 @@ def objective_edit(request, pk):
 def objective_cascade(request, pk):
     """
     "Cascade to my team": one goal under objective ``pk`` for each chosen report, or for everyone in a team, in one
-    action (``services.cascade_goal``); the page then lists who got it and who already had it (repeating the
+    action (``strategy_api.cascade_goal``); the page then lists who got it and who already had it (repeating the
     action only adds newcomers, so a reload does no harm).
     """
     parent = _objective(request, pk)
@@ -365,7 +362,7 @@ def objective_cascade(request, pk):
     result = None
     if request.method == "POST" and form.is_valid():
         try:
-            outcome = services.cascade_goal(request.user, parent, **form.cascade_kwargs())
+            outcome = strategy_api.cascade_goal(request.user, parent, **form.cascade_kwargs())
         except StrategyError as exc:
             form.add_error(None, str(exc))
         except AccessDenied as exc:

@@ -9,12 +9,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .. import api
-from ..appraisals.models import InterimNote
+from ..appraisals.api import InterimNote
 from ..openedx import get_backend
-from ..org.access import team_q, visible_employees_q
-from ..org.models import Employee, OrgUnit, Position
-from ..org.queries import filter_people
-from ..org.tree import build_unit_tree
+from ..org.api import Employee, OrgUnit, Position, build_unit_tree, filter_people, team_q, visible_employees_q
 from .access import page_requires
 from .nav import nav_context
 
@@ -36,7 +33,7 @@ def home(request):
     employee = api.get_employee(request.user)
     chain = []
     if employee is not None:
-        from ..org.services import chain_of  # pylint: disable=import-outside-toplevel
+        from ..org.api import chain_of  # pylint: disable=import-outside-toplevel
 
         chain = chain_of(employee)
     return _render(request, "perf_mgmt/home.html", {"employee": employee, "chain": chain}, _("My performance"))

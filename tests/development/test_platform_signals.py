@@ -23,6 +23,7 @@ from openedx_events.learning import signals
 from openedx_events.learning.data import CcxCourseData, CcxCoursePassingStatusData
 
 from perf_mgmt_plugin import handlers
+from perf_mgmt_plugin.development import api as development_api
 from perf_mgmt_plugin.development import progress, services
 from perf_mgmt_plugin.development.models import PlanItem, ProcessedEvent, UnmatchedEvent
 
@@ -201,8 +202,11 @@ def broken_apply(monkeypatch):
 
         return failing
 
-    monkeypatch.setattr(progress, "apply_event", wrap(progress.apply_event))
-    monkeypatch.setattr(progress, "apply_block_completion", wrap(progress.apply_block_completion))
+    # The receivers reach the domain through its api, the replay inside the module: both fail while state says so.
+    failing = {name: wrap(getattr(progress, name)) for name in ("apply_event", "apply_block_completion")}
+    for module in (progress, development_api):
+        for name, func in failing.items():
+            monkeypatch.setattr(module, name, func)
     return state
 
 
@@ -245,7 +249,7 @@ def test_a_receiver_that_cannot_even_keep_the_event_still_does_not_raise(org, it
     def no_database(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(progress, "keep_failed_event", no_database)
+    monkeypatch.setattr(development_api, "keep_failed_event", no_database)  # the receivers go through the api
     metadata = EventsMetadata(event_type=signals.COURSE_PASSING_STATUS_UPDATED.event_type, time=timezone.now())
     data = type(
         "D",

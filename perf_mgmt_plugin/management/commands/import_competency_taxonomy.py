@@ -10,7 +10,7 @@ what changed in the taxonomy, so it can run from cron after authors retag conten
 
 from django.core.management.base import BaseCommand, CommandError
 
-from ...competencies import taxonomy_import
+from ...competencies import api as competencies_api
 
 
 class Command(BaseCommand):
@@ -25,15 +25,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            info = taxonomy_import.find_taxonomy(options["taxonomy"])
-            result = taxonomy_import.import_taxonomy(
+            info = competencies_api.find_taxonomy(options["taxonomy"])
+            result = competencies_api.import_taxonomy(
                 info.id,
                 scale=options["scale"],
                 framework=options["framework"],
                 target_level=options["target_level"],
                 dry_run=options["dry_run"],
             )
-        except taxonomy_import.TaxonomyNotFound as exc:
+        except competencies_api.TaxonomyNotFound as exc:
             raise CommandError(str(exc)) from exc
         self._report(result, int(options["verbosity"]))
         if result.errors:

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from ...core import limits
-from ...org import importer
+from ...org import api as org_api
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="CSV file (UTF-8, header row), a .json list of objects, or - for stdin")
         parser.add_argument("--dry-run", action="store_true", help="check and show the changes; write nothing")
         parser.add_argument("--create-users", action="store_true", help="create LMS users that do not exist yet")
-        parser.add_argument("--kind", choices=importer.KINDS, default=importer.EMPLOYEES)
+        parser.add_argument("--kind", choices=org_api.KINDS, default=org_api.EMPLOYEES)
         parser.add_argument("--as-user", metavar="USERNAME", help="the user recorded as the author of the changes")
 
     def handle(self, *args, **options):
@@ -40,8 +40,8 @@ class Command(BaseCommand):
         except limits.TooLarge as exc:
             raise CommandError(str(exc)) from exc
         try:
-            rows = importer.parse_upload(content, filename=name)
-            job = importer.create_job(
+            rows = org_api.parse_upload(content, filename=name)
+            job = org_api.create_job(
                 options["kind"],
                 rows,
                 user=user,
@@ -50,9 +50,9 @@ class Command(BaseCommand):
                 origin="command",
                 source_name=name,
             )
-        except importer.ImportFileError as exc:
+        except org_api.ImportFileError as exc:
             raise CommandError(str(exc)) from exc
-        result = importer.execute_job(job, rows)
+        result = org_api.execute_job(job, rows)
         if result is None:  # pragma: no cover - a fresh job is always pending
             raise CommandError(f"Import job {job.pk} did not run.")
         self._report(result, name, int(options["verbosity"]))
@@ -70,7 +70,7 @@ class Command(BaseCommand):
         )
         if verbosity >= 1:
             for row in result.rows:
-                if row.action == importer.UNCHANGED and verbosity < 2:
+                if row.action == org_api.UNCHANGED and verbosity < 2:
                     continue
                 changes = "; ".join(f"{c.field}: {c.before or '-'} -> {c.after or '-'}" for c in row.changes)
                 self.stdout.write(f"  line {row.line} {row.key} {row.action}" + (f": {changes}" if changes else ""))

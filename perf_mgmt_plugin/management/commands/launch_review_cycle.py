@@ -11,7 +11,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from ... import api
-from ...appraisals.models import Cycle
+from ...appraisals.api import Cycle
 
 
 class Command(BaseCommand):

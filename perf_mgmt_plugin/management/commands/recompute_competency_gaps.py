@@ -9,7 +9,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from ...competencies import gaps
+from ...competencies import api as competencies_api
 
 
 class Command(BaseCommand):
@@ -19,15 +19,15 @@ class Command(BaseCommand):
         parser.add_argument("--employee", type=int, action="append", help="employee id (repeatable)")
         parser.add_argument("--competency", type=int, action="append", help="competency id (repeatable)")
         parser.add_argument("--no-snapshot", action="store_true", help="do not store today's snapshot")
-        parser.add_argument("--batch-size", type=int, default=gaps.BATCH_SIZE)
+        parser.add_argument("--batch-size", type=int, default=competencies_api.GAP_BATCH_SIZE)
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        result = gaps.recompute_gaps(
+        result = competencies_api.recompute_gaps(
             employee_ids=options["employee"], competency_ids=options["competency"], batch_size=options["batch_size"]
         )
         full = not options["employee"] and not options["competency"]
-        snapshots = gaps.create_snapshot() if full and not options["no_snapshot"] else 0
+        snapshots = competencies_api.create_snapshot() if full and not options["no_snapshot"] else 0
         self.stdout.write(
             f"{result.people} people in {result.batches} batches: {result.created} gaps created, "
             f"{result.updated} updated, {result.deleted} deleted; {snapshots} snapshot rows; "

@@ -10,7 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from ...strategy import checkins, rollup
+from ...strategy import api as strategy_api
 
 
 class Command(BaseCommand):
@@ -23,11 +23,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         started = time.monotonic()
-        result = rollup.recompute_all(period_ids=options["period"], notify=not options["no_notify"])
+        result = strategy_api.recompute_all(period_ids=options["period"], notify=not options["no_notify"])
         self.stdout.write(
             f"{result.objectives} objectives: {result.changed} changed, {result.notified} notifications; "
             f"{time.monotonic() - started:.1f}s"
         )
         if options["schedule_check_ins"]:
-            scheduled = checkins.schedule_due()
+            scheduled = strategy_api.schedule_due()
             self.stdout.write(f"{scheduled['scheduled']} check-ins scheduled, {scheduled['missed']} marked missed")

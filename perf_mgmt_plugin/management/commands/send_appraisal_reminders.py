@@ -4,7 +4,7 @@ import datetime
 
 from django.core.management.base import BaseCommand
 
-from ...appraisals import reminders
+from ...appraisals import api as appraisals_api
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count, send nothing.")
 
     def handle(self, *args, **options):
-        result = reminders.send_appraisal_reminders(
+        result = appraisals_api.send_appraisal_reminders(
             today=options["date"], days_before=options["days_before"], dry_run=options["dry_run"]
         )
         verb = "would be sent" if options["dry_run"] else "sent"

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from ...development import reminders
+from ...development import api as development_api
 
 
 class Command(BaseCommand):
@@ -13,5 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count, send nothing.")
 
     def handle(self, *args, **options):
-        result = reminders.send_overdue_reminders(interval_days=options["interval_days"], dry_run=options["dry_run"])
+        result = development_api.send_overdue_reminders(
+            interval_days=options["interval_days"], dry_run=options["dry_run"]
+        )
         self.stdout.write(f"{result.items} overdue items, {result.people} people, {result.emails} emails sent")

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ...appraisals.models import (
+from ...appraisals.api import (
     Cycle,
     FollowUpAction,
     InterimNote,

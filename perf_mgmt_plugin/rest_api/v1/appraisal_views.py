@@ -17,13 +17,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ... import api, tasks
-from ...appraisals import actions, coaching, cycles, launch, notes, reports, reviews, survey, templates
-from ...appraisals.errors import AppraisalError
-from ...appraisals.models import FollowUpAction, Review, ReviewTemplate
+from ...appraisals import api as appraisals_api
+from ...appraisals.api import AppraisalError, FollowUpAction, Review, ReviewTemplate
 from ...core import csv_export
 from ...core.access import AccessDenied, can
-from ...org.models import Employee, OrgUnit, Position
-from ...strategy.models import Period
+from ...org.api import Employee, OrgUnit, Position
+from ...strategy.api import Period
 from ..openapi import extend_schema
 from .appraisal_serializers import (
     ActionWriteSerializer,
@@ -111,7 +110,7 @@ class TemplateListView(ApiViewMixin, generics.ListAPIView):
         _require(request, MANAGE)
         serializer = TemplateWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        template = _call(templates.create_template, request.user, **serializer.validated_data)
+        template = _call(appraisals_api.create_template, request.user, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data, status=201)
 
 
@@ -141,7 +140,7 @@ class TemplateDetailView(ApiViewMixin, generics.GenericAPIView):
         # ``sections`` go without its title or kind (partial applies to nested serializers too).
         serializer = TemplateUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(templates.update_template, request.user, template, **serializer.validated_data)
+        _call(appraisals_api.update_template, request.user, template, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data)
 
 
@@ -151,7 +150,7 @@ class TemplateDetailView(ApiViewMixin, generics.GenericAPIView):
 def _cycle(request, pk):
     """The cycle if the caller may see it, else 404 (its existence is not revealed)."""
     cycle = (
-        cycles.cycles_visible_to(request.user)
+        appraisals_api.cycles_visible_to(request.user)
         .select_related("template")
         .prefetch_related("units", "positions", "people")
         .filter(pk=pk)
@@ -164,7 +163,7 @@ def _cycle(request, pk):
 
 def _cycle_data(request, cycle):
     """The cycle as JSON; the people it names only for callers who may see them (``cycles.may_see_population``)."""
-    return CycleSerializer(cycle, context={"population": cycles.may_see_population(request.user)}).data
+    return CycleSerializer(cycle, context={"population": appraisals_api.may_see_population(request.user)}).data
 
 
 def _by_keys(model, field, keys, name, **filters):
@@ -208,20 +207,20 @@ class CycleListView(ApiViewMixin, generics.ListAPIView):
     permission_classes = [rule_permission(None)]
 
     def get_queryset(self):
-        qs = cycles.cycles_visible_to(self.request.user)
+        qs = appraisals_api.cycles_visible_to(self.request.user)
         if self.request.query_params.get("status"):
             qs = qs.filter(status=self.request.query_params["status"])
         return qs.select_related("template").prefetch_related("units", "positions", "people").order_by("-start", "pk")
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(), "population": cycles.may_see_population(self.request.user)}
+        return {**super().get_serializer_context(), "population": appraisals_api.may_see_population(self.request.user)}
 
     @extend_schema(request=CycleWriteSerializer, responses={201: CycleSerializer})
     def post(self, request):
         _require(request, MANAGE)
         serializer = CycleWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cycle = _call(cycles.create_cycle, request.user, **_cycle_fields(serializer.validated_data))
+        cycle = _call(appraisals_api.create_cycle, request.user, **_cycle_fields(serializer.validated_data))
         return Response(_cycle_data(request, _cycle(request, cycle.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -240,12 +239,12 @@ class CycleDetailView(ApiViewMixin, APIView):
         _require(request, MANAGE)
         serializer = CycleUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        _call(cycles.update_cycle, request.user, cycle, **_cycle_fields(serializer.validated_data))
+        _call(appraisals_api.update_cycle, request.user, cycle, **_cycle_fields(serializer.validated_data))
         return Response(_cycle_data(request, _cycle(request, pk)))
 
 
 def _progress(cycle):
-    state, done, total, error = launch.launch_progress(cycle)
+    state, done, total, error = appraisals_api.launch_progress(cycle)
     return {"status": state, "done": done, "total": total, "error": error}
 
 
@@ -288,7 +287,7 @@ class CycleCloseView(ApiViewMixin, APIView):
     def post(self, request, pk):
         cycle = _cycle(request, pk)
         _require(request, MANAGE)
-        _call(cycles.close_cycle, request.user, cycle)
+        _call(appraisals_api.close_cycle, request.user, cycle)
         return Response(_cycle_data(request, _cycle(request, pk)))
 
 
@@ -315,7 +314,7 @@ def _review(request, pk):
 
 def _detail(request, review):
     """The review as the caller may see it, with its ``ETag`` (self review version, manager review version)."""
-    detail = _call(reviews.review_detail, request.user, review)
+    detail = _call(appraisals_api.review_detail, request.user, review)
     may = {name: can(request.user, permission, detail.review) for name, permission in MAY.items()}
     response = Response(ReviewDetailSerializer(detail, context={"may": may}).data)
     return tagged(response, detail.review.self_version, detail.review.manager_version)
@@ -337,7 +336,7 @@ class ReviewListView(ApiViewMixin, generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        qs = reviews.reviews_visible_to(self.request.user)
+        qs = appraisals_api.reviews_visible_to(self.request.user)
         for name in ("cycle", "employee"):
             if params.get(name, "").isdigit():
                 qs = qs.filter(**{f"{name}_id": int(params[name])})
@@ -412,7 +411,7 @@ class SelfReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.save_self_review, request.user, review, **data)
+        _call(appraisals_api.save_self_review, request.user, review, **data)
 
 
 class ManagerReviewView(_ReviewStep):
@@ -427,7 +426,7 @@ class ManagerReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.save_manager_review, request.user, review, **data)
+        _call(appraisals_api.save_manager_review, request.user, review, **data)
 
 
 class RequestCoachingView(_ReviewStep):
@@ -438,7 +437,7 @@ class RequestCoachingView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.request_coaching, request.user, review)
+        _call(appraisals_api.request_coaching, request.user, review)
 
 
 class ShareReviewView(_ReviewStep):
@@ -451,7 +450,7 @@ class ShareReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.share_review, request.user, review, **data)
+        _call(appraisals_api.share_review, request.user, review, **data)
 
 
 class MeetingView(_ReviewStep):
@@ -464,7 +463,7 @@ class MeetingView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.schedule_meeting, request.user, review, **data)
+        _call(appraisals_api.schedule_meeting, request.user, review, **data)
 
 
 class AttendView(_ReviewStep):
@@ -475,7 +474,7 @@ class AttendView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.confirm_attendance, request.user, review)
+        _call(appraisals_api.confirm_attendance, request.user, review)
 
 
 class SignOffView(_ReviewStep):
@@ -493,7 +492,7 @@ class SignOffView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.sign_off, request.user, review, **data)
+        _call(appraisals_api.sign_off, request.user, review, **data)
 
 
 class ReopenView(_ReviewStep):
@@ -506,7 +505,7 @@ class ReopenView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.reopen, request.user, review, **data)
+        _call(appraisals_api.reopen, request.user, review, **data)
 
 
 # Interim notes
@@ -539,7 +538,7 @@ class PersonNotesView(ApiViewMixin, generics.ListAPIView):
                     dates[name] = field.to_internal_value(self.request.query_params[name])
                 except ValidationError as exc:
                     raise ValidationError({name: exc.detail}) from exc
-        return _call(notes.notes_for, self.request.user, person, **dates)
+        return _call(appraisals_api.notes_for, self.request.user, person, **dates)
 
     @extend_schema(
         request=InterimNoteWriteSerializer,
@@ -551,7 +550,7 @@ class PersonNotesView(ApiViewMixin, generics.ListAPIView):
         serializer = InterimNoteWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = idempotency_key(request)
-        note = _call(notes.add_note, request.user, person, **serializer.validated_data, idempotency_key=key)
+        note = _call(appraisals_api.add_note, request.user, person, **serializer.validated_data, idempotency_key=key)
         return Response(InterimNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -564,7 +563,7 @@ class NoteDetailView(ApiViewMixin, APIView):
     permission_classes = [rule_permission(None)]
 
     def _note(self, request, pk):
-        note = notes.note_for(request.user, pk)
+        note = appraisals_api.note_for(request.user, pk)
         if note is None:
             raise NotFound()
         return note
@@ -582,7 +581,11 @@ class NoteDetailView(ApiViewMixin, APIView):
         serializer = InterimNoteUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         note = _call(
-            notes.update_note, request.user, note, **serializer.validated_data, version=expected_version(request)
+            appraisals_api.update_note,
+            request.user,
+            note,
+            **serializer.validated_data,
+            version=expected_version(request),
         )
         return tagged(Response(InterimNoteSerializer(note).data), note.version)
 
@@ -607,12 +610,12 @@ class CoachAssignView(ApiViewMixin, APIView):
         reviewer = Employee.objects.select_related("user").filter(pk=data["reviewer"]).first()
         if reviewer is None or not can(request.user, "perf_mgmt.view_employee", reviewer):
             raise ValidationError({"reviewer": ["Unknown person."]})
-        _require(request, coaching.ASSIGN, reviewer)
+        _require(request, appraisals_api.ASSIGN_COACH, reviewer)
         # The domain's one rule (the page offers the same people): an active manager in the caller's scope.
-        coach = coaching.coach_candidates(request.user).filter(pk=data["coach"]).first()
+        coach = appraisals_api.coach_candidates(request.user).filter(pk=data["coach"]).first()
         if coach is None:
-            raise ValidationError({"coach": [str(coaching.NOT_A_COACH)]})
-        assignment = _call(coaching.assign_coach, request.user, cycle, reviewer, coach)
+            raise ValidationError({"coach": [str(appraisals_api.NOT_A_COACH)]})
+        assignment = _call(appraisals_api.assign_coach, request.user, cycle, reviewer, coach)
         return Response(CoachAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
@@ -625,7 +628,7 @@ class CoachRemoveView(ApiViewMixin, APIView):
     def delete(self, request, pk, reviewer):
         cycle = _cycle(request, pk)
         manager = _person(request, reviewer)
-        if not _call(coaching.remove_coach, request.user, cycle, manager):
+        if not _call(appraisals_api.remove_coach, request.user, cycle, manager):
             raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -637,7 +640,7 @@ class CoachedReviewListView(ApiViewMixin, generics.ListAPIView):
     permission_classes = [rule_permission(None)]
 
     def get_queryset(self):
-        qs = coaching.coached_reviews(self.request.user)
+        qs = appraisals_api.coached_reviews(self.request.user)
         return qs.select_related(*REVIEW_RELATED).order_by("-cycle__start", "cycle_id", "pk")
 
 
@@ -651,7 +654,7 @@ class CoachingFeedbackView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(coaching.add_feedback, request.user, review, data["body"])
+        _call(appraisals_api.add_feedback, request.user, review, data["body"])
 
 
 # Follow-up actions
@@ -672,7 +675,7 @@ class ReviewActionsView(ApiViewMixin, APIView):
     )
     def post(self, request, pk):
         review = _review(request, pk)
-        _require(request, actions.MANAGE, review)  # a refusal before any field error
+        _require(request, appraisals_api.MANAGE_FOLLOW_UP, review)  # a refusal before any field error
         serializer = ActionWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -680,7 +683,9 @@ class ReviewActionsView(ApiViewMixin, APIView):
             data["owner"] = Employee.objects.filter(pk=data["owner"], active=True).first()
             if data["owner"] is None:
                 raise ValidationError({"owner": ["Unknown person."]})
-        action = _call(actions.add_action, request.user, review, **data, idempotency_key=idempotency_key(request))
+        action = _call(
+            appraisals_api.add_action, request.user, review, **data, idempotency_key=idempotency_key(request)
+        )
         return Response(FollowUpActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -704,7 +709,7 @@ class ActionStepView(ApiViewMixin, APIView):
     @extend_schema(request=None, responses={200: FollowUpActionSerializer})
     def post(self, request, pk):
         action = _action(request, pk)
-        func = {"complete": actions.complete_action, "cancel": actions.cancel_action}[self.step]
+        func = {"complete": appraisals_api.complete_action, "cancel": appraisals_api.cancel_action}[self.step]
         return Response(FollowUpActionSerializer(_call(func, request.user, action)).data)
 
 
@@ -718,7 +723,7 @@ class PendingSurveyListView(ApiViewMixin, generics.ListAPIView):
     permission_classes = [rule_permission(None)]
 
     def get_queryset(self):
-        return survey.pending_surveys(self.request.user)
+        return appraisals_api.pending_surveys(self.request.user)
 
 
 class SurveySubmitView(ApiViewMixin, APIView):
@@ -731,7 +736,7 @@ class SurveySubmitView(ApiViewMixin, APIView):
         cycle = _cycle(request, pk)
         serializer = SurveyWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(survey.submit_response, request.user, cycle, **serializer.validated_data)
+        _call(appraisals_api.submit_response, request.user, cycle, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -753,9 +758,9 @@ class SurveyResultsView(ApiViewMixin, APIView):
     def get(self, request, pk):
         cycle = _cycle(request, pk)
         group_by = request.query_params.get("group_by") or None
-        if group_by not in survey.GROUP_BY:
+        if group_by not in appraisals_api.GROUP_BY:
             raise ValidationError({"group_by": ["Group by org_unit or role."]})
-        return Response(SurveyResultsSerializer(_call(survey.results, request.user, cycle, group_by)).data)
+        return Response(SurveyResultsSerializer(_call(appraisals_api.results, request.user, cycle, group_by)).data)
 
 
 class SurveyExportView(ApiViewMixin, APIView):
@@ -767,7 +772,7 @@ class SurveyExportView(ApiViewMixin, APIView):
     def get(self, request, pk):
         cycle = _cycle(request, pk)
         out = io.StringIO()
-        csv_export.writer(out).writerows(_call(survey.export_rows, request.user, cycle))
+        csv_export.writer(out).writerows(_call(appraisals_api.export_rows, request.user, cycle))
         response = HttpResponse(out.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="survey-{cycle.pk}.csv"'
         return response
@@ -780,7 +785,7 @@ class SurveyTrendsView(ApiViewMixin, APIView):
 
     @extend_schema(responses={200: SurveyTrendSerializer(many=True)})
     def get(self, request):
-        return Response(SurveyTrendSerializer(_call(survey.trends, request.user), many=True).data)
+        return Response(SurveyTrendSerializer(_call(appraisals_api.trends, request.user), many=True).data)
 
 
 # Reports (HR admins; each counts only the reviews of the people in the admin's scope)
@@ -806,7 +811,7 @@ class CompletionReportView(ApiViewMixin, APIView):
     @extend_schema(parameters=[BY_PARAMETER], responses={200: CompletionSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        report = _call(reports.completion_by_phase, request.user, cycle, _by(request))
+        report = _call(appraisals_api.completion_by_phase, request.user, cycle, _by(request))
         return Response(CompletionSerializer(report).data)
 
 
@@ -818,7 +823,7 @@ class OverdueReportView(ApiViewMixin, APIView):
     @extend_schema(responses={200: OverdueStepSerializer(many=True)})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        return Response(OverdueStepSerializer(_call(reports.overdue_steps, request.user, cycle), many=True).data)
+        return Response(OverdueStepSerializer(_call(appraisals_api.overdue_steps, request.user, cycle), many=True).data)
 
 
 class RatingDistributionReportView(ApiViewMixin, APIView):
@@ -829,7 +834,7 @@ class RatingDistributionReportView(ApiViewMixin, APIView):
     @extend_schema(parameters=[BY_PARAMETER], responses={200: RatingDistributionSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        report = _call(reports.rating_distribution, request.user, cycle, _by(request))
+        report = _call(appraisals_api.rating_distribution, request.user, cycle, _by(request))
         return Response(RatingDistributionSerializer(report).data)
 
 
@@ -841,4 +846,4 @@ class CoachingCoverageReportView(ApiViewMixin, APIView):
     @extend_schema(responses={200: CoachingCoverageSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        return Response(CoachingCoverageSerializer(_call(reports.coaching_coverage, request.user, cycle)).data)
+        return Response(CoachingCoverageSerializer(_call(appraisals_api.coaching_coverage, request.user, cycle)).data)

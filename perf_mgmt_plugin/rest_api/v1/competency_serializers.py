@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ...competencies.models import (
+from ...competencies.api import (
     Assessment,
     Competency,
     CompetencyGap,

@@ -13,12 +13,11 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...competencies import gaps, recommendations, services, transfer
-from ...competencies.errors import CompetencyError
-from ...competencies.models import Competency, CourseRecommendation, Framework, PositionRequirement
+from ...competencies import api as competencies_api
+from ...competencies.api import Competency, CompetencyError, CourseRecommendation, Framework, PositionRequirement
 from ...core import limits
 from ...core.access import AccessDenied, can
-from ...org.models import Employee, OrgUnit, Position
+from ...org.api import Employee, OrgUnit, Position
 from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .competency_serializers import (
@@ -68,7 +67,7 @@ class FrameworkDetailView(ApiViewMixin, generics.RetrieveAPIView):
     lookup_field = "slug"
 
     def get_queryset(self):
-        qs = services.frameworks_with_details(active_only=False)
+        qs = competencies_api.frameworks_with_details(active_only=False)
         if not can(self.request.user, "perf_mgmt.manage_frameworks"):
             qs = qs.filter(active=True)
         return qs
@@ -85,10 +84,12 @@ class FrameworkExportView(ApiViewMixin, APIView):
         if framework is None or (not framework.active and not can(request.user, "perf_mgmt.manage_frameworks")):
             raise NotFound()
         if request.query_params.get("as") == "csv":
-            response = StreamingHttpResponse([transfer.export_csv(framework)], content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(
+                [competencies_api.export_framework_csv(framework)], content_type="text/csv; charset=utf-8"
+            )
             response["Content-Disposition"] = f'attachment; filename="{framework.slug}.csv"'
             return response
-        return Response(transfer.export_json(framework))
+        return Response(competencies_api.export_json(framework))
 
 
 class FrameworkImportView(ApiViewMixin, APIView):
@@ -112,14 +113,14 @@ class FrameworkImportView(ApiViewMixin, APIView):
         try:
             if options.get("file") is not None:
                 upload = options["file"]
-                records = transfer.parse_upload(limits.read_import(upload), filename=upload.name)
+                records = competencies_api.parse_framework_upload(limits.read_import(upload), filename=upload.name)
             elif options.get("framework") is not None:
-                records = transfer.records_from_json(options["framework"])
+                records = competencies_api.records_from_json(options["framework"])
             else:
                 raise ValidationError({"framework": ["Send a framework or a file."]})
-        except transfer.TransferFileError as exc:
+        except competencies_api.TransferFileError as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
-        result = transfer.import_framework(records, dry_run=options["dry_run"])
+        result = competencies_api.import_framework(records, dry_run=options["dry_run"])
         return Response(result.as_dict())
 
 
@@ -152,7 +153,7 @@ class RequirementListView(ApiViewMixin, generics.ListCreateAPIView):
         if position is None or competency is None:
             raise ValidationError({"position" if position is None else "competency": ["Unknown."]})
         try:
-            requirement = services.set_requirement(
+            requirement = competencies_api.set_requirement(
                 position, competency, data["required_level"], data["criticality"], changed_by=request.user
             )
         except CompetencyError as exc:
@@ -170,7 +171,7 @@ class RequirementDetailView(ApiViewMixin, APIView):
         requirement = PositionRequirement.objects.filter(pk=pk).first()
         if requirement is None:
             raise NotFound()
-        services.remove_requirement(requirement, changed_by=request.user)
+        competencies_api.remove_requirement(requirement, changed_by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -185,7 +186,7 @@ class PersonAssessmentsView(ApiViewMixin, generics.ListCreateAPIView):
 
     def get_queryset(self):
         person = _person(self.request, self.kwargs["pk"])
-        qs = services.assessments_of(self.request.user, person)
+        qs = competencies_api.assessments_of(self.request.user, person)
         if self.request.query_params.get("competency"):
             qs = qs.filter(competency_id=self.request.query_params["competency"])
         return qs
@@ -202,7 +203,7 @@ class PersonAssessmentsView(ApiViewMixin, generics.ListCreateAPIView):
         if competency is None:
             raise ValidationError({"competency": ["Unknown competency."]})
         try:
-            assessment = services.record_assessment(
+            assessment = competencies_api.record_assessment(
                 request.user,
                 person,
                 competency,
@@ -228,15 +229,15 @@ class PersonGapsView(ApiViewMixin, APIView):
     @extend_schema(responses={200: GapSerializer(many=True)})
     def get(self, request, pk):
         person = _person(request, pk)
-        rows = list(gaps.gaps_of(person))
-        links = services.linked_courses({gap.competency_id for gap in rows})
+        rows = list(competencies_api.gaps_of(person))
+        links = competencies_api.linked_courses({gap.competency_id for gap in rows})
         return Response(GapSerializer(rows, many=True, context={"links": links}).data)
 
 
 def _audit_params(request):
     by = request.query_params.get("by", "org_unit")
-    if by not in gaps.BY_CHOICES:
-        raise ValidationError({"by": [f"One of {', '.join(gaps.BY_CHOICES)}."]})
+    if by not in competencies_api.BY_CHOICES:
+        raise ValidationError({"by": [f"One of {', '.join(competencies_api.BY_CHOICES)}."]})
     framework = None
     if request.query_params.get("framework"):
         framework = Framework.objects.filter(slug=request.query_params["framework"]).first()
@@ -256,7 +257,7 @@ class GapAuditView(ApiViewMixin, APIView):
     @extend_schema(responses={200: dict})
     def get(self, request):
         by, framework = _audit_params(request)
-        result = gaps.heatmap(request.user, by=by, framework=framework)
+        result = competencies_api.heatmap(request.user, by=by, framework=framework)
 
         def label(row):
             if row is None:
@@ -294,7 +295,7 @@ class GapAuditCellView(ApiViewMixin, generics.ListAPIView):
             row_id = int(row) if row is not None else None
         except (KeyError, ValueError) as exc:
             raise ValidationError({"competency": ["A competency id (and a numeric row) is required."]}) from exc
-        return gaps.cell_gaps(self.request.user, by, row_id, competency_id, framework=framework)
+        return competencies_api.cell_gaps(self.request.user, by, row_id, competency_id, framework=framework)
 
 
 class GapAuditExportView(ApiViewMixin, APIView):
@@ -311,7 +312,9 @@ class GapAuditExportView(ApiViewMixin, APIView):
             row_id = int(params["row"]) if params.get("row") else None
         except ValueError as exc:
             raise ValidationError({"competency": ["Ids are numbers."]}) from exc
-        lines = gaps.export_csv(request.user, framework=framework, by=by, row_id=row_id, competency_id=competency_id)
+        lines = competencies_api.export_gaps_csv(
+            request.user, framework=framework, by=by, row_id=row_id, competency_id=competency_id
+        )
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="competency-gaps.csv"'
         return response
@@ -338,8 +341,8 @@ class CourseRecommendationCreateView(ApiViewMixin, APIView):
             raise ValidationError({"competency": ["Unknown competency."]})
         try:
             if data["person"] is not None:
-                person = _person(request, data["person"], recommendations.RECOMMEND_PERMISSION)
-                result = recommendations.act_on_person(
+                person = _person(request, data["person"], competencies_api.RECOMMEND_PERMISSION)
+                result = competencies_api.act_on_person(
                     request.user, person, data["kind"], competency=competency, course_keys=data["course_keys"]
                 )
             else:
@@ -350,7 +353,7 @@ class CourseRecommendationCreateView(ApiViewMixin, APIView):
                     framework = Framework.objects.filter(slug=data["framework"]).first()
                     if framework is None:
                         raise ValidationError({"framework": ["Unknown framework."]})
-                result = recommendations.act_on_cell(
+                result = competencies_api.act_on_cell(
                     request.user,
                     data["by"],
                     data["row"],
@@ -376,7 +379,7 @@ class PersonCourseRecommendationsView(ApiViewMixin, generics.ListAPIView):
     def get_queryset(self):
         person = _person(self.request, self.kwargs["pk"])
         wanted = self.request.query_params.get("status")
-        qs = recommendations.recommendations_of(self.request.user, person, live_only=not wanted)
+        qs = competencies_api.recommendations_of(self.request.user, person, live_only=not wanted)
         if wanted and wanted != "all":
             qs = qs.filter(status=wanted)
         return qs
@@ -390,12 +393,12 @@ class CourseRecommendationRespondView(ApiViewMixin, APIView):
     @extend_schema(request=CourseRecommendationRespondSerializer, responses={200: CourseRecommendationSerializer})
     def post(self, request, pk):
         rec = CourseRecommendation.objects.select_related("person", "competency", "created_by").filter(pk=pk).first()
-        if rec is None or not can(request.user, recommendations.RESPOND_PERMISSION, rec.person):
+        if rec is None or not can(request.user, competencies_api.RESPOND_PERMISSION, rec.person):
             raise NotFound()
         serializer = CourseRecommendationRespondSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            recommendations.respond(request.user, rec, serializer.validated_data["action"])
+            competencies_api.respond(request.user, rec, serializer.validated_data["action"])
         except (CompetencyError, ValueError) as exc:
             raise ValidationError({"action": [str(exc)]}) from exc
         return Response(CourseRecommendationSerializer(rec).data)

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ...development.models import CATEGORY_CHOICES, KIND_CHOICES, Plan, PlanComment, PlanItem, PlanTemplate
+from ...development.api import CATEGORY_CHOICES, KIND_CHOICES, Plan, PlanComment, PlanItem, PlanTemplate
 
 
 class PlanSerializer(serializers.ModelSerializer):

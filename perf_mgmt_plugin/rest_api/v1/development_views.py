@@ -13,13 +13,12 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...competencies.models import Competency
+from ...competencies.api import Competency
 from ...core.access import AccessDenied, can
-from ...development import services
-from ...development.errors import DevelopmentError
-from ...development.models import Plan, PlanTemplate
+from ...development import api as development_api
+from ...development.api import DevelopmentError, Plan, PlanTemplate
 from ...openedx.backend import parse_course_key
-from ...org.models import Employee, OrgUnit, Position
+from ...org.api import Employee, OrgUnit, Position
 from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .concurrency import (
@@ -80,7 +79,7 @@ def _person(request, pk):
 def _detail(request, plan):
     """The plan with its items and comments: a fixed number of queries whatever their number."""
     context = {
-        "items": services.items_of_plan(plan),
+        "items": development_api.items_of_plan(plan),
         "comments": list(plan.comments.select_related("author")),
         "may_manage": can(request.user, "perf_mgmt.manage_plan", plan.owner),
     }
@@ -105,7 +104,7 @@ class PlanListView(ApiViewMixin, generics.ListAPIView):
 
     def get_queryset(self):
         params = self.request.query_params
-        qs = services.visible_plans(self.request.user)
+        qs = development_api.visible_plans(self.request.user)
         if params.get("mine") in ("1", "true"):
             qs = qs.filter(owner__user=self.request.user)
         if params.get("owner", "").isdigit():
@@ -128,7 +127,7 @@ class PlanListView(ApiViewMixin, generics.ListAPIView):
             owner = Employee.objects.filter(pk=owner_id, active=True).first()
             if owner is None or not can(request.user, VIEW, owner):
                 raise ValidationError({"owner": ["Unknown person."]})
-        plan = _call(services.create_plan, request.user, owner, **data)
+        plan = _call(development_api.create_plan, request.user, owner, **data)
         return Response(_detail(request, _plan(request, plan.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -140,7 +139,7 @@ class PersonPlansView(ApiViewMixin, generics.ListAPIView):
 
     def get_queryset(self):
         person = _person(self.request, self.kwargs["pk"])
-        return services.plans_of(self.request.user, person).order_by("-period_start", "-pk")
+        return development_api.plans_of(self.request.user, person).order_by("-period_start", "-pk")
 
 
 class PlanDetailView(ApiViewMixin, APIView):
@@ -161,7 +160,13 @@ class PlanDetailView(ApiViewMixin, APIView):
         plan = _plan(request, pk)
         serializer = PlanUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        _call(services.update_plan, request.user, plan, version=expected_version(request), **serializer.validated_data)
+        _call(
+            development_api.update_plan,
+            request.user,
+            plan,
+            version=expected_version(request),
+            **serializer.validated_data,
+        )
         return _tagged_detail(request, pk)
 
 
@@ -187,13 +192,13 @@ class PlanActionView(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         comment = serializer.validated_data["comment"]
         if self.transition == "propose":
-            _call(services.propose_plan, request.user, plan)
+            _call(development_api.propose_plan, request.user, plan)
         elif self.transition == "approve":
-            _call(services.approve_plan, request.user, plan, comment, idempotency_key=idempotency_key(request))
+            _call(development_api.approve_plan, request.user, plan, comment, idempotency_key=idempotency_key(request))
         elif self.transition == "send-back":
-            _call(services.return_plan, request.user, plan, comment)
+            _call(development_api.return_plan, request.user, plan, comment)
         else:
-            _call(services.set_plan_status, request.user, plan, self.transition)
+            _call(development_api.set_plan_status, request.user, plan, self.transition)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -222,7 +227,15 @@ class PlanItemsView(ApiViewMixin, APIView):
         if source_ref.startswith("appraisal:"):
             source = "appraisal"
         key = idempotency_key(request)
-        _call(services.add_item, request.user, plan, source=source, source_ref=source_ref, **data, idempotency_key=key)
+        _call(
+            development_api.add_item,
+            request.user,
+            plan,
+            source=source,
+            source_ref=source_ref,
+            **data,
+            idempotency_key=key,
+        )
         return Response(_detail(request, _plan(request, pk)), status=status.HTTP_201_CREATED)
 
 
@@ -242,7 +255,7 @@ class PlanItemsApproveView(ApiViewMixin, APIView):
             raise ValidationError({"items": ["Unknown items of this plan."]})
         for item in items:
             item.owner = plan.owner  # the same person: no query per item for the rule
-        _call(services.approve_items, request.user, items)
+        _call(development_api.approve_items, request.user, items)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -267,11 +280,11 @@ class PlanItemActionView(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         comment = serializer.validated_data["comment"]
         if self.transition == "enrol":
-            _call(services.enrol_in_item, request.user, item)
+            _call(development_api.enrol_in_item, request.user, item)
         elif self.transition == "complete":
-            _call(services.complete_item, request.user, item, comment)
+            _call(development_api.complete_item, request.user, item, comment)
         else:
-            _call(services.cancel_item, request.user, item, comment)
+            _call(development_api.cancel_item, request.user, item, comment)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -299,7 +312,7 @@ class PlanCommentsView(ApiViewMixin, generics.ListAPIView):
             if item is None:
                 raise ValidationError({"item": ["Unknown item of this plan."]})
         body, key = serializer.validated_data["body"], idempotency_key(request)
-        comment = _call(services.add_comment, request.user, plan, body, item=item, idempotency_key=key)
+        comment = _call(development_api.add_comment, request.user, plan, body, item=item, idempotency_key=key)
         return Response(PlanCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -339,7 +352,7 @@ class TemplateAssignView(ApiViewMixin, APIView):
         if errors:
             raise ValidationError(errors)
         result = _call(
-            services.assign_template,
+            development_api.assign_template,
             request.user,
             template,
             position_ids=list(positions.values()),
@@ -367,4 +380,4 @@ class CourseLearnersView(ApiViewMixin, generics.ListAPIView):
             raise NotFound() from exc
         if not can(self.request.user, "perf_mgmt.view_course_data", key):
             raise PermissionDenied()
-        return services.course_learners(self.request.user, key)
+        return development_api.course_learners(self.request.user, key)

@@ -3,8 +3,8 @@
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from ...org import importer
-from ...org.models import Employee, ImportJob, OrgUnit, Position
+from ...org import api as org_api
+from ...org.api import Employee, ImportJob, OrgUnit, Position
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):
@@ -76,7 +76,7 @@ class ChainMemberSerializer(EmployeeSerializer):
 class OrgImportOptionsSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """Options of an org chart import; a dry run unless ``dry_run`` is false, so a mistake never writes."""
 
-    kind = serializers.ChoiceField(choices=ImportJob.KIND_CHOICES, default=importer.EMPLOYEES)
+    kind = serializers.ChoiceField(choices=ImportJob.KIND_CHOICES, default=org_api.EMPLOYEES)
     dry_run = serializers.BooleanField(default=True)
     create_users = serializers.BooleanField(default=False)
 
@@ -84,7 +84,7 @@ class OrgImportOptionsSerializer(serializers.Serializer):  # pylint: disable=abs
 class OrgImportRowsSerializer(OrgImportOptionsSerializer):  # pylint: disable=abstract-method
     """JSON body: the rows as objects keyed by column name (see ``org.importer`` for the columns)."""
 
-    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=importer.MAX_ROWS)
+    rows = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=org_api.MAX_ROWS)
 
 
 class OrgImportUploadSerializer(OrgImportOptionsSerializer):  # pylint: disable=abstract-method
@@ -126,10 +126,10 @@ class ImportJobSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_phase(self, job) -> str:
-        return importer.job_progress(job)[0]
+        return org_api.job_progress(job)[0]
 
     def get_processed_rows(self, job) -> int:
-        return importer.job_progress(job)[1]
+        return org_api.job_progress(job)[1]
 
     def get_status_url(self, job) -> str:
         return reverse("perf_mgmt:api-v1:org-import-job", args=[job.pk], request=self.context.get("request"))

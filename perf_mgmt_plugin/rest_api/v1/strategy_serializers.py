@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from ...strategy.models import (
+from ...strategy.api import (
     CheckIn,
     CheckInNote,
     CheckInObjective,

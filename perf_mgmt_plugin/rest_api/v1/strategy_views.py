@@ -15,12 +15,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...core.access import AccessDenied, can
-from ...org.models import Employee, OrgUnit
-from ...strategy import checkins, dashboards, services
-from ...strategy.access import visible_objectives_q
-from ...strategy.errors import StrategyError
-from ...strategy.models import CheckIn, HelpRequest, Impediment, Level, Objective, Period
-from ...strategy.notifications import notifications_for
+from ...org.api import Employee, OrgUnit
+from ...strategy import api as strategy_api
+from ...strategy.api import (
+    CheckIn,
+    HelpRequest,
+    Impediment,
+    Level,
+    Objective,
+    Period,
+    StrategyError,
+    notifications_for,
+    visible_objectives_q,
+)
 from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .concurrency import IF_MATCH, STALE, expected_version, run_guarded, tagged
@@ -81,9 +88,9 @@ class ObjectiveListView(ApiViewMixin, generics.ListAPIView):
         params = self.request.query_params
         qs = Objective.objects.filter(visible_objectives_q(self.request.user), active=True)
         if params.get("mine") in ("1", "true"):
-            qs = dashboards.my_objectives(self.request.user)
+            qs = strategy_api.my_objectives(self.request.user)
         if params.get("team") in ("1", "true"):
-            from ...strategy.access import team_objectives_q  # pylint: disable=import-outside-toplevel
+            from ...strategy.api import team_objectives_q  # pylint: disable=import-outside-toplevel
 
             qs = qs.filter(team_objectives_q(self.request.user))
         for name in ("period", "status", "parent"):
@@ -117,7 +124,7 @@ class ObjectiveListView(ApiViewMixin, generics.ListAPIView):
             data["owner_unit"] = OrgUnit.objects.filter(code=data["owner_unit"]).first()
             if data["owner_unit"] is None:
                 raise ValidationError({"owner_unit": ["Unknown org unit."]})
-        objective = _call(services.create_objective, request.user, period=period, parent=parent, **data)
+        objective = _call(strategy_api.create_objective, request.user, period=period, parent=parent, **data)
         return Response(ObjectiveSerializer(objective).data, status=status.HTTP_201_CREATED)
 
 
@@ -148,9 +155,9 @@ class ObjectiveDetailView(ApiViewMixin, APIView):
         changes["version"] = expected_version(request)
         to_copies = changes.pop("apply_to_copies", False)
         if to_copies:
-            _call(services.apply_template_edits, request.user, objective, **changes)
+            _call(strategy_api.apply_template_edits, request.user, objective, **changes)
         else:
-            _call(services.update_objective, request.user, objective, **changes)
+            _call(strategy_api.update_objective, request.user, objective, **changes)
         return self._answer(request, pk)
 
 
@@ -162,7 +169,7 @@ class LineOfSightView(ApiViewMixin, APIView):
     @extend_schema(responses={200: ObjectiveSerializer(many=True)})
     def get(self, request, pk):
         objective = _objective(request, pk)
-        rows = services.line_of_sight(objective)
+        rows = strategy_api.line_of_sight(objective)
         return Response(ObjectiveSerializer(rows, many=True).data)
 
 
@@ -182,7 +189,7 @@ class ProgressView(ApiViewMixin, APIView):
         objective = _objective(request, pk, "perf_mgmt.update_progress")
         serializer = ProgressWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(services.record_progress, request.user, objective, **serializer.validated_data)
+        _call(strategy_api.record_progress, request.user, objective, **serializer.validated_data)
         return Response(ObjectiveSerializer(_objective(request, pk)).data)
 
 
@@ -211,8 +218,8 @@ class BulkCascadeView(ApiViewMixin, APIView):
             unit = OrgUnit.objects.filter(code=unit_code).first()
             if unit is None:
                 raise ValidationError({"org_unit": ["Unknown org unit."]})
-        template = _call(services.bulk_cascade, request.user, parent, owners=owners, org_unit=unit, **data)
-        rows = services.cascaded_copies(template).select_related(*OBJECTIVE_RELATED)
+        template = _call(strategy_api.bulk_cascade, request.user, parent, owners=owners, org_unit=unit, **data)
+        rows = strategy_api.cascaded_copies(template).select_related(*OBJECTIVE_RELATED)
         return Response(ObjectiveSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -223,7 +230,7 @@ class DashboardView(ApiViewMixin, APIView):
 
     @extend_schema(responses={200: DashboardSerializer})
     def get(self, request):
-        board = dashboards.manager_dashboard(request.user)
+        board = strategy_api.manager_dashboard(request.user)
         return Response(DashboardSerializer(board).data)
 
 
@@ -232,8 +239,8 @@ def _cascade_rows(request):
     if request.query_params.get("period"):
         period = Period.objects.filter(pk=request.query_params["period"]).first()
     depth = request.query_params.get("depth")
-    roots = dashboards.cascade_roots(request.user, period)
-    return dashboards.cascade(request.user, roots, max_depth=int(depth) if depth and depth.isdigit() else None)
+    roots = strategy_api.cascade_roots(request.user, period)
+    return strategy_api.cascade(request.user, roots, max_depth=int(depth) if depth and depth.isdigit() else None)
 
 
 class CascadeView(ApiViewMixin, APIView):
@@ -253,7 +260,7 @@ class CascadeExportView(ApiViewMixin, APIView):
 
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(str)})
     def get(self, request):
-        response = HttpResponse(dashboards.cascade_csv(_cascade_rows(request)), content_type="text/csv")
+        response = HttpResponse(strategy_api.cascade_csv(_cascade_rows(request)), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="cascade.csv"'
         return response
 
@@ -272,7 +279,7 @@ class CheckInListView(ApiViewMixin, generics.ListAPIView):
     permission_classes = [rule_permission(None)]
 
     def get_queryset(self):
-        return dashboards.check_ins_of(self.request.user)
+        return strategy_api.check_ins_of(self.request.user)
 
 
 class CheckInDetailView(ApiViewMixin, APIView):
@@ -284,7 +291,7 @@ class CheckInDetailView(ApiViewMixin, APIView):
     permission_classes = [rule_permission(None)]
 
     def _data(self, request, check_in):
-        notes = list(checkins.visible_notes(request.user, [check_in.pk]).select_related("author"))
+        notes = list(strategy_api.visible_notes(request.user, [check_in.pk]).select_related("author"))
         return CheckInDetailSerializer(check_in, context={"notes": notes}).data
 
     @extend_schema(responses={200: CheckInDetailSerializer})
@@ -301,17 +308,17 @@ class CheckInDetailView(ApiViewMixin, APIView):
         if action == "prepare":
             data.pop("mode", None)
             data.pop("next_actions", None)
-            _call(checkins.prepare, request.user, check_in, **data)
+            _call(strategy_api.prepare, request.user, check_in, **data)
         elif action == "hold":
             if "mode" not in data:
                 raise ValidationError({"mode": ["Say whether it was face to face or by video."]})
-            _call(checkins.hold, request.user, check_in, **data)
+            _call(strategy_api.hold, request.user, check_in, **data)
         else:
             notes = data.get("notes") or []
             if not notes:
                 raise ValidationError({"notes": ["Write the note first."]})
             for note in notes:
-                _call(checkins.add_note, request.user, check_in, **note)
+                _call(strategy_api.add_note, request.user, check_in, **note)
         return Response(self._data(request, _check_in(request, pk)))
 
 
@@ -338,7 +345,7 @@ class SeriesCreateView(ApiViewMixin, APIView):
             if team is None:
                 raise ValidationError({"team": ["Unknown org unit."]})
         series = _call(
-            checkins.create_series,
+            strategy_api.create_series,
             request.user,
             manager=manager,
             employee=employee,
@@ -357,18 +364,22 @@ class HelpRequestListView(ApiViewMixin, generics.ListAPIView):
     permission_classes = [rule_permission(None)]
 
     def get_queryset(self):
-        return checkins.open_help_requests_for(self.request.user).order_by("-created", "-pk")
+        return strategy_api.open_help_requests_for(self.request.user).order_by("-created", "-pk")
 
     @extend_schema(request=HelpRequestWriteSerializer, responses={201: HelpRequestSerializer})
     def post(self, request):
         serializer = HelpRequestWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        employee = _call(checkins.employee_of, request.user)
+        employee = _call(strategy_api.employee_of, request.user)
         objective = None
         if serializer.validated_data.get("objective"):
             objective = _objective(request, serializer.validated_data["objective"])
         item = _call(
-            checkins.request_help, request.user, employee, body=serializer.validated_data["body"], objective=objective
+            strategy_api.request_help,
+            request.user,
+            employee,
+            body=serializer.validated_data["body"],
+            objective=objective,
         )
         return Response(HelpRequestSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -386,7 +397,7 @@ class ResolveView(ApiViewMixin, APIView):
             raise NotFound()
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(checkins.resolve, request.user, item, serializer.validated_data.get("resolution", ""))
+        _call(strategy_api.resolve, request.user, item, serializer.validated_data.get("resolution", ""))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

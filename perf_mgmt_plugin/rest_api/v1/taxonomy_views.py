@@ -11,7 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...competencies import taxonomy_import
+from ...competencies import api as competencies_api
 from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .parsers import SafeJSONParser
@@ -49,7 +49,7 @@ class TaxonomyListView(ApiViewMixin, APIView):
 
     @extend_schema(responses={200: TaxonomySerializer(many=True)})
     def get(self, request):
-        return Response(TaxonomySerializer(taxonomy_import.list_taxonomies(), many=True).data)
+        return Response(TaxonomySerializer(competencies_api.list_taxonomies(), many=True).data)
 
 
 class TaxonomyImportView(ApiViewMixin, APIView):
@@ -71,14 +71,14 @@ class TaxonomyImportView(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         options = serializer.validated_data
         try:
-            info = taxonomy_import.find_taxonomy(options["taxonomy"])
-            result = taxonomy_import.import_taxonomy(
+            info = competencies_api.find_taxonomy(options["taxonomy"])
+            result = competencies_api.import_taxonomy(
                 info.id,
                 scale=options.get("scale") or None,
                 framework=options.get("framework") or None,
                 target_level=options.get("target_level"),
                 dry_run=options["dry_run"],
             )
-        except taxonomy_import.TaxonomyNotFound as exc:
+        except competencies_api.TaxonomyNotFound as exc:
             raise NotFound(str(exc)) from exc
         return Response(result.as_dict())

@@ -10,9 +10,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ... import api
-from ...org import services
-from ...org.access import team_q, visible_employees_q
-from ...org.models import Employee, OrgUnit, Position
+from ...org import api as org_api
+from ...org.api import Employee, OrgUnit, Position, team_q, visible_employees_q
 from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .permissions import rule_permission
@@ -50,7 +49,7 @@ class PeopleListView(ApiViewMixin, generics.ListAPIView):
     permission_classes = [rule_permission(None)]
 
     def get_queryset(self):
-        from ...org.queries import filter_people  # pylint: disable=import-outside-toplevel
+        from ...org.api import filter_people  # pylint: disable=import-outside-toplevel
 
         qs = Employee.objects.filter(visible_employees_q(self.request.user)).select_related(*EMPLOYEE_RELATED)
         return filter_people(qs, self.request.query_params)
@@ -90,7 +89,7 @@ class ChainView(ApiViewMixin, APIView):
         employee = Employee.objects.filter(pk=pk).select_related("org_unit").first()
         if employee is None or not api.can(request.user, "perf_mgmt.view_employee", employee):
             raise NotFound()
-        chain = services.chain_of(employee)
+        chain = org_api.chain_of(employee)
         visible_ids = {boss.pk for boss in chain if api.can(request.user, "perf_mgmt.view_employee", boss)}
         return Response(ChainMemberSerializer(chain, many=True, context={"visible_ids": visible_ids}).data)
 

@@ -17,8 +17,8 @@ from rest_framework.views import APIView
 
 from ... import tasks
 from ...core import limits
-from ...org import importer
-from ...org.models import ImportJob
+from ...org import api as org_api
+from ...org.api import ImportJob
 from ..openapi import extend_schema
 from .base import ApiViewMixin
 from .parsers import SafeJSONParser
@@ -51,13 +51,13 @@ class OrgImportView(ApiViewMixin, APIView):
         try:
             if upload:
                 source = options["file"]
-                rows = importer.parse_upload(limits.read_import(source), filename=source.name)
+                rows = org_api.parse_upload(limits.read_import(source), filename=source.name)
                 source_name = source.name
             else:
-                rows = importer.rows_from_json(options["rows"])
+                rows = org_api.rows_from_json(options["rows"])
                 source_name = ""
-            background = importer.runs_async(len(rows))
-            job = importer.create_job(
+            background = org_api.runs_async(len(rows))
+            job = org_api.create_job(
                 options["kind"],
                 rows,
                 user=request.user,
@@ -67,13 +67,13 @@ class OrgImportView(ApiViewMixin, APIView):
                 source_name=source_name,
                 keep=background,
             )
-        except importer.ImportFileError as exc:
+        except org_api.ImportFileError as exc:
             raise ValidationError({"file" if upload else "rows": [str(exc)]}) from exc
         if background:
             tasks.enqueue_org_import(job)
             data = ImportJobSerializer(job, context={"request": request}).data
             return Response(data, status=status.HTTP_202_ACCEPTED)
-        result = importer.execute_job(job, rows)
+        result = org_api.execute_job(job, rows)
         job.refresh_from_db()
         data = ImportJobSerializer(job, context={"request": request}).data
         # In the request the whole result fits: every row (unchanged ones too) and every error.
