@@ -24,6 +24,7 @@ from .coaching import (
     NOT_A_COACH,
     add_feedback,
     assign_coach,
+    coach_by_id,
     coach_candidates,
     coached_reviews,
     cycles_to_assign_coaches,
@@ -33,6 +34,7 @@ from .coaching import (
 from .cycles import (
     DATE_FIELDS,
     MANAGE_APPRAISALS,
+    check_population,
     close_cycle,
     create_cycle,
     current_phase,
@@ -77,6 +79,8 @@ from .reports import (
     rating_distribution,
 )
 from .reviews import (
+    ReviewActions,
+    available_actions,
     confirm_attendance,
     reopen,
     reopen_stages,
@@ -107,6 +111,10 @@ from .templates import (
 )
 
 __all__ = [
+    "ReviewActions",
+    "available_actions",
+    "check_population",
+    "coach_by_id",
     "ASSIGN_COACH",
     "AppraisalError",
     "Cycle",

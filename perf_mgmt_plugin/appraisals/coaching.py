@@ -151,6 +151,15 @@ def coach_candidates(user):
     )
 
 
+def coach_by_id(user, coach_id):
+    """
+    The person with id ``coach_id`` if ``user`` may name them as a coach (:func:`coach_candidates`), else ``None``
+    (unknown, out of scope and not a number alike): how the page and REST read the coach the user chose.
+    """
+    value = str(coach_id if coach_id is not None else "")
+    return coach_candidates(user).filter(pk=value).first() if value.isdigit() else None
+
+
 def may_name_coach(user, coach):
     """Whether ``user`` may name ``coach`` (an Employee) as a coach: the one rule, :func:`coach_candidates`."""
     return coach is not None and coach_candidates(user).filter(pk=coach.pk).exists()

@@ -95,6 +95,12 @@ def _check_template(template):
     return template
 
 
+def check_population(units, positions, people):
+    """A cycle names whom it is for (org units, positions or people): one that names nobody would launch no review."""
+    if not (units or positions or people):
+        raise AppraisalError(_("Choose who the cycle is for: org units, positions or people."))
+
+
 def _check_period(period):
     if period is not None and not isinstance(period, Period):
         raise AppraisalError(_("The period must be a strategy period."))
@@ -132,6 +138,7 @@ def create_cycle(
     }
     _check_dates(dates)
     _check_cadence(cadence)
+    check_population(units, positions, people)
     cycle = Cycle.objects.create(
         name=_check_name(name),
         template=_check_template(template),
@@ -175,6 +182,13 @@ def update_cycle(actor, cycle, **fields):
     if "period" in fields:
         _check_period(fields["period"])
     _check_dates({name: fields.get(name, getattr(cycle, name)) for name in DATE_FIELDS})
+    if _POPULATION_FIELDS & set(fields):
+        check_population(
+            *(
+                fields[name] if name in fields else getattr(cycle, name).exists()
+                for name in ("units", "positions", "people")
+            )
+        )
     for name, value in fields.items():
         if name not in _POPULATION_FIELDS:
             setattr(cycle, name, value)

@@ -20,6 +20,7 @@ functions, so the same rules hold everywhere.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -573,3 +574,102 @@ def reopen(user, review, *, to_stage, reason):
     _move(review, to_stage, user, "reopened", note=reason)
     review.save()
     return review
+
+
+class ReviewActions:
+    """
+    What ``user`` may do on ``review`` now, the one answer pages and REST give (:func:`available_actions`).
+
+    The permissions (``write_self_review``, ``write_manager_review``, ``coach_review``, ``reopen_review``,
+    ``manage_follow_up``, ``add_interim_note``) come from the rules; the ``can_*`` answers add the review's stage
+    and dates to them: a button shown for one of them is one the domain function will accept. Each answer is worked
+    out when first read (a page and the API each ask only what they show, so their query counts stay as they are).
+    The domain functions check again when the action is taken.
+    """
+
+    def __init__(self, user, review):
+        self.user = user
+        self.review = review
+
+    def _can(self, permission, obj=None):
+        return can(self.user, permission, self.review if obj is None else obj)
+
+    @cached_property
+    def write_self_review(self):
+        """The reviewed person (``perf_mgmt.write_self_review``)."""
+        return self._can(WRITE_SELF)
+
+    @cached_property
+    def write_manager_review(self):
+        """The reviewing manager or a manager above the person (``perf_mgmt.write_manager_review``)."""
+        return self._can(WRITE_MANAGER)
+
+    @cached_property
+    def coach_review(self):
+        return self._can(COACH)
+
+    @cached_property
+    def reopen_review(self):
+        return self._can(REOPEN)
+
+    @cached_property
+    def manage_follow_up(self):
+        return self._can("perf_mgmt.manage_follow_up")
+
+    @cached_property
+    def add_interim_note(self):
+        return self._can("perf_mgmt.add_interim_note", self.review.employee)
+
+    @cached_property
+    def can_write_self(self):
+        return self.write_self_review and self.review.stage == Review.SELF_REVIEW
+
+    @cached_property
+    def can_write_manager(self):
+        return self.write_manager_review and self.review.stage in (Review.SELF_REVIEW, Review.MANAGER_REVIEW)
+
+    @cached_property
+    def can_schedule(self):
+        return self.write_manager_review and self.review.stage == Review.MEETING
+
+    @cached_property
+    def signed(self):
+        """Whether the user signed already (as the person, else as the manager)."""
+        review = self.review
+        return review.employee_signed_at if self.write_self_review else review.manager_signed_at
+
+    @cached_property
+    def attended(self):
+        """Whether the user confirmed the meeting already (as the person, else as the manager)."""
+        review = self.review
+        return review.employee_attended_at if self.write_self_review else review.manager_attended_at
+
+    @cached_property
+    def can_confirm(self):
+        """Attendance is confirmed once the meeting began (:func:`confirm_attendance` refuses it earlier)."""
+        review = self.review
+        return bool(
+            (self.write_self_review or self.write_manager_review)
+            and review.stage == Review.MEETING
+            and review.meeting_at is not None
+            and review.meeting_at <= timezone.now()
+            and not self.attended
+        )
+
+    @cached_property
+    def can_sign(self):
+        return bool(
+            (self.write_self_review or self.write_manager_review)
+            and self.review.stage == Review.SIGN_OFF
+            and not self.signed
+        )
+
+    @cached_property
+    def reopen_stages(self):
+        """The stages the user may reopen the review at (:func:`reopen_stages`)."""
+        return reopen_stages(self.user, self.review)
+
+
+def available_actions(user, review):
+    """What ``user`` may do on ``review`` now (:class:`ReviewActions`): the one rule pages and REST show buttons by."""
+    return ReviewActions(user, review)

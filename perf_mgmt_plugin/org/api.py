@@ -45,6 +45,7 @@ from .models import (
 )
 from .queries import (
     filter_people,
+    find_people,
 )
 from .rules import (
     has_grant_for,
@@ -72,6 +73,7 @@ from .tree import (
 )
 
 __all__ = [
+    "find_people",
     "AccessGrant",
     "COLUMNS",
     "EMPLOYEES",

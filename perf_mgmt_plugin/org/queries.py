@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from ..core.paths import subtree_q
-from .models import OrgUnit
+from .models import Employee, OrgUnit
 
 
 def filter_people(qs, params):
@@ -32,3 +32,25 @@ def filter_people(qs, params):
     if manager:
         qs = qs.filter(manager__user__username=manager)
     return qs
+
+
+def find_people(names):
+    """
+    The active people named in ``names`` by username, email or employee number, in one query however many names
+    are given: ``(people, unknown)``, ``unknown`` being the names that match nobody (compared without case), so a
+    caller can report every typo instead of silently leaving someone out.
+    """
+    names = [name for name in names if name]
+    if not names:
+        return [], []
+    found = list(
+        Employee.objects.filter(
+            Q(user__username__in=names) | Q(employee_number__in=names) | Q(user__email__in=names), active=True
+        ).select_related("user")
+    )
+    known = set()
+    for person in found:
+        known.update(
+            value.casefold() for value in (person.user.username, person.employee_number, person.user.email) if value
+        )
+    return found, [name for name in names if name.casefold() not in known]

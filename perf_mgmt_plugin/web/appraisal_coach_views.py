@@ -34,8 +34,7 @@ def _post(request, cycle, rows):
     if post.get("action") == "remove":
         _try(request, appraisals_api.remove_coach, request.user, cycle, reviewer, success=_("The coach is removed."))
         return
-    value = str(post.get("coach") or "")
-    coach = appraisals_api.coach_candidates(request.user).filter(pk=value).first() if value.isdigit() else None
+    coach = appraisals_api.coach_by_id(request.user, post.get("coach"))
     if coach is None:
         messages.error(request, _("Choose the coach from the list."))
         return

@@ -12,14 +12,14 @@ import datetime
 import re
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..appraisals import api as appraisals_api
 from ..appraisals.api import Cycle, FollowUpAction, InterimNote, Review, ReviewTemplate
-from ..org.api import Employee, OrgUnit, Position
+from ..org import api as org_api
+from ..org.api import OrgUnit, Position
 from ..strategy.api import Period
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
@@ -79,19 +79,7 @@ class CycleForm(forms.Form):
         so a typo never silently leaves someone out of the cycle.
         """
         names = [name.strip() for name in re.split(r"[\s,;]+", self.cleaned_data.get("people") or "") if name.strip()]
-        if not names:
-            return []
-        found = list(
-            Employee.objects.filter(
-                Q(user__username__in=names) | Q(employee_number__in=names) | Q(user__email__in=names), active=True
-            ).select_related("user")
-        )
-        known = set()
-        for person in found:
-            known.update(
-                value.casefold() for value in (person.user.username, person.employee_number, person.user.email) if value
-            )
-        unknown = [name for name in names if name.casefold() not in known]
+        found, unknown = org_api.find_people(names)
         if unknown:
             raise forms.ValidationError(
                 _("Nobody active is called: %(names)s.") % {"names": ", ".join(sorted(set(unknown)))}
@@ -117,8 +105,11 @@ class CycleForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.errors and not (data.get("units") or data.get("positions") or data.get("people")):
-            self.add_error("units", _("Choose who the cycle is for: org units, positions or people."))
+        if not self.errors:
+            try:  # the domain's rule, shown at the field
+                appraisals_api.check_population(data.get("units"), data.get("positions"), data.get("people"))
+            except appraisals_api.AppraisalError as exc:
+                self.add_error("units", str(exc))
         return data
 
     def create_kwargs(self):

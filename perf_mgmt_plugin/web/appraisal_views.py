@@ -21,7 +21,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,31 +124,22 @@ def _review_context(request, review, detail):
     What the review template needs beyond the detail: the permissions of the user and the forms. The template gets
     ``detail.review``, in which the domain blanked what the user may not see (the manager's draft for the person).
     """
-    user = request.user
     review = detail.review
-    is_employee = can(user, "perf_mgmt.write_self_review", review)
-    may_manage = can(user, "perf_mgmt.write_manager_review", review)
-    stage = review.stage
-    signed = review.employee_signed_at if is_employee else review.manager_signed_at
-    attended = review.employee_attended_at if is_employee else review.manager_attended_at
+    may = appraisals_api.available_actions(request.user, review)
+    is_employee = may.write_self_review
     return {
         "review": review,
         "detail": detail,
         "is_employee": is_employee,
-        "may_manage": may_manage,
-        "may_coach": can(user, "perf_mgmt.coach_review", review),
-        "may_follow_up": can(user, "perf_mgmt.manage_follow_up", review),
-        "may_note": can(user, "perf_mgmt.add_interim_note", review.employee),
-        "can_write_self": is_employee and stage == Review.SELF_REVIEW,
-        "can_write_manager": may_manage and stage in (Review.SELF_REVIEW, Review.MANAGER_REVIEW),
-        "can_schedule": may_manage and stage == Review.MEETING,
-        # attendance is confirmed once the meeting began (the domain refuses it earlier)
-        "can_confirm": (is_employee or may_manage)
-        and stage == Review.MEETING
-        and review.meeting_at is not None
-        and review.meeting_at <= timezone.now()
-        and not attended,
-        "can_sign": (is_employee or may_manage) and stage == Review.SIGN_OFF and not signed,
+        "may_manage": may.write_manager_review,
+        "may_coach": may.coach_review,
+        "may_follow_up": may.manage_follow_up,
+        "may_note": may.add_interim_note,
+        "can_write_self": may.can_write_self,
+        "can_write_manager": may.can_write_manager,
+        "can_schedule": may.can_schedule,
+        "can_confirm": may.can_confirm,
+        "can_sign": may.can_sign,
         "meeting_form": MeetingForm(
             initial={"at": review.meeting_at or default_meeting_time(), "mode": review.meeting_mode or Review.IN_PERSON}
         ),
@@ -157,8 +147,8 @@ def _review_context(request, review, detail):
         "action_form": ActionForm(review),
         "note_form": NoteForm(),
         "stages": Review.STAGE_CHOICES,
-        "stage_index": Review.STAGE_ORDER.index(stage),
-        "reopen_stages": appraisals_api.reopen_stages(user, review),
+        "stage_index": Review.STAGE_ORDER.index(review.stage),
+        "reopen_stages": may.reopen_stages,
     }
 
 

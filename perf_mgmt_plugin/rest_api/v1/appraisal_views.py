@@ -294,14 +294,8 @@ class CycleCloseView(ApiViewMixin, APIView):
 # Reviews
 
 REVIEW_RELATED = ("cycle", "employee__user", "manager__user")
-#: What the caller may do on a review, answered by the rules for the detail's ``may``.
-MAY = {
-    "write_self_review": "perf_mgmt.write_self_review",
-    "write_manager_review": "perf_mgmt.write_manager_review",
-    "coach_review": "perf_mgmt.coach_review",
-    "reopen_review": "perf_mgmt.reopen_review",
-    "manage_follow_up": "perf_mgmt.manage_follow_up",
-}
+#: What the caller may do on a review, the detail's ``may``: answers of ``appraisals_api.available_actions``.
+MAY = ("write_self_review", "write_manager_review", "coach_review", "reopen_review", "manage_follow_up")
 
 
 def _review(request, pk):
@@ -315,7 +309,8 @@ def _review(request, pk):
 def _detail(request, review):
     """The review as the caller may see it, with its ``ETag`` (self review version, manager review version)."""
     detail = _call(appraisals_api.review_detail, request.user, review)
-    may = {name: can(request.user, permission, detail.review) for name, permission in MAY.items()}
+    actions = appraisals_api.available_actions(request.user, detail.review)
+    may = {name: getattr(actions, name) for name in MAY}
     response = Response(ReviewDetailSerializer(detail, context={"may": may}).data)
     return tagged(response, detail.review.self_version, detail.review.manager_version)
 
@@ -612,7 +607,7 @@ class CoachAssignView(ApiViewMixin, APIView):
             raise ValidationError({"reviewer": ["Unknown person."]})
         _require(request, appraisals_api.ASSIGN_COACH, reviewer)
         # The domain's one rule (the page offers the same people): an active manager in the caller's scope.
-        coach = appraisals_api.coach_candidates(request.user).filter(pk=data["coach"]).first()
+        coach = appraisals_api.coach_by_id(request.user, data["coach"])
         if coach is None:
             raise ValidationError({"coach": [str(appraisals_api.NOT_A_COACH)]})
         assignment = _call(appraisals_api.assign_coach, request.user, cycle, reviewer, coach)
