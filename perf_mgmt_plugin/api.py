@@ -1,8 +1,11 @@
 """
 The public Python interface of perf-mgmt.
 
-XBlocks, other Django apps, management commands and tasks use only these functions (OEP-49). They return plain
-data records or the plugin's own model instances where a caller needs to render them, never raw querysets.
+XBlocks and other Django apps use only this module (OEP-49): the functions below return plain data records or the
+plugin's own model instances where a caller needs to render them, never raw querysets. It gathers the domains' own
+apis (``org``, ``competencies``, ``development``, ``strategy``, ``appraisals``: ``perf_mgmt_plugin.<domain>.api``,
+each with its ``__all__``), which the plugin's pages, REST views, receivers, tasks and commands import directly;
+``.importlinter`` keeps every other module of a domain private to it (ADR 0017).
 """
 
 from .core.access import AccessDenied, can, require  # noqa: F401
@@ -62,25 +65,23 @@ def personas(user):
 # Competencies (used by the self-assessment XBlock)
 # ------------------------------------------------------------------------------------------------------------------
 
-from .competencies import api as _competencies  # noqa: E402
+from .competencies import api as competencies_api  # noqa: E402
 from .competencies.api import CompetencyError, InvalidLevel, NoEmployeeRecord  # noqa: E402,F401
 
-list_frameworks = _competencies.list_frameworks
-list_competencies = _competencies.list_competencies
-get_scale_for = _competencies.get_scale_for
-record_self_assessment = _competencies.record_self_assessment
-get_self_result = _competencies.get_self_result
-course_self_assessment_summary = _competencies.course_self_assessment_summary
+list_frameworks = competencies_api.list_frameworks
+list_competencies = competencies_api.list_competencies
+get_scale_for = competencies_api.get_scale_for
+record_self_assessment = competencies_api.record_self_assessment
+get_self_result = competencies_api.get_self_result
+course_self_assessment_summary = competencies_api.course_self_assessment_summary
 
 # Self-assessment inside a course (the self-assessment XBlock): batched scales, one all-or-nothing submission,
 # and the staff report with small groups hidden (competencies/course_self_assessment.py).
-from .competencies import api as competencies_api  # noqa: E402
-
 get_competencies_by_codes = competencies_api.competencies_by_codes
 get_scales_for = competencies_api.scales_for
 record_self_assessments = competencies_api.record_self_assessments
 course_self_assessment_report = competencies_api.course_report
-anonymity_min_group = competencies_api.anonymity_min_group
+from .core.release import anonymity_min_group  # noqa: E402,F401
 
 
 def get_user_by_id(user_id):
@@ -236,3 +237,68 @@ def is_masquerade(runtime_user_id, user_service=None):
     from .openedx.masquerade import is_masquerade as _is_masquerade  # pylint: disable=import-outside-toplevel
 
     return _is_masquerade(runtime_user_id, user_service)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# The domains' apis, gathered (``api.appraisals.create_cycle`` ...): one import for another Django app.
+# ------------------------------------------------------------------------------------------------------------------
+
+from .appraisals import api as appraisals  # noqa: E402
+from .competencies import api as competencies  # noqa: E402
+from .development import api as development  # noqa: E402
+from .org import api as org  # noqa: E402
+from .strategy import api as strategy  # noqa: E402
+
+__all__ = [
+    # Access and concurrency
+    "AccessDenied",
+    "Busy",
+    "Conflict",
+    "can",
+    "require",
+    # People, personas, retirement, platform events
+    "get_employee",
+    "get_user_by_id",
+    "is_masquerade",
+    "personas",
+    "replay_failed_platform_events",
+    "retire_user",
+    # Competencies (the self-assessment XBlock)
+    "CompetencyError",
+    "InvalidLevel",
+    "NoEmployeeRecord",
+    "anonymity_min_group",
+    "course_self_assessment_report",
+    "course_self_assessment_summary",
+    "get_competencies_by_codes",
+    "get_scale_for",
+    "get_scales_for",
+    "get_self_result",
+    "list_competencies",
+    "list_frameworks",
+    "record_self_assessment",
+    "record_self_assessments",
+    # Strategy (the check-in XBlock)
+    "NoEmployeeRecordForStrategy",
+    "StrategyError",
+    "course_checkin_summary",
+    "course_checkins_of",
+    "line_of_sight",
+    "record_course_checkin",
+    "related_objective_of",
+    # Appraisals
+    "AppraisalError",
+    "add_interim_note",
+    "add_late_joiners",
+    "cycle_launch_progress",
+    "open_follow_up_actions",
+    "reviews_visible_to",
+    "run_cycle_launch",
+    "start_cycle_launch",
+    # The domains' apis
+    "appraisals",
+    "competencies",
+    "development",
+    "org",
+    "strategy",
+]

@@ -111,10 +111,6 @@ from .templates import (
 )
 
 __all__ = [
-    "ReviewActions",
-    "available_actions",
-    "check_population",
-    "coach_by_id",
     "ASSIGN_COACH",
     "AppraisalError",
     "Cycle",
@@ -126,6 +122,7 @@ __all__ = [
     "MANAGE_FOLLOW_UP",
     "NOT_A_COACH",
     "Review",
+    "ReviewActions",
     "ReviewTemplate",
     "SurveyInvitation",
     "SurveyResponse",
@@ -135,8 +132,11 @@ __all__ = [
     "add_late_joiners",
     "add_note",
     "assign_coach",
+    "available_actions",
     "cancel_action",
+    "check_population",
     "close_cycle",
+    "coach_by_id",
     "coach_candidates",
     "coached_reviews",
     "coaching_coverage",

@@ -64,22 +64,6 @@ def create_framework(*, slug, name, scale, description="", active=True):
     )
 
 
-def update_framework(framework, **fields):
-    """Change ``name``, ``description`` (sanitised) or ``active``; deactivating hides it from lists and audits."""
-    allowed = {"name", "description", "active"}
-    unknown = set(fields) - allowed
-    if unknown:
-        raise CompetencyError(_("Unknown framework fields: %(fields)s") % {"fields": ", ".join(sorted(unknown))})
-    if "description" in fields:
-        fields["description"] = sanitize_html(fields["description"])
-    for name, value in fields.items():
-        setattr(framework, name, value)
-    framework.save(update_fields=list(fields))
-    if "active" in fields:
-        gaps.recompute_gaps(competency_ids=list(framework.competencies.values_list("pk", flat=True)))
-    return framework
-
-
 def add_cluster(framework, *, code, name, order=0):
     return Cluster.objects.create(framework=framework, code=code, name=name, order=order)
 

@@ -694,13 +694,6 @@ def team_plans(viewer):
     )
 
 
-def overdue_items(queryset=None, today=None):
-    """Open items past their due date (of ``queryset``, default all), oldest due first."""
-    today = today or timezone.localdate()
-    qs = queryset if queryset is not None else PlanItem.objects.all()
-    return qs.filter(status__in=PlanItem.OPEN_STATUSES, due_date__lt=today, plan__status__in=Plan.OPEN_STATUSES)
-
-
 def items_of_plan(plan):
     """The plan's items with their competency and course info, in order (two queries with the platform batch)."""
     items = list(plan.items.select_related("competency").order_by("order", "pk"))

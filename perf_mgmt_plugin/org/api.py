@@ -73,7 +73,6 @@ from .tree import (
 )
 
 __all__ = [
-    "find_people",
     "AccessGrant",
     "COLUMNS",
     "EMPLOYEES",
@@ -99,6 +98,7 @@ __all__ = [
     "employee_ids_of_users",
     "execute_job",
     "filter_people",
+    "find_people",
     "has_grant_for",
     "has_team",
     "hr_employees_q",

@@ -1,7 +1,7 @@
 """
 Services of the org domain: the only code that creates or moves people and units, and keeps their paths right.
 
-Hierarchy reads (``reports_of``, ``chain_of``, ``unit_subtree``) take a constant number of queries at any depth.
+Hierarchy reads (``reports_of``, ``chain_of``) take a constant number of queries at any depth.
 """
 
 from django.db import transaction
@@ -115,11 +115,6 @@ def chain_of(employee):
     ids = decode_path(employee.path)[:-1]
     by_id = Employee.objects.select_related("user", "position", "org_unit", "manager__user").in_bulk(ids)
     return [by_id[pk] for pk in reversed(ids) if pk in by_id]
-
-
-def unit_subtree(unit):
-    """``unit`` and all units under it."""
-    return OrgUnit.objects.filter(subtree_q("path", unit.path))
 
 
 def rebuild_paths(model):

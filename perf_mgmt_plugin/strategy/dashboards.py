@@ -3,7 +3,7 @@ What the strategy pages and the REST API show: the manager's dashboard, the casc
 (with at-risk branches marked), a person's objectives and line of sight, and the CSV export.
 
 Each function takes a constant number of queries whatever the size of the team or the cascade (pinned in
-tests/strategy/test_pages_and_api.py); lists are capped (``limit``) and ordered worst first where it matters.
+tests/strategy/test_query_counts.py); lists are capped (``limit``) and ordered worst first where it matters.
 """
 
 import io

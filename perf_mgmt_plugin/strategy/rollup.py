@@ -247,8 +247,3 @@ def recompute_all(*, now=None, notify=True, period_ids=None):
         _add_owners(nodes, {pk for n in worse for pk in decode_path(n["path"]) if pk in nodes})
         notified = notify_worsened(worse, nodes)
     return RollupResult(objectives=len(nodes), changed=len(changed), notified=notified)
-
-
-def stale_count():
-    """How many active objectives were never computed (for the command's report)."""
-    return Objective.objects.filter(active=True, computed_at__isnull=True).count()

@@ -64,11 +64,6 @@ def strategy_context(user):
     return cached
 
 
-def forget_strategy_context(user):
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
 def _owner(objective):
     return objective.owner if objective is not None and objective.owner_id else None
 

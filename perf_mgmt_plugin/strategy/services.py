@@ -85,13 +85,6 @@ def fiscal_period(kind, day=None, start_month=None):
     return period
 
 
-def create_period(actor, *, name, start, end, kind=Period.CUSTOM):
-    require(actor, MANAGE_STRATEGY)
-    if end < start:
-        raise StrategyError(_("A period cannot end before it starts."))
-    return Period.objects.create(name=name, start=start, end=end, kind=kind)
-
-
 def levels():
     return list(Level.objects.filter(active=True).order_by("rank"))
 

@@ -1,6 +1,6 @@
 """
 Pages. Each view is a thin adapter: the permission comes from the rules, the data from the domain services, the
-query count is constant (pinned in tests/web).
+query count is constant (pinned in tests/org/test_query_counts.py).
 """
 
 from django.conf import settings

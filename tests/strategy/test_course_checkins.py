@@ -3,6 +3,7 @@
 import pytest
 
 from perf_mgmt_plugin import api
+from perf_mgmt_plugin.strategy import api as strategy_api
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Impediment
 
 
@@ -21,8 +22,8 @@ def test_course_checkin_links_objective_and_routes_help(org, strategy):
     help_request = HelpRequest.objects.get()
     assert help_request.routed_to == org.manager and help_request.objective == strategy.alice_task
     assert Impediment.objects.get().description == "No time"
-    assert [h.pk for h in api._checkins.open_help_requests_for(org.manager.user)] == [help_request.pk]
-    assert list(api._checkins.open_help_requests_for(org.bob.user)) == []
+    assert [h.pk for h in strategy_api.open_help_requests_for(org.manager.user)] == [help_request.pk]
+    assert list(strategy_api.open_help_requests_for(org.bob.user)) == []
     assert api.course_checkins_of(org.alice.user, org.course_key) == [check_in]
 
 

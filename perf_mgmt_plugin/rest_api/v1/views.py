@@ -1,7 +1,7 @@
 """
 Views of v1. Each is a thin adapter: scope and permission come from the org rules, data from the org services.
 
-Query counts are constant per page (pinned in tests/rest_api).
+Query counts are constant per page (pinned in tests/org/test_query_counts.py).
 """
 
 from rest_framework import generics
