@@ -138,12 +138,13 @@ def create_cycle(
     }
     _check_dates(dates)
     _check_cadence(cadence)
+    name, template, period = _check_name(name), _check_template(template), _check_period(period)
     check_population(units, positions, people)
     cycle = Cycle.objects.create(
-        name=_check_name(name),
-        template=_check_template(template),
+        name=name,
+        template=template,
         cadence=cadence,
-        period=_check_period(period),
+        period=period,
         scored=bool(scored),
         created_by=actor,
         **dates,
