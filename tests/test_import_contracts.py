@@ -95,3 +95,45 @@ def test_the_layers_are_all_required():
     layers = config.split("layers =", 1)[1].split("\n[", 1)[0]
     entries = [line.strip() for line in layers.splitlines() if line.strip() and not line.strip().startswith("#")]
     assert entries and not [entry for entry in entries if "(" in entry], entries
+
+
+# scripts/redirect_domain_imports.py: what the lead runs on code written against the domains' internals.
+
+SCRIPT = REPO / "scripts" / "redirect_domain_imports.py"
+
+
+def _script(*args):
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_the_redirect_script_finds_nothing_to_redirect_in_the_repository():
+    result = _script("check", str(REPO))
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
+
+
+def test_the_redirect_script_points_old_imports_at_the_domains_api(tmp_path):
+    for package in ("perf_mgmt_plugin", "xblocks"):
+        shutil.copytree(REPO / package, tmp_path / package, ignore=_python_only)
+    shutil.copy(REPO / ".importlinter", tmp_path / ".importlinter")
+    page = tmp_path / "perf_mgmt_plugin" / "web" / "old_style.py"
+    page.write_text(
+        "from ..org.models import Employee\n"
+        "from ..competencies import gaps\n\n\n"
+        "def view(user, cycle):\n"
+        "    from ..appraisals import cycles, reviews  # noqa: PLC0415\n\n"
+        "    return cycles.current_phase(cycle), reviews.reviews_visible_to(user), gaps.export_csv, Employee\n"
+    )
+    assert _lint(tmp_path).returncode != 0
+    assert _script("check", str(tmp_path)).returncode == 1
+    result = _script("rewrite", str(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = page.read_text()
+    assert "from ..org.api import Employee\n" in text
+    assert "from ..competencies import api as competencies_api\n" in text
+    assert "    from ..appraisals import api as appraisals_api  # noqa: PLC0415\n" in text
+    assert "appraisals_api.current_phase(cycle), appraisals_api.reviews_visible_to(user)" in text
+    assert "competencies_api.export_gaps_csv" in text  # the name the api exports it under
+    linted = _lint(tmp_path)
+    assert linted.returncode == 0, linted.stdout
