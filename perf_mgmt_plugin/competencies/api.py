@@ -13,7 +13,7 @@ from ..openedx import get_backend
 from ..org.models import Employee
 from . import services
 from .data import AssessmentData, CompetencyData, CourseSuggestion, LevelData, ScaleData, SelfResult
-from .errors import CompetencyError, NoEmployeeRecord
+from .errors import CompetencyError, NoEmployeeRecordForCompetencies
 from .models import Assessment, BehaviouralIndicator, Competency, Framework, PositionRequirement, ScaleLevel
 from .policy import Rating, current_level, get_policy
 
@@ -70,7 +70,7 @@ def get_scale_for(competency_id):
 def _employee_of(user):
     employee = Employee.objects.filter(user=user, active=True).first() if user and user.is_authenticated else None
     if employee is None:
-        raise NoEmployeeRecord(
+        raise NoEmployeeRecordForCompetencies(
             _("There is no employee record for your account, so your self-assessment cannot be saved.")
         )
     return employee

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ..appraisals import coaching, cycles
 from ..appraisals.models import Cycle
 from .access import page_requires
-from .appraisal_views import _try
+from .errors import attempt
 from .views import _render
 
 
@@ -32,7 +32,7 @@ def _post(request, cycle, rows):
     post = request.POST
     reviewer = _reviewer_of(rows, post.get("reviewer"))
     if post.get("action") == "remove":
-        _try(request, coaching.remove_coach, request.user, cycle, reviewer, success=_("The coach is removed."))
+        attempt(request, coaching.remove_coach, request.user, cycle, reviewer, success=_("The coach is removed."))
         return
     value = str(post.get("coach") or "")
     coach = coaching.coach_candidates(request.user).filter(pk=value).first() if value.isdigit() else None
@@ -43,7 +43,7 @@ def _post(request, cycle, rows):
         "coach": coach.display_name,
         "reviewer": reviewer.display_name,
     }
-    _try(request, coaching.assign_coach, request.user, cycle, reviewer, coach, success=success)
+    attempt(request, coaching.assign_coach, request.user, cycle, reviewer, coach, success=success)
 
 
 @page_requires()

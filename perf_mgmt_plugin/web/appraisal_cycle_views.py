@@ -24,26 +24,13 @@ from ..appraisals import cycles, reports, survey
 from ..appraisals.errors import AppraisalError
 from ..appraisals.models import Cycle, Review, SurveyResponse
 from ..core import csv_export
-from ..core.access import AccessDenied, can
+from ..core.access import can
 from .access import page_requires
 from .appraisal_forms import CycleForm
+from .errors import attempt
 from .views import _page, _render
 
 QUESTIONS = SurveyResponse.QUESTIONS
-
-
-def _try(request, func, *args, success=""):
-    try:
-        func(*args)
-    except AppraisalError as exc:
-        messages.error(request, str(exc))
-        return False
-    except AccessDenied:
-        messages.error(request, _("You may not do that."))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -170,7 +157,7 @@ def cycle_progress(request, pk):
 def cycle_launch(request, pk):
     """Launch (or safely re-run the launch of) a cycle: the reviews are created by a Celery task."""
     cycle = _cycle(request, pk)
-    if _try(request, api.start_cycle_launch, request.user, cycle, success=_("The launch has started.")):
+    if attempt(request, api.start_cycle_launch, request.user, cycle, success=_("The launch has started.")):
         tasks.enqueue_cycle_launch(cycle)
     return redirect(reverse("perf_mgmt:appraisal-cycle", kwargs={"pk": pk}))
 
@@ -180,7 +167,7 @@ def cycle_launch(request, pk):
 def cycle_close(request, pk):
     """Close an active cycle; its participants are invited to the process survey."""
     cycle = _cycle(request, pk)
-    _try(request, cycles.close_cycle, request.user, cycle, success=_("The cycle is closed; the survey is open."))
+    attempt(request, cycles.close_cycle, request.user, cycle, success=_("The cycle is closed; the survey is open."))
     return redirect(reverse("perf_mgmt:appraisal-cycle", kwargs={"pk": pk}))
 
 

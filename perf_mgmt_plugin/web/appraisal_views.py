@@ -29,8 +29,7 @@ from .. import api
 from ..appraisals import actions, coaching, cycles, notes, reviews, survey
 from ..appraisals.errors import AppraisalError
 from ..appraisals.models import Cycle, FollowUpAction, Review
-from ..core.access import AccessDenied, can
-from ..core.idempotency import IdempotencyError
+from ..core.access import can
 from ..core.versioning import EditConflict
 from ..org.access import access_context, team_q
 from ..org.models import Employee
@@ -45,6 +44,7 @@ from .appraisal_forms import (
     default_meeting_time,
     ratings_from_post,
 )
+from .errors import attempt
 from .views import _page, _render
 
 REVIEW_RELATED = ("cycle", "employee__user", "employee__org_unit", "manager__user")
@@ -80,23 +80,6 @@ class Conflict:
                 setattr(item, f"{self.side}_comment", mine.get("comment", ""))
         setattr(review, f"{self.side}_summary", self.summary)
         return self
-
-
-def _try(request, func, *args, success="", **kwargs):
-    """
-    Run a domain action: its ``AppraisalError`` becomes an error message, ``AccessDenied`` a 403 (the page was
-    visible, so the review's existence is no secret). Returns whether it succeeded.
-    """
-    try:
-        func(*args, **kwargs)
-    except (AppraisalError, IdempotencyError) as exc:
-        messages.error(request, str(exc))
-        return False
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _review(request, pk):
@@ -175,7 +158,7 @@ def _save_side(request, review, detail, side, submit, success):
     ratings = ratings_from_post(post, [row.item for row in detail.items], side)
     summary = post.get(f"{side}_summary", "")
     try:
-        _try(
+        attempt(
             request,
             save,
             request.user,
@@ -204,41 +187,43 @@ def _review_post(request, review, detail):
     if action in ("manager_save", "manager_submit"):
         return _save_side(request, review, detail, "manager", action == "manager_submit", _("Your review is saved."))
     elif action == "request_coaching":
-        _try(request, reviews.request_coaching, user, review, success=_("Your coach is asked to read the draft."))
+        attempt(request, reviews.request_coaching, user, review, success=_("Your coach is asked to read the draft."))
     elif action == "coaching_feedback":
-        _try(request, coaching.add_feedback, user, review, post.get("body", ""), success=_("Feedback sent."))
+        attempt(request, coaching.add_feedback, user, review, post.get("body", ""), success=_("Feedback sent."))
     elif action == "share":
-        _try(request, reviews.share_review, user, review, idempotency_key=key, success=_("The review is shared."))
+        attempt(request, reviews.share_review, user, review, idempotency_key=key, success=_("The review is shared."))
     elif action == "schedule":
         form = MeetingForm(post)
         if not form.is_valid():
             messages.error(request, _("Give the meeting's date and time and how it is held."))
         else:
-            _try(request, reviews.schedule_meeting, user, review, **form.cleaned_data, success=_("Meeting scheduled."))
+            attempt(
+                request, reviews.schedule_meeting, user, review, **form.cleaned_data, success=_("Meeting scheduled.")
+            )
     elif action == "attended":
-        _try(request, reviews.confirm_attendance, user, review, success=_("Your attendance is confirmed."))
+        attempt(request, reviews.confirm_attendance, user, review, success=_("Your attendance is confirmed."))
     elif action == "sign":
         form = SignOffForm(post, employee=can(user, "perf_mgmt.write_self_review", review))
         if not form.is_valid():
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         else:
             done = _("You signed the review.")
-            _try(request, reviews.sign_off, user, review, **form.cleaned_data, idempotency_key=key, success=done)
+            attempt(request, reviews.sign_off, user, review, **form.cleaned_data, idempotency_key=key, success=done)
     elif action == "add_action":
         form = ActionForm(review, post)
         if not form.is_valid():
             messages.error(request, _("Give the action's title, kind and due date."))
         else:
             kwargs = {**form.action_kwargs(), "idempotency_key": key}
-            _try(request, actions.add_action, user, review, **kwargs, success=_("Action added."))
+            attempt(request, actions.add_action, user, review, **kwargs, success=_("Action added."))
     elif action in ("action_done", "action_cancel"):
         act = FollowUpAction.objects.filter(review=review, pk=post.get("item") or 0).first()
         if act is None:
             raise Http404
         func = actions.complete_action if action == "action_done" else actions.cancel_action
-        _try(request, func, user, act, success=_("Action updated."))
+        attempt(request, func, user, act, success=_("Action updated."))
     elif action == "reopen":
-        _try(
+        attempt(
             request,
             reviews.reopen,
             user,
@@ -260,7 +245,7 @@ def _add_note(request, employee):
         messages.error(request, _("Write the note and choose its tag."))
         return False
     key = request.POST.get(IDEMPOTENCY_FIELD, "")
-    return _try(
+    return attempt(
         request,
         notes.add_note,
         request.user,
@@ -355,7 +340,7 @@ def survey_page(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _try(request, survey.submit_response, request.user, cycle, **form.cleaned_data, success=thanks)
+        and attempt(request, survey.submit_response, request.user, cycle, **form.cleaned_data, success=thanks)
     ):
         return redirect(reverse("perf_mgmt:my-reviews"))
     title = _("How was %(cycle)s?") % {"cycle": cycle.name}

@@ -17,26 +17,15 @@ from django.utils.translation import gettext as _
 
 from .. import api
 from ..core import csv_export
-from ..core.access import AccessDenied, can
-from ..core.idempotency import IdempotencyError
+from ..core.access import can
 from ..core.versioning import EditConflict
 from ..development import services
-from ..development.errors import DevelopmentError
 from ..development.models import Plan, PlanItem
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
 from .access import page_requires
+from .errors import attempt
 from .views import _page, _render
-
-
-def _act(request, func, *args, success="", **kwargs):
-    try:
-        func(*args, **kwargs)
-    except (DevelopmentError, IdempotencyError, AccessDenied) as exc:
-        messages.error(request, _("You may not do that.") if isinstance(exc, AccessDenied) else str(exc))
-    else:
-        if success:
-            messages.success(request, success)
 
 
 @page_requires()
@@ -56,23 +45,23 @@ def my_plan(request):
     elif request.method == "POST" and employee is not None:
         action, key = request.POST.get("action"), request.POST.get("idempotency_key", "")
         if action == "create" and plan is None:
-            _act(request, services.create_plan, request.user, employee, success=_("Your draft plan is ready."))
+            attempt(request, services.create_plan, request.user, employee, success=_("Your draft plan is ready."))
         elif plan is not None:
             item = plan.items.filter(pk=request.POST.get("item") or 0).first()
             if action == "propose":
-                _act(request, services.propose_plan, request.user, plan, success=_("Sent to your manager."))
+                attempt(request, services.propose_plan, request.user, plan, success=_("Sent to your manager."))
             elif action == "add":
                 fields = {k: request.POST.get(k, "") for k in ("kind", "title", "course_key")}
                 fields["course_key"] = fields["course_key"] or None
                 fields["idempotency_key"] = key
-                _act(request, lambda: services.add_item(request.user, plan, **fields), success=_("Item proposed."))
+                attempt(request, lambda: services.add_item(request.user, plan, **fields), success=_("Item proposed."))
             elif action == "enrol" and item is not None:
-                _act(request, services.enrol_in_item, request.user, item, success=_("You are enrolled."))
+                attempt(request, services.enrol_in_item, request.user, item, success=_("You are enrolled."))
             elif action == "done" and item is not None:
-                _act(request, services.complete_item, request.user, item, success=_("Marked done."))
+                attempt(request, services.complete_item, request.user, item, success=_("Marked done."))
             elif action == "comment":
                 body = request.POST.get("body", "")
-                _act(request, services.add_comment, request.user, plan, body, idempotency_key=key)
+                attempt(request, services.add_comment, request.user, plan, body, idempotency_key=key)
         return redirect(reverse("perf_mgmt:my-plan"))
     items = services.items_of_plan(plan) if plan else []
     context = {
@@ -97,7 +86,7 @@ def _edit_plan(request, plan):
     """
     mine = {name: request.POST.get(name, "") for name in ("title", "goals")}
     try:
-        _act(request, services.update_plan, request.user, plan, version=request.POST.get("version"), **mine)
+        attempt(request, services.update_plan, request.user, plan, version=request.POST.get("version"), **mine)
     except EditConflict as exc:
         messages.error(request, str(exc))
         return {"saved": Plan.objects.get(pk=plan.pk), "mine": mine}
@@ -135,15 +124,15 @@ def plan_review(request, pk):
         comment, key = request.POST.get("comment", ""), request.POST.get("idempotency_key", "")
         if action == "approve":
             done = _("Plan approved.")
-            _act(request, services.approve_plan, request.user, plan, comment, idempotency_key=key, success=done)
+            attempt(request, services.approve_plan, request.user, plan, comment, idempotency_key=key, success=done)
         elif action == "return":
-            _act(request, services.return_plan, request.user, plan, comment, success=_("Sent back."))
+            attempt(request, services.return_plan, request.user, plan, comment, success=_("Sent back."))
         elif action == "approve_item":
             items = plan.items.filter(pk=request.POST.get("item") or 0)
-            _act(request, services.approve_items, request.user, items, success=_("Item approved."))
+            attempt(request, services.approve_items, request.user, items, success=_("Item approved."))
         elif action == "comment":
             done = _("Comment added.")
-            _act(request, services.add_comment, request.user, plan, comment, idempotency_key=key, success=done)
+            attempt(request, services.add_comment, request.user, plan, comment, idempotency_key=key, success=done)
         return redirect(reverse("perf_mgmt:plan-review", kwargs={"pk": plan.pk}))
     items = services.items_of_plan(plan)
     context = {

@@ -18,10 +18,9 @@ from rest_framework.views import APIView
 
 from ... import api, tasks
 from ...appraisals import actions, coaching, cycles, launch, notes, reports, reviews, survey, templates
-from ...appraisals.errors import AppraisalError
 from ...appraisals.models import FollowUpAction, Review, ReviewTemplate
 from ...core import csv_export
-from ...core.access import AccessDenied, can
+from ...core.access import can
 from ...org.models import Employee, OrgUnit, Position
 from ...strategy.models import Period
 from ..openapi import extend_schema
@@ -65,24 +64,12 @@ from .concurrency import (
     expected_version,
     guarded,
     idempotency_key,
-    run_guarded,
     tagged,
 )
 from .permissions import rule_permission
 
 MANAGE = "perf_mgmt.manage_appraisals"
 REPORTS = "perf_mgmt.view_appraisal_reports"
-
-
-@run_guarded
-def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412, a reused key 422)."""
-    try:
-        return func(*args, **kwargs)
-    except AppraisalError as exc:
-        raise ValidationError({"detail": [str(exc)]}) from exc
-    except AccessDenied as exc:
-        raise PermissionDenied() from exc
 
 
 def _require(request, permission, obj=None):
@@ -111,7 +98,7 @@ class TemplateListView(ApiViewMixin, generics.ListAPIView):
         _require(request, MANAGE)
         serializer = TemplateWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        template = _call(templates.create_template, request.user, **serializer.validated_data)
+        template = templates.create_template(request.user, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data, status=201)
 
 
@@ -141,7 +128,7 @@ class TemplateDetailView(ApiViewMixin, generics.GenericAPIView):
         # ``sections`` go without its title or kind (partial applies to nested serializers too).
         serializer = TemplateUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(templates.update_template, request.user, template, **serializer.validated_data)
+        templates.update_template(request.user, template, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data)
 
 
@@ -221,7 +208,7 @@ class CycleListView(ApiViewMixin, generics.ListAPIView):
         _require(request, MANAGE)
         serializer = CycleWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cycle = _call(cycles.create_cycle, request.user, **_cycle_fields(serializer.validated_data))
+        cycle = cycles.create_cycle(request.user, **_cycle_fields(serializer.validated_data))
         return Response(_cycle_data(request, _cycle(request, cycle.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -240,7 +227,7 @@ class CycleDetailView(ApiViewMixin, APIView):
         _require(request, MANAGE)
         serializer = CycleUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        _call(cycles.update_cycle, request.user, cycle, **_cycle_fields(serializer.validated_data))
+        cycles.update_cycle(request.user, cycle, **_cycle_fields(serializer.validated_data))
         return Response(_cycle_data(request, _cycle(request, pk)))
 
 
@@ -264,7 +251,7 @@ class CycleLaunchView(ApiViewMixin, APIView):
     def post(self, request, pk):
         cycle = _cycle(request, pk)
         _require(request, MANAGE)
-        cycle = _call(api.start_cycle_launch, request.user, cycle)
+        cycle = api.start_cycle_launch(request.user, cycle)
         tasks.enqueue_cycle_launch(cycle)
         return Response(LaunchProgressSerializer(_progress(cycle)).data, status=status.HTTP_202_ACCEPTED)
 
@@ -288,7 +275,7 @@ class CycleCloseView(ApiViewMixin, APIView):
     def post(self, request, pk):
         cycle = _cycle(request, pk)
         _require(request, MANAGE)
-        _call(cycles.close_cycle, request.user, cycle)
+        cycles.close_cycle(request.user, cycle)
         return Response(_cycle_data(request, _cycle(request, pk)))
 
 
@@ -315,7 +302,7 @@ def _review(request, pk):
 
 def _detail(request, review):
     """The review as the caller may see it, with its ``ETag`` (self review version, manager review version)."""
-    detail = _call(reviews.review_detail, request.user, review)
+    detail = reviews.review_detail(request.user, review)
     may = {name: can(request.user, permission, detail.review) for name, permission in MAY.items()}
     response = Response(ReviewDetailSerializer(detail, context={"may": may}).data)
     return tagged(response, detail.review.self_version, detail.review.manager_version)
@@ -412,7 +399,7 @@ class SelfReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.save_self_review, request.user, review, **data)
+        reviews.save_self_review(request.user, review, **data)
 
 
 class ManagerReviewView(_ReviewStep):
@@ -427,7 +414,7 @@ class ManagerReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.save_manager_review, request.user, review, **data)
+        reviews.save_manager_review(request.user, review, **data)
 
 
 class RequestCoachingView(_ReviewStep):
@@ -438,7 +425,7 @@ class RequestCoachingView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.request_coaching, request.user, review)
+        reviews.request_coaching(request.user, review)
 
 
 class ShareReviewView(_ReviewStep):
@@ -451,7 +438,7 @@ class ShareReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.share_review, request.user, review, **data)
+        reviews.share_review(request.user, review, **data)
 
 
 class MeetingView(_ReviewStep):
@@ -464,7 +451,7 @@ class MeetingView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.schedule_meeting, request.user, review, **data)
+        reviews.schedule_meeting(request.user, review, **data)
 
 
 class AttendView(_ReviewStep):
@@ -475,7 +462,7 @@ class AttendView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.confirm_attendance, request.user, review)
+        reviews.confirm_attendance(request.user, review)
 
 
 class SignOffView(_ReviewStep):
@@ -493,7 +480,7 @@ class SignOffView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.sign_off, request.user, review, **data)
+        reviews.sign_off(request.user, review, **data)
 
 
 class ReopenView(_ReviewStep):
@@ -506,7 +493,7 @@ class ReopenView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(reviews.reopen, request.user, review, **data)
+        reviews.reopen(request.user, review, **data)
 
 
 # Interim notes
@@ -539,7 +526,7 @@ class PersonNotesView(ApiViewMixin, generics.ListAPIView):
                     dates[name] = field.to_internal_value(self.request.query_params[name])
                 except ValidationError as exc:
                     raise ValidationError({name: exc.detail}) from exc
-        return _call(notes.notes_for, self.request.user, person, **dates)
+        return notes.notes_for(self.request.user, person, **dates)
 
     @extend_schema(
         request=InterimNoteWriteSerializer,
@@ -551,7 +538,7 @@ class PersonNotesView(ApiViewMixin, generics.ListAPIView):
         serializer = InterimNoteWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = idempotency_key(request)
-        note = _call(notes.add_note, request.user, person, **serializer.validated_data, idempotency_key=key)
+        note = notes.add_note(request.user, person, **serializer.validated_data, idempotency_key=key)
         return Response(InterimNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -581,9 +568,7 @@ class NoteDetailView(ApiViewMixin, APIView):
         note = self._note(request, pk)
         serializer = InterimNoteUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        note = _call(
-            notes.update_note, request.user, note, **serializer.validated_data, version=expected_version(request)
-        )
+        note = notes.update_note(request.user, note, **serializer.validated_data, version=expected_version(request))
         return tagged(Response(InterimNoteSerializer(note).data), note.version)
 
 
@@ -612,7 +597,7 @@ class CoachAssignView(ApiViewMixin, APIView):
         coach = coaching.coach_candidates(request.user).filter(pk=data["coach"]).first()
         if coach is None:
             raise ValidationError({"coach": [str(coaching.NOT_A_COACH)]})
-        assignment = _call(coaching.assign_coach, request.user, cycle, reviewer, coach)
+        assignment = coaching.assign_coach(request.user, cycle, reviewer, coach)
         return Response(CoachAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
@@ -625,7 +610,7 @@ class CoachRemoveView(ApiViewMixin, APIView):
     def delete(self, request, pk, reviewer):
         cycle = _cycle(request, pk)
         manager = _person(request, reviewer)
-        if not _call(coaching.remove_coach, request.user, cycle, manager):
+        if not coaching.remove_coach(request.user, cycle, manager):
             raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -651,7 +636,7 @@ class CoachingFeedbackView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(coaching.add_feedback, request.user, review, data["body"])
+        coaching.add_feedback(request.user, review, data["body"])
 
 
 # Follow-up actions
@@ -680,7 +665,7 @@ class ReviewActionsView(ApiViewMixin, APIView):
             data["owner"] = Employee.objects.filter(pk=data["owner"], active=True).first()
             if data["owner"] is None:
                 raise ValidationError({"owner": ["Unknown person."]})
-        action = _call(actions.add_action, request.user, review, **data, idempotency_key=idempotency_key(request))
+        action = actions.add_action(request.user, review, **data, idempotency_key=idempotency_key(request))
         return Response(FollowUpActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -705,7 +690,7 @@ class ActionStepView(ApiViewMixin, APIView):
     def post(self, request, pk):
         action = _action(request, pk)
         func = {"complete": actions.complete_action, "cancel": actions.cancel_action}[self.step]
-        return Response(FollowUpActionSerializer(_call(func, request.user, action)).data)
+        return Response(FollowUpActionSerializer(func(request.user, action)).data)
 
 
 # Process survey
@@ -731,7 +716,7 @@ class SurveySubmitView(ApiViewMixin, APIView):
         cycle = _cycle(request, pk)
         serializer = SurveyWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(survey.submit_response, request.user, cycle, **serializer.validated_data)
+        survey.submit_response(request.user, cycle, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -755,7 +740,7 @@ class SurveyResultsView(ApiViewMixin, APIView):
         group_by = request.query_params.get("group_by") or None
         if group_by not in survey.GROUP_BY:
             raise ValidationError({"group_by": ["Group by org_unit or role."]})
-        return Response(SurveyResultsSerializer(_call(survey.results, request.user, cycle, group_by)).data)
+        return Response(SurveyResultsSerializer(survey.results(request.user, cycle, group_by)).data)
 
 
 class SurveyExportView(ApiViewMixin, APIView):
@@ -767,7 +752,7 @@ class SurveyExportView(ApiViewMixin, APIView):
     def get(self, request, pk):
         cycle = _cycle(request, pk)
         out = io.StringIO()
-        csv_export.writer(out).writerows(_call(survey.export_rows, request.user, cycle))
+        csv_export.writer(out).writerows(survey.export_rows(request.user, cycle))
         response = HttpResponse(out.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="survey-{cycle.pk}.csv"'
         return response
@@ -780,7 +765,7 @@ class SurveyTrendsView(ApiViewMixin, APIView):
 
     @extend_schema(responses={200: SurveyTrendSerializer(many=True)})
     def get(self, request):
-        return Response(SurveyTrendSerializer(_call(survey.trends, request.user), many=True).data)
+        return Response(SurveyTrendSerializer(survey.trends(request.user), many=True).data)
 
 
 # Reports (HR admins; each counts only the reviews of the people in the admin's scope)
@@ -806,7 +791,7 @@ class CompletionReportView(ApiViewMixin, APIView):
     @extend_schema(parameters=[BY_PARAMETER], responses={200: CompletionSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        report = _call(reports.completion_by_phase, request.user, cycle, _by(request))
+        report = reports.completion_by_phase(request.user, cycle, _by(request))
         return Response(CompletionSerializer(report).data)
 
 
@@ -818,7 +803,7 @@ class OverdueReportView(ApiViewMixin, APIView):
     @extend_schema(responses={200: OverdueStepSerializer(many=True)})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        return Response(OverdueStepSerializer(_call(reports.overdue_steps, request.user, cycle), many=True).data)
+        return Response(OverdueStepSerializer(reports.overdue_steps(request.user, cycle), many=True).data)
 
 
 class RatingDistributionReportView(ApiViewMixin, APIView):
@@ -829,7 +814,7 @@ class RatingDistributionReportView(ApiViewMixin, APIView):
     @extend_schema(parameters=[BY_PARAMETER], responses={200: RatingDistributionSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        report = _call(reports.rating_distribution, request.user, cycle, _by(request))
+        report = reports.rating_distribution(request.user, cycle, _by(request))
         return Response(RatingDistributionSerializer(report).data)
 
 
@@ -841,4 +826,4 @@ class CoachingCoverageReportView(ApiViewMixin, APIView):
     @extend_schema(responses={200: CoachingCoverageSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        return Response(CoachingCoverageSerializer(_call(reports.coaching_coverage, request.user, cycle)).data)
+        return Response(CoachingCoverageSerializer(reports.coaching_coverage(request.user, cycle)).data)

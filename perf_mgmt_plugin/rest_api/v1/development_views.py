@@ -14,9 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...competencies.models import Competency
-from ...core.access import AccessDenied, can
+from ...core.access import can
 from ...development import services
-from ...development.errors import DevelopmentError
 from ...development.models import Plan, PlanTemplate
 from ...openedx.backend import parse_course_key
 from ...org.models import Employee, OrgUnit, Position
@@ -29,7 +28,6 @@ from .concurrency import (
     STALE,
     expected_version,
     idempotency_key,
-    run_guarded,
     tagged,
 )
 from .development_serializers import (
@@ -50,17 +48,6 @@ from .development_serializers import (
 from .permissions import rule_permission
 
 VIEW = "perf_mgmt.view_plan"
-
-
-@run_guarded
-def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412, a reused key 422)."""
-    try:
-        return func(*args, **kwargs)
-    except DevelopmentError as exc:
-        raise ValidationError({"detail": [str(exc)]}) from exc
-    except AccessDenied as exc:
-        raise PermissionDenied() from exc
 
 
 def _plan(request, pk):
@@ -128,7 +115,7 @@ class PlanListView(ApiViewMixin, generics.ListAPIView):
             owner = Employee.objects.filter(pk=owner_id, active=True).first()
             if owner is None or not can(request.user, VIEW, owner):
                 raise ValidationError({"owner": ["Unknown person."]})
-        plan = _call(services.create_plan, request.user, owner, **data)
+        plan = services.create_plan(request.user, owner, **data)
         return Response(_detail(request, _plan(request, plan.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -161,7 +148,7 @@ class PlanDetailView(ApiViewMixin, APIView):
         plan = _plan(request, pk)
         serializer = PlanUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        _call(services.update_plan, request.user, plan, version=expected_version(request), **serializer.validated_data)
+        services.update_plan(request.user, plan, version=expected_version(request), **serializer.validated_data)
         return _tagged_detail(request, pk)
 
 
@@ -187,13 +174,13 @@ class PlanActionView(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         comment = serializer.validated_data["comment"]
         if self.transition == "propose":
-            _call(services.propose_plan, request.user, plan)
+            services.propose_plan(request.user, plan)
         elif self.transition == "approve":
-            _call(services.approve_plan, request.user, plan, comment, idempotency_key=idempotency_key(request))
+            services.approve_plan(request.user, plan, comment, idempotency_key=idempotency_key(request))
         elif self.transition == "send-back":
-            _call(services.return_plan, request.user, plan, comment)
+            services.return_plan(request.user, plan, comment)
         else:
-            _call(services.set_plan_status, request.user, plan, self.transition)
+            services.set_plan_status(request.user, plan, self.transition)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -222,7 +209,7 @@ class PlanItemsView(ApiViewMixin, APIView):
         if source_ref.startswith("appraisal:"):
             source = "appraisal"
         key = idempotency_key(request)
-        _call(services.add_item, request.user, plan, source=source, source_ref=source_ref, **data, idempotency_key=key)
+        services.add_item(request.user, plan, source=source, source_ref=source_ref, **data, idempotency_key=key)
         return Response(_detail(request, _plan(request, pk)), status=status.HTTP_201_CREATED)
 
 
@@ -242,7 +229,7 @@ class PlanItemsApproveView(ApiViewMixin, APIView):
             raise ValidationError({"items": ["Unknown items of this plan."]})
         for item in items:
             item.owner = plan.owner  # the same person: no query per item for the rule
-        _call(services.approve_items, request.user, items)
+        services.approve_items(request.user, items)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -267,11 +254,11 @@ class PlanItemActionView(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         comment = serializer.validated_data["comment"]
         if self.transition == "enrol":
-            _call(services.enrol_in_item, request.user, item)
+            services.enrol_in_item(request.user, item)
         elif self.transition == "complete":
-            _call(services.complete_item, request.user, item, comment)
+            services.complete_item(request.user, item, comment)
         else:
-            _call(services.cancel_item, request.user, item, comment)
+            services.cancel_item(request.user, item, comment)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -299,7 +286,7 @@ class PlanCommentsView(ApiViewMixin, generics.ListAPIView):
             if item is None:
                 raise ValidationError({"item": ["Unknown item of this plan."]})
         body, key = serializer.validated_data["body"], idempotency_key(request)
-        comment = _call(services.add_comment, request.user, plan, body, item=item, idempotency_key=key)
+        comment = services.add_comment(request.user, plan, body, item=item, idempotency_key=key)
         return Response(PlanCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -338,8 +325,7 @@ class TemplateAssignView(ApiViewMixin, APIView):
             errors["org_units"] = ["Unknown org units: " + ", ".join(sorted(set(data["org_units"]) - set(units)))]
         if errors:
             raise ValidationError(errors)
-        result = _call(
-            services.assign_template,
+        result = services.assign_template(
             request.user,
             template,
             position_ids=list(positions.values()),

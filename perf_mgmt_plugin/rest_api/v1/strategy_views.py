@@ -14,16 +14,15 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...core.access import AccessDenied, can
+from ...core.access import can
 from ...org.models import Employee, OrgUnit
 from ...strategy import checkins, dashboards, services
 from ...strategy.access import visible_objectives_q
-from ...strategy.errors import StrategyError
 from ...strategy.models import CheckIn, HelpRequest, Impediment, Level, Objective, Period
 from ...strategy.notifications import notifications_for
 from ..openapi import extend_schema
 from .base import ApiViewMixin
-from .concurrency import IF_MATCH, STALE, expected_version, run_guarded, tagged
+from .concurrency import IF_MATCH, STALE, expected_version, tagged
 from .permissions import rule_permission
 from .strategy_serializers import (
     BulkCascadeSerializer,
@@ -55,17 +54,6 @@ def _objective(request, pk, permission="perf_mgmt.view_objective"):
     if permission != "perf_mgmt.view_objective" and not can(request.user, permission, objective):
         raise PermissionDenied()
     return objective
-
-
-@run_guarded
-def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412)."""
-    try:
-        return func(*args, **kwargs)
-    except StrategyError as exc:
-        raise ValidationError({"detail": [str(exc)]}) from exc
-    except AccessDenied as exc:
-        raise PermissionDenied() from exc
 
 
 class ObjectiveListView(ApiViewMixin, generics.ListAPIView):
@@ -117,7 +105,7 @@ class ObjectiveListView(ApiViewMixin, generics.ListAPIView):
             data["owner_unit"] = OrgUnit.objects.filter(code=data["owner_unit"]).first()
             if data["owner_unit"] is None:
                 raise ValidationError({"owner_unit": ["Unknown org unit."]})
-        objective = _call(services.create_objective, request.user, period=period, parent=parent, **data)
+        objective = services.create_objective(request.user, period=period, parent=parent, **data)
         return Response(ObjectiveSerializer(objective).data, status=status.HTTP_201_CREATED)
 
 
@@ -148,9 +136,9 @@ class ObjectiveDetailView(ApiViewMixin, APIView):
         changes["version"] = expected_version(request)
         to_copies = changes.pop("apply_to_copies", False)
         if to_copies:
-            _call(services.apply_template_edits, request.user, objective, **changes)
+            services.apply_template_edits(request.user, objective, **changes)
         else:
-            _call(services.update_objective, request.user, objective, **changes)
+            services.update_objective(request.user, objective, **changes)
         return self._answer(request, pk)
 
 
@@ -182,7 +170,7 @@ class ProgressView(ApiViewMixin, APIView):
         objective = _objective(request, pk, "perf_mgmt.update_progress")
         serializer = ProgressWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(services.record_progress, request.user, objective, **serializer.validated_data)
+        services.record_progress(request.user, objective, **serializer.validated_data)
         return Response(ObjectiveSerializer(_objective(request, pk)).data)
 
 
@@ -211,7 +199,7 @@ class BulkCascadeView(ApiViewMixin, APIView):
             unit = OrgUnit.objects.filter(code=unit_code).first()
             if unit is None:
                 raise ValidationError({"org_unit": ["Unknown org unit."]})
-        template = _call(services.bulk_cascade, request.user, parent, owners=owners, org_unit=unit, **data)
+        template = services.bulk_cascade(request.user, parent, owners=owners, org_unit=unit, **data)
         rows = services.cascaded_copies(template).select_related(*OBJECTIVE_RELATED)
         return Response(ObjectiveSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -301,17 +289,17 @@ class CheckInDetailView(ApiViewMixin, APIView):
         if action == "prepare":
             data.pop("mode", None)
             data.pop("next_actions", None)
-            _call(checkins.prepare, request.user, check_in, **data)
+            checkins.prepare(request.user, check_in, **data)
         elif action == "hold":
             if "mode" not in data:
                 raise ValidationError({"mode": ["Say whether it was face to face or by video."]})
-            _call(checkins.hold, request.user, check_in, **data)
+            checkins.hold(request.user, check_in, **data)
         else:
             notes = data.get("notes") or []
             if not notes:
                 raise ValidationError({"notes": ["Write the note first."]})
             for note in notes:
-                _call(checkins.add_note, request.user, check_in, **note)
+                checkins.add_note(request.user, check_in, **note)
         return Response(self._data(request, _check_in(request, pk)))
 
 
@@ -337,8 +325,7 @@ class SeriesCreateView(ApiViewMixin, APIView):
             team = OrgUnit.objects.filter(code=data["team"]).first()
             if team is None:
                 raise ValidationError({"team": ["Unknown org unit."]})
-        series = _call(
-            checkins.create_series,
+        series = checkins.create_series(
             request.user,
             manager=manager,
             employee=employee,
@@ -363,12 +350,12 @@ class HelpRequestListView(ApiViewMixin, generics.ListAPIView):
     def post(self, request):
         serializer = HelpRequestWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        employee = _call(checkins.employee_of, request.user)
+        employee = checkins.employee_of(request.user)
         objective = None
         if serializer.validated_data.get("objective"):
             objective = _objective(request, serializer.validated_data["objective"])
-        item = _call(
-            checkins.request_help, request.user, employee, body=serializer.validated_data["body"], objective=objective
+        item = checkins.request_help(
+            request.user, employee, body=serializer.validated_data["body"], objective=objective
         )
         return Response(HelpRequestSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -386,7 +373,7 @@ class ResolveView(ApiViewMixin, APIView):
             raise NotFound()
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(checkins.resolve, request.user, item, serializer.validated_data.get("resolution", ""))
+        checkins.resolve(request.user, item, serializer.validated_data.get("resolution", ""))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
