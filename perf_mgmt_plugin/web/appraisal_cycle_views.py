@@ -21,13 +21,12 @@ from django.views.decorators.http import require_POST
 
 from .. import api, tasks
 from ..appraisals import cycles, reports, survey
-from ..appraisals.errors import AppraisalError
 from ..appraisals.models import Cycle, Review, SurveyResponse
 from ..core import csv_export
 from ..core.access import can
 from .access import page_requires
 from .appraisal_forms import CycleForm
-from .errors import attempt
+from .errors import attempt, form_errors
 from .views import _page, _render
 
 QUESTIONS = SurveyResponse.QUESTIONS
@@ -75,11 +74,8 @@ def cycle_new(request):
         form = CycleForm(initial=data) if data else form
         return _render(request, "perf_mgmt/appraisal_cycle_form.html", {"form": form}, _("New review cycle"))
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             cycle = cycles.create_cycle(request.user, **form.create_kwargs())
-        except AppraisalError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("%(name)s is created as a draft.") % {"name": cycle.name})
             return redirect(reverse("perf_mgmt:appraisal-cycle", kwargs={"pk": cycle.pk}))
     return _render(request, "perf_mgmt/appraisal_cycle_form.html", {"form": form}, _("New review cycle"))

@@ -27,7 +27,6 @@ from django.views.decorators.http import require_POST
 
 from .. import api
 from ..appraisals import actions, coaching, cycles, notes, reviews, survey
-from ..appraisals.errors import AppraisalError
 from ..appraisals.models import Cycle, FollowUpAction, Review
 from ..core.access import can
 from ..core.versioning import EditConflict
@@ -44,7 +43,7 @@ from .appraisal_forms import (
     default_meeting_time,
     ratings_from_post,
 )
-from .errors import attempt
+from .errors import attempt, form_errors
 from .views import _page, _render
 
 REVIEW_RELATED = ("cycle", "employee__user", "employee__org_unit", "manager__user")
@@ -169,6 +168,7 @@ def _save_side(request, review, detail, side, submit, success):
             version=post.get(f"{side}_version"),
             idempotency_key=post.get(IDEMPOTENCY_FIELD, ""),
             success=success,
+            reraise=(EditConflict,),
         )
     except EditConflict:
         return Conflict(side=side, summary=summary, ratings=ratings)
@@ -428,16 +428,12 @@ def note_edit(request, pk):
     form = NoteEditForm(request.POST or None, initial=initial)
     saved_now = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             notes.update_note(request.user, note, **form.cleaned_data)
-        except AppraisalError as exc:
-            form.add_error(None, str(exc))
-        except EditConflict as exc:
-            form.add_error(None, str(exc))
-            saved_now = form.saved_now(notes.note_for(request.user, pk))
-        else:
             messages.success(request, _("Note saved."))
             return redirect(reverse("perf_mgmt:person-notes", kwargs={"pk": note.employee_id}))
+        if isinstance(outcome.error, EditConflict):
+            saved_now = form.saved_now(notes.note_for(request.user, pk))
     context = {"form": form, "note": note, "saved_now": saved_now}
     title = _("Edit a note on %(name)s") % {"name": note.employee.display_name}
     status = 200 if saved_now is None else 409

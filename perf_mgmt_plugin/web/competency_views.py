@@ -20,10 +20,11 @@ from .. import api
 from ..competencies import gaps, recommendations, services
 from ..competencies.errors import CompetencyError
 from ..competencies.models import Competency, CourseRecommendation, Framework
-from ..core.access import AccessDenied, can
+from ..core.access import can
 from ..openedx import get_backend
 from ..org.models import Employee
 from .access import page_requires
+from .errors import page_errors
 from .views import _page, _render
 
 
@@ -39,16 +40,13 @@ def my_competencies(request):
         return _render(request, "perf_mgmt/my_competencies.html", {"employee": None}, _("My competencies"))
     if request.method == "POST":
         competency = Competency.objects.filter(pk=request.POST.get("competency"), active=True).first()
-        try:
+        with page_errors(request):
             if competency is None:
                 raise CompetencyError(_("Choose a competency."))
             level = request.POST.get("level", "")
             if not level.isdigit():
                 raise CompetencyError(_("Choose your level in %(name)s.") % {"name": competency.name})
             api.record_self_assessment(request.user, competency.pk, int(level), evidence=request.POST.get("evidence"))
-        except CompetencyError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, _("Your self-assessment of %(name)s is saved.") % {"name": competency.name})
         return redirect(reverse("perf_mgmt:my-competencies"))
     requirements = list(services.requirements_for_positions([employee.position_id] if employee.position_id else []))
@@ -88,11 +86,8 @@ def respond_to_recommendation(request, pk):
     if rec is None or not can(request.user, recommendations.RESPOND_PERMISSION, rec.person):
         raise Http404
     action = request.POST.get("action")
-    try:
+    with page_errors(request):
         recommendations.respond(request.user, rec, action)
-    except (CompetencyError, ValueError) as exc:
-        messages.error(request, str(exc))
-    else:
         name = str(rec.course_key)
         info = get_backend().get_course(rec.course_key)
         if info is not None:
@@ -178,7 +173,7 @@ def gap_audit_cell_courses(request):
     if request.POST.get("framework"):
         framework = Framework.objects.filter(slug=request.POST["framework"], active=True).first()
     course = request.POST.get("course") or None
-    try:
+    with page_errors(request):
         result = recommendations.act_on_cell(
             request.user,
             by,
@@ -188,9 +183,6 @@ def gap_audit_cell_courses(request):
             course_keys=[course] if course else None,
             framework=framework,
         )
-    except CompetencyError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, result.summary())
     params = {"by": by, "row": row_id or "", "competency": competency_id}
     if framework is not None:
@@ -227,7 +219,7 @@ def person_competencies(request, pk):
             raise PermissionDenied
         competency = Competency.objects.filter(pk=request.POST.get("competency")).first()
         course = request.POST.get("course") or None
-        try:
+        with page_errors(request):
             if competency is None:
                 raise CompetencyError(_("Choose a competency."))
             result = recommendations.act_on_person(
@@ -237,9 +229,6 @@ def person_competencies(request, pk):
                 competency=competency,
                 course_keys=[course] if course else None,
             )
-        except (CompetencyError, AccessDenied) as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, result.summary())
         return redirect(reverse("perf_mgmt:person-competencies", kwargs={"pk": person.pk}))
     gap_rows = list(gaps.gaps_of(person))

@@ -86,7 +86,15 @@ def _edit_plan(request, plan):
     """
     mine = {name: request.POST.get(name, "") for name in ("title", "goals")}
     try:
-        attempt(request, services.update_plan, request.user, plan, version=request.POST.get("version"), **mine)
+        attempt(
+            request,
+            services.update_plan,
+            request.user,
+            plan,
+            version=request.POST.get("version"),
+            reraise=(EditConflict,),
+            **mine,
+        )
     except EditConflict as exc:
         messages.error(request, str(exc))
         return {"saved": Plan.objects.get(pk=plan.pk), "mine": mine}

@@ -53,13 +53,14 @@ def error_page(request, exc):
     return response
 
 
-def attempt(request, func, *args, success="", **kwargs):
+def attempt(request, func, *args, success="", reraise=(), **kwargs):
     """
     Run the domain action ``func(*args, **kwargs)`` for a page. A domain error becomes an error message on the page
     and ``False``; success adds ``success`` (when given) as a message and returns ``True``. A refusal and ``Busy``
-    propagate, so the page's decorator answers them with the 403 / 503 page; ``NotFound`` is a 404.
+    propagate, so the page's decorator answers them with the 403 / 503 page; ``NotFound`` is a 404. The error
+    classes in ``reraise`` propagate to the caller, which shows them itself (a stale version, with the input kept).
     """
-    with page_errors(request) as outcome:
+    with page_errors(request, reraise=reraise) as outcome:
         func(*args, **kwargs)
         if success:
             messages.success(request, success)
@@ -98,7 +99,7 @@ def form_errors(form):
 
 
 @contextlib.contextmanager
-def page_errors(request):
+def page_errors(request, reraise=()):
     """
     :func:`attempt` for a block: inside, a domain error becomes an error message on the page and the rest of the
     block is skipped (put the success message last in it); the ``Outcome`` it yields tells which error it was.
@@ -106,7 +107,7 @@ def page_errors(request):
     outcome = Outcome()
     try:
         yield outcome
-    except (errors.Refused, errors.Busy):
+    except (errors.Refused, errors.Busy, *reraise):
         raise
     except errors.NotFound as exc:
         raise Http404 from exc

@@ -81,7 +81,9 @@ def _precondition_failed(exc):
     tag = getattr(exc, "current_etag", None)
     if tag is None and getattr(exc, "current", None) is not None:
         tag = f'"{int(exc.current)}"'
-    return PreconditionFailedError({"detail": str(exc), "current_etag": tag})
+    answer = PreconditionFailedError(str(exc))
+    answer.current_etag = tag  # set on the body as is: DRF would write a missing tag as the string "None"
+    return answer
 
 
 def translate(exc):
@@ -127,6 +129,8 @@ def exception_handler(exc, context):
     response = api_settings.EXCEPTION_HANDLER(translated, context)
     if response is not None and isinstance(translated, BusyError):
         response["Retry-After"] = "1"
+    if response is not None and isinstance(translated, PreconditionFailedError):
+        response.data = {"detail": response.data["detail"], "current_etag": translated.current_etag}
     return response
 
 
