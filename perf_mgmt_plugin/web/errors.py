@@ -74,6 +74,20 @@ class Outcome:
 
 
 @contextlib.contextmanager
+def _shown(show, reraise=()):
+    """The one translation of :func:`form_errors` and :func:`page_errors`: ``show(message)`` for a domain error."""
+    outcome = Outcome()
+    try:
+        yield outcome
+    except (errors.Refused, errors.Busy, *reraise):
+        raise
+    except errors.NotFound as exc:
+        raise Http404 from exc
+    except errors.DomainError as exc:
+        outcome.error = exc
+        show(str(exc))
+
+
 def form_errors(form):
     """
     For a form page: inside, a domain error becomes an error of the whole form (shown above its fields, the input
@@ -86,31 +100,12 @@ def form_errors(form):
         if isinstance(outcome.error, EditConflict):
             ...
     """
-    outcome = Outcome()
-    try:
-        yield outcome
-    except (errors.Refused, errors.Busy):
-        raise
-    except errors.NotFound as exc:
-        raise Http404 from exc
-    except errors.DomainError as exc:
-        outcome.error = exc
-        form.add_error(None, str(exc))
+    return _shown(lambda message: form.add_error(None, message))
 
 
-@contextlib.contextmanager
 def page_errors(request, reraise=()):
     """
     :func:`attempt` for a block: inside, a domain error becomes an error message on the page and the rest of the
     block is skipped (put the success message last in it); the ``Outcome`` it yields tells which error it was.
     """
-    outcome = Outcome()
-    try:
-        yield outcome
-    except (errors.Refused, errors.Busy, *reraise):
-        raise
-    except errors.NotFound as exc:
-        raise Http404 from exc
-    except errors.DomainError as exc:
-        outcome.error = exc
-        messages.error(request, str(exc))
+    return _shown(lambda message: messages.error(request, message), reraise)

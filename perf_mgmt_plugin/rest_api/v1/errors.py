@@ -32,56 +32,19 @@ from ...core.concurrency import is_retryable
 from ...core.limits import TooLarge
 
 
-class PayloadTooLarge(exceptions.APIException):
-    """413: the body or the import is larger than the limit."""
+class ApiError(exceptions.APIException):
+    """An answer of the handler other than DRF's own: 409, 412, 413, 422, 428 or 503, with its code."""
 
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request is too large."
-    default_code = "too_large"
-
-
-class ConflictError(exceptions.APIException):
-    """409: the state changed under the request (someone else acted first); nothing was written (ADR 0015)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This changed in the meantime; reload and try again."
-    default_code = "conflict"
-
-
-class PreconditionFailedError(exceptions.APIException):
-    """412: ``If-Match`` is not the current ``ETag``; the body names the current one (ADR 0016)."""
-
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_code = "precondition_failed"
-    default_detail = "The object was changed since you read it."
-
-
-class PreconditionRequiredError(exceptions.APIException):
-    """428: the request must state the version it read."""
-
-    status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_code = "precondition_required"
-
-
-class UnprocessableError(exceptions.APIException):
-    """422: control data of the request (an ``Idempotency-Key``) is refused."""
-
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "idempotency_key"
-
-
-class BusyError(exceptions.APIException):
-    """503 with ``Retry-After``: the write kept meeting deadlocks or lock waits after its retries (ADR 0015)."""
-
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "busy"
+    def __init__(self, status_code, code, detail=None):
+        self.status_code = status_code
+        super().__init__(detail, code)
 
 
 def _precondition_failed(exc):
     tag = getattr(exc, "current_etag", None)
     if tag is None and getattr(exc, "current", None) is not None:
         tag = f'"{int(exc.current)}"'
-    answer = PreconditionFailedError(str(exc))
+    answer = ApiError(status.HTTP_412_PRECONDITION_FAILED, "precondition_failed", str(exc))
     answer.current_etag = tag  # set on the body as is: DRF would write a missing tag as the string "None"
     return answer
 
@@ -95,26 +58,27 @@ def translate(exc):
     # Too large: a JSON 413 instead of Django's HTML 400 (the body) or a 500 (an import).
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        return PayloadTooLarge(f"The request body is larger than {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE).")
+        detail = f"The request body is larger than {limit} bytes (DATA_UPLOAD_MAX_MEMORY_SIZE)."
+        return ApiError(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", detail)
     # A number beyond what the database stores, sent as a form field or in the query (JSON bodies are refused by the
     # parser already): the driver's OverflowError is the caller's mistake, not a server error.
     if isinstance(exc, OverflowError):
         return exceptions.ValidationError({"detail": ["A number is out of range (64-bit)."]})
     # Retries exhausted, or a deadlock that reached the view unretried: 503, never an empty 500 (ADR 0015).
     if isinstance(exc, errors.Busy) or is_retryable(exc):
-        return BusyError(str(errors.Busy()))
+        return ApiError(status.HTTP_503_SERVICE_UNAVAILABLE, "busy", str(errors.Busy()))
     if not isinstance(exc, errors.DomainError):
         return exc
     if isinstance(exc, TooLarge):
-        return PayloadTooLarge(str(exc))
+        return ApiError(status.HTTP_413_REQUEST_ENTITY_TOO_LARGE, "too_large", str(exc))
     if isinstance(exc, errors.PreconditionFailed):
         return _precondition_failed(exc)
     if isinstance(exc, errors.PreconditionRequired):
-        return PreconditionRequiredError(str(exc))
+        return ApiError(status.HTTP_428_PRECONDITION_REQUIRED, "precondition_required", str(exc))
     if isinstance(exc, errors.Unprocessable):
-        return UnprocessableError({"detail": str(exc)})
+        return ApiError(status.HTTP_422_UNPROCESSABLE_ENTITY, "idempotency_key", {"detail": str(exc)})
     if isinstance(exc, errors.Conflict):
-        return ConflictError(str(exc))
+        return ApiError(status.HTTP_409_CONFLICT, "conflict", str(exc))
     if isinstance(exc, errors.Refused):
         # A refusal with its own sentence says it; the general one is DRF's ("You do not have permission ...").
         return exceptions.PermissionDenied(str(exc) if exc.args else None)
@@ -127,9 +91,9 @@ def exception_handler(exc, context):
     if translated is not exc:
         translated.__cause__ = exc
     response = api_settings.EXCEPTION_HANDLER(translated, context)
-    if response is not None and isinstance(translated, BusyError):
+    if response is not None and response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
         response["Retry-After"] = "1"
-    if response is not None and isinstance(translated, PreconditionFailedError):
+    if response is not None and hasattr(translated, "current_etag"):
         response.data = {"detail": response.data["detail"], "current_etag": translated.current_etag}
     return response
 
