@@ -145,3 +145,18 @@ def test_the_plan_reminder_goes_through_edx_ace_to_the_person_and_a_copy_to_the_
     )
     # Dedup unchanged: within the interval nothing is sent again.
     assert plan_reminders.send_overdue_reminders().emails == 0 and len(mail.outbox) == 2
+
+
+def test_nothing_but_edx_ace_sends_mail():
+    """No module of the plugin, its XBlocks or the host sends mail itself: every email goes through ``core.notify``."""
+    import pathlib  # pylint: disable=import-outside-toplevel
+
+    root = pathlib.Path(notify.__file__).parents[2]
+    senders = [
+        str(path.relative_to(root))
+        for folder in ("perf_mgmt_plugin", "xblocks", "lms_host")
+        for path in (root / folder).rglob("*.py")
+        if re.search(r"django\.core\.mail|send_mail\(|send_mass_mail\(|EmailMessage\(", path.read_text())
+    ]
+    assert senders == []
+    assert "from edx_ace import ace" in pathlib.Path(notify.__file__).read_text()
