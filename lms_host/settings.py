@@ -63,7 +63,9 @@ INSTALLED_APPS = [
 ]
 # lane errors: edx-ace, configured as the LMS configures it (openedx/core/djangoapps/ace_common/settings/common.py):
 # email through Django's mail backend; the LMS's one policy (bulk_email_optout) is the platform's own, so none here.
-INSTALLED_APPS += ["edx_ace", "push_notifications"]  # the LMS installs both (edx-ace loads its push channel)
+# (The LMS also installs push_notifications for edx-ace's push channel; the host sends no push notifications, so its
+# models -- device tokens -- stay out; edx-ace logs once that it could not load that channel.)
+INSTALLED_APPS.append("edx_ace")
 ACE_ENABLED_CHANNELS = ["django_email"]
 ACE_ENABLED_POLICIES = []
 ACE_CHANNEL_DEFAULT_EMAIL = "django_email"
