@@ -61,6 +61,19 @@ INSTALLED_APPS = [
     "workbench",
     "lms_host.courses",
 ]
+# lane errors: edx-ace, configured as the LMS configures it (openedx/core/djangoapps/ace_common/settings/common.py):
+# email through Django's mail backend; the LMS's one policy (bulk_email_optout) is the platform's own, so none here.
+# (The LMS also installs push_notifications for edx-ace's push channel; the host sends no push notifications, so its
+# models -- device tokens -- stay out; edx-ace logs once that it could not load that channel.)
+INSTALLED_APPS.append("edx_ace")
+ACE_ENABLED_CHANNELS = ["django_email"]
+ACE_ENABLED_POLICIES = []
+ACE_CHANNEL_DEFAULT_EMAIL = "django_email"
+ACE_CHANNEL_TRANSACTIONAL_EMAIL = "django_email"
+ACE_CHANNEL_SAILTHRU_DEBUG = True
+ACE_CHANNEL_SAILTHRU_TEMPLATE_NAME = None
+ACE_CHANNEL_SAILTHRU_API_KEY = None
+ACE_CHANNEL_SAILTHRU_API_SECRET = None
 # As in lms/envs/common.py:
 INSTALLED_APPS.extend(get_plugin_apps("lms.djangoapp"))
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .core.access import can
+from .core.admin_rules import RuleAdminMixin as BaseRuleAdminMixin
 from .org import api as org_api
 from .org.api import (
     AccessGrant,
@@ -41,46 +41,13 @@ from .org.api import (
 )
 
 
-class RuleAdminMixin:
+class RuleAdminMixin(BaseRuleAdminMixin):
     """
-    Model admin permissions from the plugin's rules, deny by default.
-
-    ``view_rule`` opens the changelist, ``change_rule`` / ``add_rule`` allow writes; ``object_view_rule`` and
-    ``object_change_rule`` (optional) are asked with the object, so a change page reached by URL, the history
-    page or a history record of an object outside the user's scope is refused too, not only hidden from the list.
+    The org admins' rules (``core.admin_rules``): an object out of ``object_view_rule`` is still shown to who may
+    change it.
     """
 
-    view_rule = None
-    change_rule = None
-    add_rule = None
-    object_view_rule = None
-    object_change_rule = None
-
-    def _allowed(self, request, rule, obj=None):
-        return rule is not None and can(request.user, rule, obj)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        if not self._allowed(request, self.view_rule):
-            return False
-        if obj is not None and self.object_view_rule:
-            return self._allowed(request, self.object_view_rule, obj) or self.has_change_permission(request, obj)
-        return True
-
-    def has_change_permission(self, request, obj=None):
-        if not self._allowed(request, self.change_rule):
-            return False
-        if obj is not None and self.object_change_rule:
-            return self._allowed(request, self.object_change_rule, obj)
-        return True
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request, self.add_rule)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    view_if_changeable = True
 
 
 class HistoryReadOnlyMixin:

@@ -26,8 +26,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..core.access import AccessDenied, can
+from ..core.admin_rules import RuleAdminMixin
 from ..org.api import Employee, hr_employees_q
-from ..strategy.admin import StrategyAdminMixin
 from . import cycles, templates
 from .errors import AppraisalError
 from .models import CoachAssignment, Cycle, FollowUpAction, Review, ReviewTemplate, TemplateSection
@@ -36,20 +36,15 @@ MANAGE = "perf_mgmt.manage_appraisals"
 REPORTS = "perf_mgmt.view_appraisal_reports"
 
 
-class AppraisalAdminMixin(StrategyAdminMixin):
+class AppraisalAdminMixin(RuleAdminMixin):
     """
-    The strategy admin's rule checks (``view_rule``, ``object_view_rule``, ``change_rule``; no deletes), with
-    appraisal reports as the door: every HR admin. The change rules here take no object (``manage_appraisals``), so
-    they are asked on the changelist and the add page too; adding is allowed wherever changing is.
+    The appraisal admins' rules (``core.admin_rules``): appraisal reports are the door (every HR admin); writes
+    need it too, and the change rule (``manage_appraisals``), asked on the changelist, the add page and the object;
+    no deletes.
     """
 
     view_rule = REPORTS
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and can(request.user, self.change_rule)
-
-    def has_add_permission(self, request, *args):
-        return self.has_change_permission(request)
+    change_needs_view = True
 
 
 def _scoped(request, queryset, field="employee"):
@@ -138,7 +133,7 @@ class TemplateSectionInline(AppraisalAdminMixin, admin.StackedInline):
     """
 
     model = TemplateSection
-    change_rule = MANAGE
+    change_rule = object_change_rule = add_rule = MANAGE
     form = SectionForm
     formset = SectionFormSet
     extra = 0
@@ -180,7 +175,7 @@ class TemplateSectionInline(AppraisalAdminMixin, admin.StackedInline):
 class ReviewTemplateAdmin(AppraisalAdminMixin, admin.ModelAdmin):
     """Review templates: every HR admin looks them up; unrestricted ones create and change them (services)."""
 
-    change_rule = MANAGE
+    change_rule = object_change_rule = add_rule = MANAGE
     list_display = ("name", "slug", "section_count", "active", "created")
     list_filter = ("active",)
     search_fields = ("name", "slug")
@@ -294,7 +289,7 @@ class CycleForm(forms.ModelForm):
 class CycleAdmin(AppraisalAdminMixin, admin.ModelAdmin):
     """Review cycles: every HR admin looks them up; unrestricted ones create, change and close them (services)."""
 
-    change_rule = MANAGE
+    change_rule = object_change_rule = add_rule = MANAGE
     form = CycleForm
     list_display = (
         "name", "template", "cadence", "start", "end", "status", "launch_progress", "review_count", "closed_at",

@@ -1,9 +1,9 @@
 """Errors of the appraisals domain, each with a message fit to show to the person who caused it."""
 
-from ..core.concurrency import Conflict
+from ..core.errors import Conflict, DomainError
 
 
-class AppraisalError(ValueError):
+class AppraisalError(DomainError):
     """
     A template, cycle, launch or review change that cannot be made. Raised before anything is written (callers run
     inside ``transaction.atomic``), so the message can be shown as is and the request retried.

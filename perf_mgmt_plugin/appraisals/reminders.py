@@ -14,15 +14,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..core import notify
 from ..core.bulk import bulk_set
 from .models import Cycle, Review
 from .reports import owed_by, stage_deadline
+
+
+class StepsWaiting(notify.PerfMgmtMessage):
+    """The review steps a person owes (``lines``), a few days before their deadline and once overdue."""
+
+    NAME = "appraisal_steps_waiting"
+
 
 BEFORE, OVERDUE = "before", "overdue"
 
@@ -71,7 +78,7 @@ def _line(review, side, today):
         if today > due
         else _("due {due:%Y-%m-%d}").format(due=due)
     )
-    return f"- {stage}: {whose} ({review.cycle.name}) -- {when}"
+    return f"{stage}: {whose} ({review.cycle.name}) -- {when}"
 
 
 @transaction.atomic
@@ -79,8 +86,8 @@ def send_appraisal_reminders(today=None, days_before=None, dry_run=False):
     """
     Email everyone who owes the current step of a review in an active cycle: ``days_before`` days (default
     ``PERF_MGMT_APPRAISAL_REMINDER_DAYS``) before its deadline, and once it is overdue. One email per person for all
-    their steps; each review's reminder is sent once. ``dry_run`` counts and sends nothing. Two queries and one SMTP
-    connection, however many reviews.
+    their steps; each review's reminder is sent once. ``dry_run`` counts and sends nothing. Two queries however many
+    reviews; the emails go through ``core.notify`` (edx-ace).
     """
     today = today or timezone.localdate()
     days_before = reminder_days() if days_before is None else max(0, int(days_before))
@@ -108,15 +115,9 @@ def send_appraisal_reminders(today=None, days_before=None, dry_run=False):
     if dry_run or not due:
         return result
     messages = [
-        EmailMessage(
-            subject=_("Appraisals: {n} step(s) waiting for you").format(n=len(lines)),
-            body=_("These review steps are waiting for you (see My reviews):") + "\n" + "\n".join(lines),
-            to=[people[person_id].user.email],
-        )
-        for person_id, lines in by_person.items()
-        if people[person_id].user.email
+        (StepsWaiting.NAME, people[person_id].user, {"lines": lines}, ()) for person_id, lines in by_person.items()
     ]
-    result.emails = (get_connection().send_messages(messages) or 0) if messages else 0
+    result.emails = notify.send_many(messages)
     now = timezone.now()
     bulk_set(Review, ["reminded_key", "reminded_at"], {pk: (key, now) for pk, key in due.items()})
     return result

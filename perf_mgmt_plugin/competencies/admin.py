@@ -9,7 +9,7 @@ sanitised on save, and requirement changes recompute the holders' gaps, as the s
 
 from django.contrib import admin
 
-from ..core.access import can
+from ..core.admin_rules import RuleAdminMixin
 from ..core.sanitize import sanitize_html
 from . import gaps, services
 from .models import (
@@ -29,29 +29,14 @@ from .models import (
 MANAGE = "perf_mgmt.manage_frameworks"
 
 
-class ManageFrameworksMixin:
-    """Everything allowed to holders of ``perf_mgmt.manage_frameworks`` (deletes only where ``can_delete``)."""
+class ManageFrameworksMixin(RuleAdminMixin):
+    """
+    The competency admins' rules (``core.admin_rules``): everything allowed to holders of
+    ``perf_mgmt.manage_frameworks``; read only where ``change_rule`` and ``add_rule`` are None; deletes only where
+    ``can_delete``.
+    """
 
-    can_delete = False
-    read_only = False
-
-    def _allowed(self, request):
-        return can(request.user, MANAGE)
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request) and not self.read_only
-
-    def has_add_permission(self, request, *args):
-        return self._allowed(request) and not self.read_only
-
-    def has_delete_permission(self, request, obj=None):
-        return self._allowed(request) and self.can_delete
+    view_rule = change_rule = add_rule = MANAGE
 
 
 def _sanitise_descriptions(instances):
@@ -147,7 +132,7 @@ class CourseCompetencyLinkAdmin(ManageFrameworksMixin, admin.ModelAdmin):
 class AssessmentAdmin(ManageFrameworksMixin, admin.ModelAdmin):
     """Read-only: assessments are append-only history, recorded through the pages, REST API and XBlocks."""
 
-    read_only = True
+    change_rule = add_rule = None
     list_display = ["person", "competency", "level", "source", "rater", "course_key", "created"]
     list_filter = ["source"]
     list_select_related = ["person__user", "competency", "rater"]
@@ -158,7 +143,7 @@ class AssessmentAdmin(ManageFrameworksMixin, admin.ModelAdmin):
 class CompetencyGapAdmin(ManageFrameworksMixin, admin.ModelAdmin):
     """Read-only: gaps are computed from requirements and assessments."""
 
-    read_only = True
+    change_rule = add_rule = None
     list_display = ["person", "competency", "required_level", "current_level", "gap", "status", "computed_at"]
     list_filter = ["status"]
     list_select_related = ["person__user", "competency"]
@@ -168,7 +153,7 @@ class CompetencyGapAdmin(ManageFrameworksMixin, admin.ModelAdmin):
 class CourseRecommendationAdmin(ManageFrameworksMixin, admin.ModelAdmin):
     """Read-only: recommendations are made from the gap audit and answered by the person (pages, REST API)."""
 
-    read_only = True
+    change_rule = add_rule = None
     list_display = ["person", "competency", "course_key", "kind", "status", "created_by", "created", "enrolled_at"]
     list_filter = ["kind", "status"]
     list_select_related = ["person__user", "competency", "created_by"]

@@ -29,6 +29,7 @@ from .errors import (
     CompetencyError,
     InvalidLevel,
     NoEmployeeRecord,
+    NoEmployeeRecordForCompetencies,
 )
 from .gaps import (
     BATCH_SIZE as GAP_BATCH_SIZE,
@@ -149,7 +150,7 @@ def get_scale_for(competency_id):
 def _employee_of(user):
     employee = Employee.objects.filter(user=user, active=True).first() if user and user.is_authenticated else None
     if employee is None:
-        raise NoEmployeeRecord(
+        raise NoEmployeeRecordForCompetencies(
             _("There is no employee record for your account, so your self-assessment cannot be saved.")
         )
     return employee

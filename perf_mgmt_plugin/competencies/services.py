@@ -188,6 +188,14 @@ def linked_courses(competency_ids, above=None):
 # ----------------------------------------------------------------------------------------------------------------
 
 
+def _course_key(value):
+    """A course key sent by a person: a malformed one is their mistake (:class:`CompetencyError`), not a bug."""
+    try:
+        return parse_course_key(value)
+    except ValueError as exc:
+        raise CompetencyError(str(exc)) from exc
+
+
 def _create_assessment(person, competency, level, source, *, rater, context_type, context_id, course_key, evidence):
     check_level(competency, level)
     if source not in SOURCE_PERMISSIONS:
@@ -202,7 +210,7 @@ def _create_assessment(person, competency, level, source, *, rater, context_type
         rater=rater,
         context_type=context_type or ("course" if course_key else ""),
         context_id=str(context_id or (course_key or "")),
-        course_key=parse_course_key(course_key) if course_key else None,
+        course_key=_course_key(course_key) if course_key else None,
         evidence=sanitize_html(evidence or ""),
     )
     gaps.recompute_gaps(employee_ids=[person.pk], competency_ids=[competency.pk])

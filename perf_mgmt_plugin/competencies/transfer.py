@@ -37,6 +37,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..core import csv_export
+from ..core.errors import DomainError
 from ..core.sanitize import sanitize_html
 from .models import BehaviouralIndicator, Cluster, Competency, Framework, Scale, ScaleLevel
 
@@ -44,7 +45,7 @@ CSV_COLUMNS = ("kind", "code", "name", "description", "parent", "level")
 KINDS = ("framework", "scale", "level", "cluster", "competency", "indicator")
 
 
-class TransferFileError(ValueError):
+class TransferFileError(DomainError):
     """The file cannot be read at all."""
 
 

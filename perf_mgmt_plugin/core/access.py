@@ -7,11 +7,20 @@ does not depend on the platform adding ``rules``' authentication backend. Unknow
 
 import rules
 
+from .errors import Refused
+
 RULES = rules.RuleSet()
 
 
-class AccessDenied(PermissionError):
-    """Raised by ``require``; entry points turn it into their own 403."""
+class AccessDenied(Refused):
+    """
+    Raised by ``require``; entry points turn it into their own 403. ``permission`` names the permission missing
+    (for logs, never shown: the message is the kind's general one).
+    """
+
+    def __init__(self, permission=None):
+        self.permission = permission
+        super().__init__()
 
 
 #: What an account that is not activated yet still may do, by permission: the LMS lets such accounts sign in and

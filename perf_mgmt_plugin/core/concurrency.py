@@ -20,7 +20,10 @@ import random
 import time
 
 from django.db import OperationalError, connection, transaction
-from django.utils.translation import gettext_lazy as _
+
+from .errors import Busy, Conflict
+
+__all__ = ["ATTEMPTS", "BACKOFF", "Busy", "Conflict", "atomic_retry", "is_retryable", "lock", "lock_rows"]
 
 log = logging.getLogger(__name__)
 
@@ -30,24 +33,6 @@ RETRYABLE_MYSQL_CODES = frozenset({1213, 1205})
 ATTEMPTS = 4
 #: Back-off before the n-th retry: ``BACKOFF * 2**n`` seconds, times a random factor in [0.5, 1.5).
 BACKOFF = 0.02
-
-
-class Conflict(Exception):
-    """
-    The request conflicts with the current state of the data (changed by someone else since the page was shown).
-
-    Domain errors that are conflicts inherit from both their domain's error and this class, so pages that show
-    domain errors show these too, and REST answers them with 409.
-    """
-
-
-class Busy(Exception):
-    """The database kept refusing the write (deadlocks or lock waits) after every retry: try again shortly."""
-
-    message = _("The server is busy with other changes to the same data. Nothing was saved; please try again.")
-
-    def __str__(self):
-        return str(self.message)
 
 
 def is_retryable(exc):

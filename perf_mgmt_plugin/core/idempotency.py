@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .errors import Unprocessable
 from .models import IdempotencyKey
 from .retirement import register_retirement_step
 
@@ -25,7 +26,7 @@ KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:\-]{1,64}$")
 KEEP = datetime.timedelta(days=1)
 
 
-class IdempotencyError(Exception):
+class IdempotencyError(Unprocessable):
     """The key is malformed, or was used before for another request."""
 
 

@@ -10,6 +10,8 @@ import math
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .errors import DomainError
+
 #: The default of ``PERF_MGMT_IMPORT_MAX_BYTES``: 25 MB.
 DEFAULT_IMPORT_MAX_BYTES = 25 * 1024 * 1024
 #: Ids and counts the database stores in a signed 64-bit integer.
@@ -20,8 +22,8 @@ MAX_VALUE = 1e12
 MAX_WEIGHT = 1000.0
 
 
-class TooLarge(ValueError):
-    """An input above a size limit; the message says the limit."""
+class TooLarge(DomainError):
+    """An input above a size limit; the message says the limit (413 in REST)."""
 
 
 def import_max_bytes():

@@ -1,55 +1,112 @@
 """
-The one way the plugin sends a message to a person (issue 18: every email through one notifier).
+The one way the plugin sends a message to a person: edx-ace, as the platform sends its own (issue 18, ADR 0019).
 
-Callers name a message and give its context; the message's text lives in templates laid out as edx-ace lays them
-out, so the notifier can move onto edx-ace (message types, channels, the user's language and preferences) without
-touching a caller::
+Every message is an edx-ace ``MessageType`` declared once, next to the code that sends it, by subclassing
+:class:`PerfMgmtMessage` with a ``NAME``; its text lives in templates laid out as edx-ace looks them up::
 
-    perf_mgmt/edx_ace/<message_name>/email/subject.txt
-    perf_mgmt/edx_ace/<message_name>/email/body.txt
-    perf_mgmt/edx_ace/<message_name>/email/body.html   (optional)
+    perf_mgmt/edx_ace/<message_name>/email/{from_name.txt,subject.txt,head.html,body.html,body.txt}
 
-Until then this renders those templates in the recipient's language and sends them with Django's mail backend.
+Callers name the message and give its context (the recipient is added as ``recipient``)::
+
+    notify.send("overdue_plan_items", owner.user, {"items": items}, cc=[manager.user])
+
+edx-ace then applies the platform's policies (in the LMS ``ACE_ENABLED_POLICIES``, e.g. the bulk e-mail opt-out),
+picks the channel (``ACE_CHANNEL_DEFAULT_EMAIL``: the LMS's ``django_email``), renders the templates in the
+message's language and delivers. edx-ace sends each message to one recipient, so a copy (``cc``) is a message of
+its own to the person copied, with the same context; its ``Cc`` header names them on the main one.
 """
 
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+import logging
+
 from django.utils import translation
+from edx_ace import ace
+from edx_ace.message import MessageType
+from edx_ace.recipient import Recipient
+from edx_ace.signals import ACE_MESSAGE_SENT
+
+log = logging.getLogger(__name__)
 
 APP_LABEL = "perf_mgmt"
 
-
-def _template(message_name, part):
-    return f"{APP_LABEL}/edx_ace/{message_name}/email/{part}"
-
-
-def build(message_name, recipient, context, *, cc=(), language=None):
-    """The email for ``recipient`` (a user with an address) or ``None`` when they have no address."""
-    if not getattr(recipient, "email", ""):
-        return None
-    context = {**context, "recipient": recipient}
-    with translation.override(language or translation.get_language()):
-        subject = " ".join(render_to_string(_template(message_name, "subject.txt"), context).split())
-        body = render_to_string(_template(message_name, "body.txt"), context)
-        try:
-            html = render_to_string(_template(message_name, "body.html"), context)
-        except TemplateDoesNotExist:
-            html = None
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[recipient.email], cc=[c for c in cc if c])
-    if html:
-        message.attach_alternative(html, "text/html")
-    return message
+#: ``NAME`` -> the :class:`PerfMgmtMessage` subclass that declared it.
+MESSAGE_TYPES = {}
 
 
-def send(message_name, recipient, context, *, cc=(), language=None):
-    """Send one message; returns how many were sent (0 when the recipient has no address)."""
+class PerfMgmtMessage(MessageType):
+    """
+    The plugin's messages: ``APP_LABEL`` ``perf_mgmt`` (the templates' folder). A subclass with a ``NAME`` is one
+    message type and is registered under it; :func:`send` refuses a name nobody declared.
+    """
+
+    APP_LABEL = APP_LABEL
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.NAME:
+            if MESSAGE_TYPES.get(cls.NAME, cls).__qualname__ != cls.__qualname__:
+                raise ValueError(f"Two message types are named {cls.NAME!r}.")
+            MESSAGE_TYPES[cls.NAME] = cls
+
+
+def message_type(message_name):
+    """The message type declared as ``message_name`` (a ``LookupError`` for a name nobody declared: a bug)."""
+    try:
+        return MESSAGE_TYPES[message_name]
+    except KeyError:
+        raise LookupError(f"No message type is named {message_name!r}; declare a PerfMgmtMessage subclass.") from None
+
+
+def _address(person):
+    return person if isinstance(person, str) else getattr(person, "email", "")
+
+
+def _recipient(person):
+    return Recipient(lms_user_id=getattr(person, "pk", None), email_address=_address(person))
+
+
+def _messages(message_name, recipient, context, cc, language):
+    """The edx-ace messages of one send: the recipient's, then one per copy (none when the recipient has no address)."""
+    if not _address(recipient):
+        return []
+    kind = message_type(message_name)(context={**context, "recipient": recipient})
+    headers = {"Content-Language": language}
+    copies = [person for person in cc if _address(person)]
+    if copies:
+        headers["Cc"] = ", ".join(_address(person) for person in copies)
+    main = kind.personalize(recipient=_recipient(recipient), language=language, user_context={})
+    main.headers.update(headers)
+    result = [main]
+    for person in copies:
+        copy = kind.personalize(recipient=_recipient(person), language=language, user_context={"copy": True})
+        copy.headers.update({"Content-Language": language})
+        result.append(copy)
+    return result
+
+
+def send(message_name, recipient, context, cc=(), *, language=None):
+    """
+    Send one message (and its copies) through edx-ace; returns how many were delivered (0 when the recipient has no
+    address). ``recipient`` and ``cc`` are users (or, for ``cc``, addresses); ``language`` defaults to the active one.
+    """
     return send_many([(message_name, recipient, context, cc)], language=language)
 
 
 def send_many(messages, *, language=None):
-    """Send ``(message_name, recipient, context, cc)`` tuples over one connection; returns how many were sent."""
-    built = [m for m in (build(name, to, ctx, cc=cc, language=language) for name, to, ctx, cc in messages) if m]
-    if not built:
-        return 0
-    return get_connection().send_messages(built) or 0
+    """Send ``(message_name, recipient, context, cc)`` tuples through edx-ace; returns how many were delivered."""
+    language = language or translation.get_language()
+    outgoing = [m for name, to, context, cc in messages for m in _messages(name, to, context, cc, language)]
+    ours = {str(message.uuid) for message in outgoing}
+    delivered = set()
+
+    def count(sender, message, **kwargs):  # pylint: disable=unused-argument
+        # edx-ace signals each delivery with the message as a dict; other threads' messages are theirs to count.
+        if message["uuid"] in ours:
+            delivered.add(message["uuid"])
+
+    ACE_MESSAGE_SENT.connect(count, weak=False)
+    try:
+        for message in outgoing:
+            ace.send(message)
+    finally:
+        ACE_MESSAGE_SENT.disconnect(count)
+    return len(delivered)

@@ -8,6 +8,8 @@ the ids decoded from the path, whatever the depth. Fixed width keeps prefixes un
 
 from django.db.models import Q
 
+from .errors import DomainError
+
 STEP_LEN = 6
 ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
 MAX_STEP = 36**STEP_LEN - 1
@@ -15,7 +17,7 @@ PATH_MAX_LENGTH = 255
 MAX_DEPTH = PATH_MAX_LENGTH // STEP_LEN
 
 
-class PathError(ValueError):
+class PathError(DomainError):
     """A tree operation would produce an invalid path (too deep, or an id too large to encode)."""
 
 

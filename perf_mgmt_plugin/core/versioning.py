@@ -12,8 +12,10 @@ The one helper every domain uses; the pages show the conflict with the user's in
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from .errors import PreconditionFailed
 
-class EditConflict(Exception):
+
+class EditConflict(PreconditionFailed):
     """The object was saved by someone else since the caller read it. ``current`` is its version now."""
 
     def __init__(self, current=None):

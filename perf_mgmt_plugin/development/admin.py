@@ -15,7 +15,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from ..core.access import AccessDenied, can
+from ..core.access import AccessDenied
+from ..core.admin_rules import RuleAdminMixin
 from ..core.sanitize import sanitize_html
 from ..org.api import Employee, hr_employees_q
 from . import services
@@ -25,27 +26,13 @@ from .models import Plan, PlanComment, PlanItem, PlanTemplate, ProcessedEvent, T
 MANAGE_TEMPLATES = "perf_mgmt.manage_plan_templates"
 
 
-class DevelopmentAdminMixin:
-    """``view_rule`` opens the changelist; ``change_rule`` (None: read only) allows writes; no deletes."""
+class DevelopmentAdminMixin(RuleAdminMixin):
+    """
+    The development admins' rules (``core.admin_rules``): HR admins open them; ``change_rule`` (None: read only)
+    allows writes and adding; deletes only where ``can_delete``.
+    """
 
     view_rule = "perf_mgmt.hr_admin"
-    change_rule = None
-    can_delete = False
-
-    def has_module_permission(self, request):
-        return can(request.user, self.view_rule)
-
-    def has_view_permission(self, request, obj=None):
-        return can(request.user, self.view_rule)
-
-    def has_change_permission(self, request, obj=None):
-        return self.change_rule is not None and can(request.user, self.change_rule)
-
-    def has_add_permission(self, request, *args):
-        return self.has_change_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.can_delete and self.has_change_permission(request)
 
 
 class TemplateItemForm(forms.ModelForm):
@@ -77,7 +64,7 @@ class TemplateItemInline(DevelopmentAdminMixin, admin.TabularInline):
     model = TemplateItem
     form = TemplateItemForm
     view_rule = "perf_mgmt.assign_plan_templates"
-    change_rule = MANAGE_TEMPLATES
+    change_rule = add_rule = MANAGE_TEMPLATES
     can_delete = True
     extra = 0
     raw_id_fields = ("competency",)
@@ -88,7 +75,7 @@ class PlanTemplateAdmin(DevelopmentAdminMixin, admin.ModelAdmin):
     """Preset plans: every HR admin looks them up, unrestricted ones edit them (they are organisation-wide)."""
 
     view_rule = "perf_mgmt.assign_plan_templates"
-    change_rule = MANAGE_TEMPLATES
+    change_rule = add_rule = MANAGE_TEMPLATES
     list_display = ("name", "slug", "active", "created")
     list_filter = ("active",)
     search_fields = ("name", "slug")

@@ -1,9 +1,9 @@
 """Errors of the development domain: entry points show their message to the user (400 in REST)."""
 
-from ..core.concurrency import Conflict
+from ..core.errors import Conflict, DomainError
 
 
-class DevelopmentError(ValueError):
+class DevelopmentError(DomainError):
     """A request the development services refuse (wrong status, missing course, unknown kind...)."""
 
 

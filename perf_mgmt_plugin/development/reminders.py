@@ -6,11 +6,17 @@ Each item is reminded at most once per ``interval_days``, so a daily cron or a r
 import datetime
 from dataclasses import dataclass
 
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
+from ..core import notify
 from .models import Plan, PlanItem
+
+
+class OverduePlanItems(notify.PerfMgmtMessage):
+    """The owner's overdue plan items (``items``), copied to their manager."""
+
+    NAME = "overdue_plan_items"
 
 
 @dataclass
@@ -22,7 +28,7 @@ class ReminderResult:
 
 @transaction.atomic
 def send_overdue_reminders(today=None, interval_days=7, dry_run=False):
-    """Email each person with overdue open items (manager in copy). Three queries and one SMTP connection."""
+    """Email each person with overdue open items (manager in copy) through ``core.notify`` (edx-ace). Three queries."""
     today = today or timezone.localdate()
     now = timezone.now()
     cutoff = now - datetime.timedelta(days=interval_days)
@@ -43,18 +49,9 @@ def send_overdue_reminders(today=None, interval_days=7, dry_run=False):
     messages = []
     for person_items in by_person.values():
         owner = person_items[0].owner
-        if not owner.user.email:
-            continue
-        lines = [f"- {i.title} (due {i.due_date:%Y-%m-%d})" for i in person_items]
         manager = owner.manager.user if owner.manager_id and owner.manager else None
-        messages.append(
-            EmailMessage(
-                subject=f"{len(person_items)} development plan item(s) overdue",
-                body="These items of your development plan are past their due date:\n" + "\n".join(lines),
-                to=[owner.user.email],
-                cc=[manager.email] if manager and manager.email else [],
-            )
-        )
-    result.emails = get_connection().send_messages(messages) or 0
+        cc = [manager] if manager is not None else []
+        messages.append((OverduePlanItems.NAME, owner.user, {"items": person_items}, cc))
+    result.emails = notify.send_many(messages)
     PlanItem.objects.filter(pk__in=[i.pk for i in items]).update(last_reminded_at=now)
     return result

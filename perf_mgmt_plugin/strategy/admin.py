@@ -11,7 +11,8 @@ deactivated. Changelists read their rows with ``list_select_related`` (constant 
 
 from django.contrib import admin, messages
 
-from ..core.access import AccessDenied, can
+from ..core.access import AccessDenied
+from ..core.admin_rules import RuleAdminMixin
 from ..org.api import Employee, visible_employees_q
 from . import services
 from .access import visible_objectives_q
@@ -21,37 +22,18 @@ from .models import CheckIn, HelpRequest, Impediment, Level, Objective, Period
 MANAGE = "perf_mgmt.manage_strategy"
 
 
-class StrategyAdminMixin:
-    """``view_rule`` opens the changelist; ``change_rule`` (None: read only) allows writes; no deletes."""
+class StrategyAdminMixin(RuleAdminMixin):
+    """
+    The strategy admins' rules (``core.admin_rules``): HR admins open them; ``object_change_rule`` (None: read
+    only) allows writes on an object, ``add_rule`` adding; no deletes.
+    """
 
     view_rule = "perf_mgmt.hr_admin"
-    change_rule = None
-    object_view_rule = None
-
-    def has_module_permission(self, request):
-        return can(request.user, self.view_rule)
-
-    def has_view_permission(self, request, obj=None):
-        if not can(request.user, self.view_rule):
-            return False
-        return obj is None or self.object_view_rule is None or can(request.user, self.object_view_rule, obj)
-
-    def has_change_permission(self, request, obj=None):
-        if self.change_rule is None or not can(request.user, self.view_rule):
-            return False
-        return can(request.user, self.change_rule, obj) if obj is not None else True
-
-    def has_add_permission(self, request, *args):
-        return self.change_rule == MANAGE and can(request.user, MANAGE)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Period)
 class PeriodAdmin(StrategyAdminMixin, admin.ModelAdmin):
-    view_rule = MANAGE
-    change_rule = MANAGE
+    view_rule = change_rule = object_change_rule = add_rule = MANAGE
     list_display = ("name", "kind", "start", "end", "active")
     list_filter = ("kind", "active")
 
@@ -60,8 +42,7 @@ class PeriodAdmin(StrategyAdminMixin, admin.ModelAdmin):
 class LevelAdmin(StrategyAdminMixin, admin.ModelAdmin):
     """Cascade levels are data: rename, add or retire levels here."""
 
-    view_rule = MANAGE
-    change_rule = MANAGE
+    view_rule = change_rule = object_change_rule = add_rule = MANAGE
     list_display = ("rank", "name", "active")
 
 
@@ -69,7 +50,8 @@ class LevelAdmin(StrategyAdminMixin, admin.ModelAdmin):
 class ObjectiveAdmin(StrategyAdminMixin, admin.ModelAdmin):
     """Objectives in tree order; edits go through ``services.update_objective`` (rules, paths, roll-up)."""
 
-    change_rule = "perf_mgmt.change_objective"
+    change_rule = "perf_mgmt.hr_admin"
+    object_change_rule = "perf_mgmt.change_objective"
     object_view_rule = "perf_mgmt.view_objective"
     list_display = ("indented_title", "level", "owner_name", "period", "due_date", "progress_pct", "status")
     list_filter = ("status", "period", "level", "measure")

@@ -1,10 +1,9 @@
 """Errors of the strategy domain, each with a message fit to show to the person who caused it."""
 
-from ..competencies.api import NoEmployeeRecord
-from ..core.concurrency import Conflict
+from ..core.errors import Conflict, DomainError, NoEmployeeRecord
 
 
-class StrategyError(ValueError):
+class StrategyError(DomainError):
     """A change to the cascade or a check-in that cannot be made."""
 
 

@@ -6,15 +6,20 @@ For an objective owned by an org unit, the "owner's manager" is the person who o
 nearest person-owned ancestor): whoever set the unit's target hears that it slips.
 """
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.utils.translation import gettext as _
 
+from ..core import notify
 from ..core.paths import decode_path
 from .models import Notification, Objective
 
 STATUS_CHANGED = "objective_status"
+
+
+class ObjectiveForecastWorse(notify.PerfMgmtMessage):
+    """The stored ``notification`` of an objective whose forecast got worse, to the owner's manager."""
+
+    NAME = "objective_forecast_worse"
 
 
 def _recipient_user_id(node, nodes):
@@ -60,16 +65,11 @@ def notify_worsened(worse_nodes, nodes):
     if not pending:
         return 0
     Notification.objects.bulk_create(pending)
-    emails = dict(
-        get_user_model()
-        .objects.filter(pk__in={n.recipient_id for n in pending}, is_active=True)
-        .exclude(email="")
-        .values_list("pk", "email")
-    )
-    sender = getattr(settings, "DEFAULT_FROM_EMAIL", None)
-    messages = [(n.subject, n.body, sender, [emails[n.recipient_id]]) for n in pending if n.recipient_id in emails]
-    if messages:
-        send_mass_mail(messages, fail_silently=True)
+    users = get_user_model().objects.filter(pk__in={n.recipient_id for n in pending}, is_active=True).exclude(email="")
+    users = {user.pk: user for user in users}
+    name = ObjectiveForecastWorse.NAME
+    emails = [(name, users[n.recipient_id], {"notification": n}, ()) for n in pending if n.recipient_id in users]
+    notify.send_many(emails)
     return len(pending)
 
 

@@ -265,7 +265,9 @@ def record_progress(actor, objective, *, value=None, done=None, milestones_done=
     elif objective.measure == Objective.BINARY:
         objective.done = bool(done)
     elif objective.measure == Objective.MILESTONES:
-        chosen = {int(pk) for pk in (milestones_done or ())}
+        chosen = {str(pk).strip() for pk in (milestones_done or ())}
+        if not all(pk.isdigit() and int(pk) <= limits.MAX_INT for pk in chosen):
+            raise StrategyError(_("Choose milestones from the list."))
         objective.milestones.filter(pk__in=chosen, done=False).update(done=True, done_at=at)
         objective.milestones.exclude(pk__in=chosen).filter(done=True).update(done=False, done_at=None)
     from .forecast import measure_progress  # pylint: disable=import-outside-toplevel

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from ..appraisals import api as appraisals_api
 from ..appraisals.api import Cycle
 from .access import page_requires
-from .appraisal_views import _try
+from .errors import attempt
 from .views import _render
 
 
@@ -32,7 +32,7 @@ def _post(request, cycle, rows):
     post = request.POST
     reviewer = _reviewer_of(rows, post.get("reviewer"))
     if post.get("action") == "remove":
-        _try(request, appraisals_api.remove_coach, request.user, cycle, reviewer, success=_("The coach is removed."))
+        attempt(request, appraisals_api.remove_coach, request.user, cycle, reviewer, success=_("The coach is removed."))
         return
     coach = appraisals_api.coach_by_id(request.user, post.get("coach"))
     if coach is None:
@@ -42,7 +42,7 @@ def _post(request, cycle, rows):
         "coach": coach.display_name,
         "reviewer": reviewer.display_name,
     }
-    _try(request, appraisals_api.assign_coach, request.user, cycle, reviewer, coach, success=success)
+    attempt(request, appraisals_api.assign_coach, request.user, cycle, reviewer, coach, success=success)
 
 
 @page_requires()

@@ -21,28 +21,15 @@ from django.views.decorators.http import require_POST
 
 from .. import api, tasks
 from ..appraisals import api as appraisals_api
-from ..appraisals.api import AppraisalError, Cycle, Review, SurveyResponse
+from ..appraisals.api import Cycle, Review, SurveyResponse
 from ..core import csv_export
-from ..core.access import AccessDenied, can
+from ..core.access import can
 from .access import page_requires
 from .appraisal_forms import CycleForm
+from .errors import attempt, form_errors
 from .views import _page, _render
 
 QUESTIONS = SurveyResponse.QUESTIONS
-
-
-def _try(request, func, *args, success=""):
-    try:
-        func(*args)
-    except AppraisalError as exc:
-        messages.error(request, str(exc))
-        return False
-    except AccessDenied:
-        messages.error(request, _("You may not do that."))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -91,11 +78,8 @@ def cycle_new(request):
         form = CycleForm(initial=data) if data else form
         return _render(request, "perf_mgmt/appraisal_cycle_form.html", {"form": form}, _("New review cycle"))
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             cycle = appraisals_api.create_cycle(request.user, **form.create_kwargs())
-        except AppraisalError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("%(name)s is created as a draft.") % {"name": cycle.name})
             return redirect(reverse("perf_mgmt:appraisal-cycle", kwargs={"pk": cycle.pk}))
     return _render(request, "perf_mgmt/appraisal_cycle_form.html", {"form": form}, _("New review cycle"))
@@ -173,7 +157,7 @@ def cycle_progress(request, pk):
 def cycle_launch(request, pk):
     """Launch (or safely re-run the launch of) a cycle: the reviews are created by a Celery task."""
     cycle = _cycle(request, pk)
-    if _try(request, api.start_cycle_launch, request.user, cycle, success=_("The launch has started.")):
+    if attempt(request, api.start_cycle_launch, request.user, cycle, success=_("The launch has started.")):
         tasks.enqueue_cycle_launch(cycle)
     return redirect(reverse("perf_mgmt:appraisal-cycle", kwargs={"pk": pk}))
 
@@ -183,7 +167,7 @@ def cycle_launch(request, pk):
 def cycle_close(request, pk):
     """Close an active cycle; its participants are invited to the process survey."""
     cycle = _cycle(request, pk)
-    _try(
+    attempt(
         request, appraisals_api.close_cycle, request.user, cycle, success=_("The cycle is closed; the survey is open.")
     )
     return redirect(reverse("perf_mgmt:appraisal-cycle", kwargs={"pk": pk}))

@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..appraisals import api as appraisals_api
-from ..appraisals.api import AppraisalError, ReviewTemplate
+from ..appraisals.api import ReviewTemplate
 from ..core.access import can
 from .access import page_requires
 from .appraisal_template_forms import TemplateForm, scales, section_formset, section_initial, sections_from
+from .errors import form_errors
 from .views import _render
 
 
@@ -52,11 +53,8 @@ def template_new(request):
     form = TemplateForm(request.POST or None, initial=texts)
     formset = section_formset(request.POST or None, initial=rows, scales=all_scales)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
+        with form_errors(form):
             created = appraisals_api.create_template(request.user, **form.cleaned_data, sections=sections_from(formset))
-        except AppraisalError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The template %(name)s is created.") % {"name": created.name})
             return redirect(reverse("perf_mgmt:appraisal-templates"))
     context = {"form": form, "formset": formset, "template_obj": None, "in_use": False}
@@ -80,11 +78,8 @@ def template_edit(request, pk):
         changes = dict(form.cleaned_data)
         if formset is not None:
             changes["sections"] = sections_from(formset)
-        try:
+        with form_errors(form):
             appraisals_api.update_template(request.user, template, **changes)
-        except AppraisalError as exc:
-            form.add_error(None, str(exc))
-        else:
             messages.success(request, _("The template %(name)s is saved.") % {"name": template.name})
             return redirect(reverse("perf_mgmt:appraisal-templates"))
     context = {"form": form, "formset": formset, "template_obj": template, "in_use": in_use, "sections": sections}

@@ -6,8 +6,8 @@ everyone who may see it (the manager writes, asks for coaching, shares, schedule
 leaves feedback), "Coaching" (the reviews a coach is assigned), interim notes on a person (also quick from "My
 team"), and for HR "Review cycles" (``appraisal_cycle_views``).
 
-Thin adapters over ``appraisals``: what a user may see of a review comes from ``reviews.review_detail`` (the domain
-hides the manager's draft, coaching and other people's private notes), every action goes through the domain
+Thin adapters over ``appraisals``: what a user may see of a review comes from ``appraisals_api.review_detail`` (the
+domain hides the manager's draft, coaching and other people's private notes), every action goes through the domain
 function, which checks the permission again. A review or person the user may not see is a 404, so ids reveal
 nothing; an action the user may not take on a review they can see is a 403. Constant query counts (pinned in
 tests/appraisals/test_pages.py).
@@ -26,9 +26,8 @@ from django.views.decorators.http import require_POST
 
 from .. import api
 from ..appraisals import api as appraisals_api
-from ..appraisals.api import AppraisalError, Cycle, FollowUpAction, Review
-from ..core.access import AccessDenied, can
-from ..core.idempotency import IdempotencyError
+from ..appraisals.api import Cycle, FollowUpAction, Review
+from ..core.access import can
 from ..core.versioning import EditConflict
 from ..org.api import Employee, access_context, team_q
 from .access import page_requires
@@ -42,6 +41,7 @@ from .appraisal_forms import (
     default_meeting_time,
     ratings_from_post,
 )
+from .errors import attempt, form_errors
 from .views import _page, _render
 
 REVIEW_RELATED = ("cycle", "employee__user", "employee__org_unit", "manager__user")
@@ -77,23 +77,6 @@ class Conflict:
                 setattr(item, f"{self.side}_comment", mine.get("comment", ""))
         setattr(review, f"{self.side}_summary", self.summary)
         return self
-
-
-def _try(request, func, *args, success="", **kwargs):
-    """
-    Run a domain action: its ``AppraisalError`` becomes an error message, ``AccessDenied`` a 403 (the page was
-    visible, so the review's existence is no secret). Returns whether it succeeded.
-    """
-    try:
-        func(*args, **kwargs)
-    except (AppraisalError, IdempotencyError) as exc:
-        messages.error(request, str(exc))
-        return False
-    except AccessDenied as exc:
-        raise PermissionDenied from exc
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def _review(request, pk):
@@ -163,7 +146,7 @@ def _save_side(request, review, detail, side, submit, success):
     ratings = ratings_from_post(post, [row.item for row in detail.items], side)
     summary = post.get(f"{side}_summary", "")
     try:
-        _try(
+        attempt(
             request,
             save,
             request.user,
@@ -174,6 +157,7 @@ def _save_side(request, review, detail, side, submit, success):
             version=post.get(f"{side}_version"),
             idempotency_key=post.get(IDEMPOTENCY_FIELD, ""),
             success=success,
+            reraise=(EditConflict,),
         )
     except EditConflict:
         return Conflict(side=side, summary=summary, ratings=ratings)
@@ -192,13 +176,13 @@ def _review_post(request, review, detail):
     if action in ("manager_save", "manager_submit"):
         return _save_side(request, review, detail, "manager", action == "manager_submit", _("Your review is saved."))
     elif action == "request_coaching":
-        _try(
+        attempt(
             request, appraisals_api.request_coaching, user, review, success=_("Your coach is asked to read the draft.")
         )
     elif action == "coaching_feedback":
-        _try(request, appraisals_api.add_feedback, user, review, post.get("body", ""), success=_("Feedback sent."))
+        attempt(request, appraisals_api.add_feedback, user, review, post.get("body", ""), success=_("Feedback sent."))
     elif action == "share":
-        _try(
+        attempt(
             request, appraisals_api.share_review, user, review, idempotency_key=key, success=_("The review is shared.")
         )
     elif action == "schedule":
@@ -206,7 +190,7 @@ def _review_post(request, review, detail):
         if not form.is_valid():
             messages.error(request, _("Give the meeting's date and time and how it is held."))
         else:
-            _try(
+            attempt(
                 request,
                 appraisals_api.schedule_meeting,
                 user,
@@ -215,29 +199,31 @@ def _review_post(request, review, detail):
                 success=_("Meeting scheduled."),
             )
     elif action == "attended":
-        _try(request, appraisals_api.confirm_attendance, user, review, success=_("Your attendance is confirmed."))
+        attempt(request, appraisals_api.confirm_attendance, user, review, success=_("Your attendance is confirmed."))
     elif action == "sign":
         form = SignOffForm(post, employee=can(user, "perf_mgmt.write_self_review", review))
         if not form.is_valid():
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         else:
             done = _("You signed the review.")
-            _try(request, appraisals_api.sign_off, user, review, **form.cleaned_data, idempotency_key=key, success=done)
+            attempt(
+                request, appraisals_api.sign_off, user, review, **form.cleaned_data, idempotency_key=key, success=done
+            )
     elif action == "add_action":
         form = ActionForm(review, post)
         if not form.is_valid():
             messages.error(request, _("Give the action's title, kind and due date."))
         else:
             kwargs = {**form.action_kwargs(), "idempotency_key": key}
-            _try(request, appraisals_api.add_action, user, review, **kwargs, success=_("Action added."))
+            attempt(request, appraisals_api.add_action, user, review, **kwargs, success=_("Action added."))
     elif action in ("action_done", "action_cancel"):
         act = FollowUpAction.objects.filter(review=review, pk=post.get("item") or 0).first()
         if act is None:
             raise Http404
         func = appraisals_api.complete_action if action == "action_done" else appraisals_api.cancel_action
-        _try(request, func, user, act, success=_("Action updated."))
+        attempt(request, func, user, act, success=_("Action updated."))
     elif action == "reopen":
-        _try(
+        attempt(
             request,
             appraisals_api.reopen,
             user,
@@ -259,7 +245,7 @@ def _add_note(request, employee):
         messages.error(request, _("Write the note and choose its tag."))
         return False
     key = request.POST.get(IDEMPOTENCY_FIELD, "")
-    return _try(
+    return attempt(
         request,
         appraisals_api.add_note,
         request.user,
@@ -354,7 +340,7 @@ def survey_page(request, pk):
     if (
         request.method == "POST"
         and form.is_valid()
-        and _try(request, appraisals_api.submit_response, request.user, cycle, **form.cleaned_data, success=thanks)
+        and attempt(request, appraisals_api.submit_response, request.user, cycle, **form.cleaned_data, success=thanks)
     ):
         return redirect(reverse("perf_mgmt:my-reviews"))
     title = _("How was %(cycle)s?") % {"cycle": cycle.name}
@@ -442,16 +428,12 @@ def note_edit(request, pk):
     form = NoteEditForm(request.POST or None, initial=initial)
     saved_now = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             appraisals_api.update_note(request.user, note, **form.cleaned_data)
-        except AppraisalError as exc:
-            form.add_error(None, str(exc))
-        except EditConflict as exc:
-            form.add_error(None, str(exc))
-            saved_now = form.saved_now(appraisals_api.note_for(request.user, pk))
-        else:
             messages.success(request, _("Note saved."))
             return redirect(reverse("perf_mgmt:person-notes", kwargs={"pk": note.employee_id}))
+        if isinstance(outcome.error, EditConflict):
+            saved_now = form.saved_now(appraisals_api.note_for(request.user, pk))
     context = {"form": form, "note": note, "saved_now": saved_now}
     title = _("Edit a note on %(name)s") % {"name": note.employee.display_name}
     status = 200 if saved_now is None else 409

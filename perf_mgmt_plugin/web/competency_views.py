@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from .. import api
 from ..competencies import api as competencies_api
 from ..competencies.api import Competency, CompetencyError, CourseRecommendation, Framework
-from ..core.access import AccessDenied, can
+from ..core.access import can
 from ..openedx import get_backend
 from ..org.api import Employee
 from .access import page_requires
+from .errors import page_errors
 from .views import _page, _render
 
 
@@ -38,16 +39,13 @@ def my_competencies(request):
         return _render(request, "perf_mgmt/my_competencies.html", {"employee": None}, _("My competencies"))
     if request.method == "POST":
         competency = Competency.objects.filter(pk=request.POST.get("competency"), active=True).first()
-        try:
+        with page_errors(request):
             if competency is None:
                 raise CompetencyError(_("Choose a competency."))
             level = request.POST.get("level", "")
             if not level.isdigit():
                 raise CompetencyError(_("Choose your level in %(name)s.") % {"name": competency.name})
             api.record_self_assessment(request.user, competency.pk, int(level), evidence=request.POST.get("evidence"))
-        except CompetencyError as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, _("Your self-assessment of %(name)s is saved.") % {"name": competency.name})
         return redirect(reverse("perf_mgmt:my-competencies"))
     requirements = list(
@@ -89,11 +87,8 @@ def respond_to_recommendation(request, pk):
     if rec is None or not can(request.user, competencies_api.RESPOND_PERMISSION, rec.person):
         raise Http404
     action = request.POST.get("action")
-    try:
+    with page_errors(request):
         competencies_api.respond(request.user, rec, action)
-    except (CompetencyError, ValueError) as exc:
-        messages.error(request, str(exc))
-    else:
         name = str(rec.course_key)
         info = get_backend().get_course(rec.course_key)
         if info is not None:
@@ -179,7 +174,7 @@ def gap_audit_cell_courses(request):
     if request.POST.get("framework"):
         framework = Framework.objects.filter(slug=request.POST["framework"], active=True).first()
     course = request.POST.get("course") or None
-    try:
+    with page_errors(request):
         result = competencies_api.act_on_cell(
             request.user,
             by,
@@ -189,9 +184,6 @@ def gap_audit_cell_courses(request):
             course_keys=[course] if course else None,
             framework=framework,
         )
-    except CompetencyError as exc:
-        messages.error(request, str(exc))
-    else:
         messages.success(request, result.summary())
     params = {"by": by, "row": row_id or "", "competency": competency_id}
     if framework is not None:
@@ -228,7 +220,7 @@ def person_competencies(request, pk):
             raise PermissionDenied
         competency = Competency.objects.filter(pk=request.POST.get("competency")).first()
         course = request.POST.get("course") or None
-        try:
+        with page_errors(request):
             if competency is None:
                 raise CompetencyError(_("Choose a competency."))
             result = competencies_api.act_on_person(
@@ -238,9 +230,6 @@ def person_competencies(request, pk):
                 competency=competency,
                 course_keys=[course] if course else None,
             )
-        except (CompetencyError, AccessDenied) as exc:
-            messages.error(request, str(exc))
-        else:
             messages.success(request, result.summary())
         return redirect(reverse("perf_mgmt:person-competencies", kwargs={"pk": person.pk}))
     gap_rows = list(competencies_api.gaps_of(person))

@@ -17,25 +17,15 @@ from django.utils.translation import gettext as _
 
 from .. import api
 from ..core import csv_export
-from ..core.access import AccessDenied, can
-from ..core.idempotency import IdempotencyError
+from ..core.access import can
 from ..core.versioning import EditConflict
 from ..development import api as development_api
-from ..development.api import DevelopmentError, Plan, PlanItem
+from ..development.api import Plan, PlanItem
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
 from .access import page_requires
+from .errors import attempt
 from .views import _page, _render
-
-
-def _act(request, func, *args, success="", **kwargs):
-    try:
-        func(*args, **kwargs)
-    except (DevelopmentError, IdempotencyError, AccessDenied) as exc:
-        messages.error(request, _("You may not do that.") if isinstance(exc, AccessDenied) else str(exc))
-    else:
-        if success:
-            messages.success(request, success)
 
 
 @page_requires()
@@ -55,25 +45,27 @@ def my_plan(request):
     elif request.method == "POST" and employee is not None:
         action, key = request.POST.get("action"), request.POST.get("idempotency_key", "")
         if action == "create" and plan is None:
-            _act(request, development_api.create_plan, request.user, employee, success=_("Your draft plan is ready."))
+            attempt(
+                request, development_api.create_plan, request.user, employee, success=_("Your draft plan is ready.")
+            )
         elif plan is not None:
             item = plan.items.filter(pk=request.POST.get("item") or 0).first()
             if action == "propose":
-                _act(request, development_api.propose_plan, request.user, plan, success=_("Sent to your manager."))
+                attempt(request, development_api.propose_plan, request.user, plan, success=_("Sent to your manager."))
             elif action == "add":
                 fields = {k: request.POST.get(k, "") for k in ("kind", "title", "course_key")}
                 fields["course_key"] = fields["course_key"] or None
                 fields["idempotency_key"] = key
-                _act(
+                attempt(
                     request, lambda: development_api.add_item(request.user, plan, **fields), success=_("Item proposed.")
                 )
             elif action == "enrol" and item is not None:
-                _act(request, development_api.enrol_in_item, request.user, item, success=_("You are enrolled."))
+                attempt(request, development_api.enrol_in_item, request.user, item, success=_("You are enrolled."))
             elif action == "done" and item is not None:
-                _act(request, development_api.complete_item, request.user, item, success=_("Marked done."))
+                attempt(request, development_api.complete_item, request.user, item, success=_("Marked done."))
             elif action == "comment":
                 body = request.POST.get("body", "")
-                _act(request, development_api.add_comment, request.user, plan, body, idempotency_key=key)
+                attempt(request, development_api.add_comment, request.user, plan, body, idempotency_key=key)
         return redirect(reverse("perf_mgmt:my-plan"))
     items = development_api.items_of_plan(plan) if plan else []
     context = {
@@ -98,7 +90,15 @@ def _edit_plan(request, plan):
     """
     mine = {name: request.POST.get(name, "") for name in ("title", "goals")}
     try:
-        _act(request, development_api.update_plan, request.user, plan, version=request.POST.get("version"), **mine)
+        attempt(
+            request,
+            development_api.update_plan,
+            request.user,
+            plan,
+            version=request.POST.get("version"),
+            reraise=(EditConflict,),
+            **mine,
+        )
     except EditConflict as exc:
         messages.error(request, str(exc))
         return {"saved": Plan.objects.get(pk=plan.pk), "mine": mine}
@@ -136,15 +136,19 @@ def plan_review(request, pk):
         comment, key = request.POST.get("comment", ""), request.POST.get("idempotency_key", "")
         if action == "approve":
             done = _("Plan approved.")
-            _act(request, development_api.approve_plan, request.user, plan, comment, idempotency_key=key, success=done)
+            attempt(
+                request, development_api.approve_plan, request.user, plan, comment, idempotency_key=key, success=done
+            )
         elif action == "return":
-            _act(request, development_api.return_plan, request.user, plan, comment, success=_("Sent back."))
+            attempt(request, development_api.return_plan, request.user, plan, comment, success=_("Sent back."))
         elif action == "approve_item":
             items = plan.items.filter(pk=request.POST.get("item") or 0)
-            _act(request, development_api.approve_items, request.user, items, success=_("Item approved."))
+            attempt(request, development_api.approve_items, request.user, items, success=_("Item approved."))
         elif action == "comment":
             done = _("Comment added.")
-            _act(request, development_api.add_comment, request.user, plan, comment, idempotency_key=key, success=done)
+            attempt(
+                request, development_api.add_comment, request.user, plan, comment, idempotency_key=key, success=done
+            )
         return redirect(reverse("perf_mgmt:plan-review", kwargs={"pk": plan.pk}))
     items = development_api.items_of_plan(plan)
     context = {

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..appraisals.api import InterimNote
-from ..core.access import AccessDenied, can
+from ..core.access import can
 from ..core.versioning import EditConflict
 from ..org.api import Employee, access_context, reports_of
 from ..strategy import api as strategy_api
 from ..strategy.api import CheckIn, HelpRequest, Impediment, Objective, Period, StrategyError
 from .access import page_requires
+from .errors import form_errors, page_errors
 from .strategy_forms import CascadeForm, ObjectiveForm
 from .views import _render
 
@@ -42,7 +43,7 @@ def _objective(request, pk):
 
 def _record_progress(request, objective):
     """The progress form: a value, done, or the milestones ticked."""
-    try:
+    with page_errors(request):
         strategy_api.record_progress(
             request.user,
             objective,
@@ -51,11 +52,6 @@ def _record_progress(request, objective):
             milestones_done=request.POST.getlist("milestone"),
             note=request.POST.get("note", ""),
         )
-    except (StrategyError, ValueError) as exc:
-        messages.error(request, str(exc))
-    except AccessDenied as exc:
-        raise Http404 from exc
-    else:
         messages.success(request, _("Progress on %(title)s is saved.") % {"title": objective.title})
 
 
@@ -186,7 +182,7 @@ def check_in_detail(request, pk):
     if request.method == "POST":
         action = request.POST.get("action")
         post = request.POST
-        try:
+        with page_errors(request):
             entries = _entries_from(post, objectives)
             impediments = (
                 [{"description": post["impediment"], "severity": post.get("severity", "medium")}]
@@ -221,11 +217,6 @@ def check_in_detail(request, pk):
                 strategy_api.add_note(request.user, check_in, **notes[0])
             else:
                 raise StrategyError(_("Nothing to save."))
-        except StrategyError as exc:
-            messages.error(request, str(exc))
-        except AccessDenied as exc:
-            raise Http404 from exc
-        else:
             messages.success(request, _("The check-in is saved."))
         return redirect(reverse("perf_mgmt:check-in", kwargs={"pk": pk}))
     context = {
@@ -293,13 +284,8 @@ def objective_new(request, pk=None):
     _require(request, "perf_mgmt.cascade_objective" if parent else strategy_api.MANAGE_STRATEGY, parent)
     form = ObjectiveForm(request.user, request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             objective = strategy_api.create_objective(request.user, **form.create_kwargs())
-        except StrategyError as exc:
-            form.add_error(None, str(exc))
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        else:
             messages.success(request, _("%(title)s is created.") % {"title": objective.title})
             return redirect(reverse("perf_mgmt:objective", kwargs={"pk": objective.pk}))
     title = _("New objective under %(title)s") % {"title": parent.title} if parent else _("New strategic objective")
@@ -316,7 +302,7 @@ def objective_edit(request, pk):
         copies = Objective.objects.filter(template_id=objective.template_id, active=True).exclude(pk=pk).count()
     form = ObjectiveForm(request.user, request.POST or None, instance=objective, copies=copies)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form) as outcome:
             changed = strategy_api.edit_objective(
                 request.user,
                 objective,
@@ -324,20 +310,14 @@ def objective_edit(request, pk):
                 version=form.cleaned_data.get("version"),
                 **form.changes(),
             )
-        except StrategyError as exc:
-            form.add_error(None, str(exc))
-        except EditConflict as exc:
-            # Someone else saved it since the form was rendered: nothing saved, the input kept, theirs shown.
-            form.add_error(None, str(exc))
-            conflict = form.saved_now(Objective.objects.get(pk=pk))
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        else:
             message = _("%(title)s is saved.") % {"title": objective.title}
             if changed:
                 message += " " + _("%(count)s copies were changed too.") % {"count": changed}
             messages.success(request, message)
             return redirect(reverse("perf_mgmt:objective", kwargs={"pk": pk}))
+        if isinstance(outcome.error, EditConflict):
+            # Someone else saved it since the form was rendered: nothing saved, the input kept, theirs shown.
+            conflict = form.saved_now(Objective.objects.get(pk=pk))
     return _form_page(
         request,
         form,
@@ -361,13 +341,8 @@ def objective_cascade(request, pk):
     form = CascadeForm(request.user, parent, request.POST or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             outcome = strategy_api.cascade_goal(request.user, parent, **form.cascade_kwargs())
-        except StrategyError as exc:
-            form.add_error(None, str(exc))
-        except AccessDenied as exc:
-            raise PermissionDenied from exc
-        else:
             names = {
                 e.pk: e
                 for e in Employee.objects.filter(

@@ -18,9 +18,9 @@ from rest_framework.views import APIView
 
 from ... import api, tasks
 from ...appraisals import api as appraisals_api
-from ...appraisals.api import AppraisalError, FollowUpAction, Review, ReviewTemplate
+from ...appraisals.api import FollowUpAction, Review, ReviewTemplate
 from ...core import csv_export
-from ...core.access import AccessDenied, can
+from ...core.access import can
 from ...org.api import Employee, OrgUnit, Position
 from ...strategy.api import Period
 from ..openapi import extend_schema
@@ -64,24 +64,12 @@ from .concurrency import (
     expected_version,
     guarded,
     idempotency_key,
-    run_guarded,
     tagged,
 )
 from .permissions import rule_permission
 
 MANAGE = "perf_mgmt.manage_appraisals"
 REPORTS = "perf_mgmt.view_appraisal_reports"
-
-
-@run_guarded
-def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412, a reused key 422)."""
-    try:
-        return func(*args, **kwargs)
-    except AppraisalError as exc:
-        raise ValidationError({"detail": [str(exc)]}) from exc
-    except AccessDenied as exc:
-        raise PermissionDenied() from exc
 
 
 def _require(request, permission, obj=None):
@@ -110,7 +98,7 @@ class TemplateListView(ApiViewMixin, generics.ListAPIView):
         _require(request, MANAGE)
         serializer = TemplateWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        template = _call(appraisals_api.create_template, request.user, **serializer.validated_data)
+        template = appraisals_api.create_template(request.user, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data, status=201)
 
 
@@ -140,7 +128,7 @@ class TemplateDetailView(ApiViewMixin, generics.GenericAPIView):
         # ``sections`` go without its title or kind (partial applies to nested serializers too).
         serializer = TemplateUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(appraisals_api.update_template, request.user, template, **serializer.validated_data)
+        appraisals_api.update_template(request.user, template, **serializer.validated_data)
         return Response(ReviewTemplateSerializer(_templates().get(pk=template.pk)).data)
 
 
@@ -162,7 +150,7 @@ def _cycle(request, pk):
 
 
 def _cycle_data(request, cycle):
-    """The cycle as JSON; the people it names only for callers who may see them (``cycles.may_see_population``)."""
+    """The cycle as JSON; the people it names only for who may see them (``appraisals_api.may_see_population``)."""
     return CycleSerializer(cycle, context={"population": appraisals_api.may_see_population(request.user)}).data
 
 
@@ -220,7 +208,7 @@ class CycleListView(ApiViewMixin, generics.ListAPIView):
         _require(request, MANAGE)
         serializer = CycleWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        cycle = _call(appraisals_api.create_cycle, request.user, **_cycle_fields(serializer.validated_data))
+        cycle = appraisals_api.create_cycle(request.user, **_cycle_fields(serializer.validated_data))
         return Response(_cycle_data(request, _cycle(request, cycle.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -239,7 +227,7 @@ class CycleDetailView(ApiViewMixin, APIView):
         _require(request, MANAGE)
         serializer = CycleUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        _call(appraisals_api.update_cycle, request.user, cycle, **_cycle_fields(serializer.validated_data))
+        appraisals_api.update_cycle(request.user, cycle, **_cycle_fields(serializer.validated_data))
         return Response(_cycle_data(request, _cycle(request, pk)))
 
 
@@ -263,7 +251,7 @@ class CycleLaunchView(ApiViewMixin, APIView):
     def post(self, request, pk):
         cycle = _cycle(request, pk)
         _require(request, MANAGE)
-        cycle = _call(api.start_cycle_launch, request.user, cycle)
+        cycle = api.start_cycle_launch(request.user, cycle)
         tasks.enqueue_cycle_launch(cycle)
         return Response(LaunchProgressSerializer(_progress(cycle)).data, status=status.HTTP_202_ACCEPTED)
 
@@ -287,7 +275,7 @@ class CycleCloseView(ApiViewMixin, APIView):
     def post(self, request, pk):
         cycle = _cycle(request, pk)
         _require(request, MANAGE)
-        _call(appraisals_api.close_cycle, request.user, cycle)
+        appraisals_api.close_cycle(request.user, cycle)
         return Response(_cycle_data(request, _cycle(request, pk)))
 
 
@@ -308,9 +296,8 @@ def _review(request, pk):
 
 def _detail(request, review):
     """The review as the caller may see it, with its ``ETag`` (self review version, manager review version)."""
-    detail = _call(appraisals_api.review_detail, request.user, review)
-    actions = appraisals_api.available_actions(request.user, detail.review)
-    may = {name: getattr(actions, name) for name in MAY}
+    detail = appraisals_api.review_detail(request.user, review)
+    may = {name: can(request.user, permission, detail.review) for name, permission in MAY.items()}
     response = Response(ReviewDetailSerializer(detail, context={"may": may}).data)
     return tagged(response, detail.review.self_version, detail.review.manager_version)
 
@@ -406,7 +393,7 @@ class SelfReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.save_self_review, request.user, review, **data)
+        appraisals_api.save_self_review(request.user, review, **data)
 
 
 class ManagerReviewView(_ReviewStep):
@@ -421,7 +408,7 @@ class ManagerReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.save_manager_review, request.user, review, **data)
+        appraisals_api.save_manager_review(request.user, review, **data)
 
 
 class RequestCoachingView(_ReviewStep):
@@ -432,7 +419,7 @@ class RequestCoachingView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.request_coaching, request.user, review)
+        appraisals_api.request_coaching(request.user, review)
 
 
 class ShareReviewView(_ReviewStep):
@@ -445,7 +432,7 @@ class ShareReviewView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.share_review, request.user, review, **data)
+        appraisals_api.share_review(request.user, review, **data)
 
 
 class MeetingView(_ReviewStep):
@@ -458,7 +445,7 @@ class MeetingView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.schedule_meeting, request.user, review, **data)
+        appraisals_api.schedule_meeting(request.user, review, **data)
 
 
 class AttendView(_ReviewStep):
@@ -469,7 +456,7 @@ class AttendView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.confirm_attendance, request.user, review)
+        appraisals_api.confirm_attendance(request.user, review)
 
 
 class SignOffView(_ReviewStep):
@@ -487,7 +474,7 @@ class SignOffView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.sign_off, request.user, review, **data)
+        appraisals_api.sign_off(request.user, review, **data)
 
 
 class ReopenView(_ReviewStep):
@@ -500,7 +487,7 @@ class ReopenView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.reopen, request.user, review, **data)
+        appraisals_api.reopen(request.user, review, **data)
 
 
 # Interim notes
@@ -533,7 +520,7 @@ class PersonNotesView(ApiViewMixin, generics.ListAPIView):
                     dates[name] = field.to_internal_value(self.request.query_params[name])
                 except ValidationError as exc:
                     raise ValidationError({name: exc.detail}) from exc
-        return _call(appraisals_api.notes_for, self.request.user, person, **dates)
+        return appraisals_api.notes_for(self.request.user, person, **dates)
 
     @extend_schema(
         request=InterimNoteWriteSerializer,
@@ -545,7 +532,7 @@ class PersonNotesView(ApiViewMixin, generics.ListAPIView):
         serializer = InterimNoteWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         key = idempotency_key(request)
-        note = _call(appraisals_api.add_note, request.user, person, **serializer.validated_data, idempotency_key=key)
+        note = appraisals_api.add_note(request.user, person, **serializer.validated_data, idempotency_key=key)
         return Response(InterimNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
@@ -575,12 +562,8 @@ class NoteDetailView(ApiViewMixin, APIView):
         note = self._note(request, pk)
         serializer = InterimNoteUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        note = _call(
-            appraisals_api.update_note,
-            request.user,
-            note,
-            **serializer.validated_data,
-            version=expected_version(request),
+        note = appraisals_api.update_note(
+            request.user, note, **serializer.validated_data, version=expected_version(request)
         )
         return tagged(Response(InterimNoteSerializer(note).data), note.version)
 
@@ -610,7 +593,7 @@ class CoachAssignView(ApiViewMixin, APIView):
         coach = appraisals_api.coach_by_id(request.user, data["coach"])
         if coach is None:
             raise ValidationError({"coach": [str(appraisals_api.NOT_A_COACH)]})
-        assignment = _call(appraisals_api.assign_coach, request.user, cycle, reviewer, coach)
+        assignment = appraisals_api.assign_coach(request.user, cycle, reviewer, coach)
         return Response(CoachAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
@@ -623,7 +606,7 @@ class CoachRemoveView(ApiViewMixin, APIView):
     def delete(self, request, pk, reviewer):
         cycle = _cycle(request, pk)
         manager = _person(request, reviewer)
-        if not _call(appraisals_api.remove_coach, request.user, cycle, manager):
+        if not appraisals_api.remove_coach(request.user, cycle, manager):
             raise NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -649,7 +632,7 @@ class CoachingFeedbackView(_ReviewStep):
         return super().post(request, pk)
 
     def run(self, request, review, data):
-        _call(appraisals_api.add_feedback, request.user, review, data["body"])
+        appraisals_api.add_feedback(request.user, review, data["body"])
 
 
 # Follow-up actions
@@ -678,9 +661,7 @@ class ReviewActionsView(ApiViewMixin, APIView):
             data["owner"] = Employee.objects.filter(pk=data["owner"], active=True).first()
             if data["owner"] is None:
                 raise ValidationError({"owner": ["Unknown person."]})
-        action = _call(
-            appraisals_api.add_action, request.user, review, **data, idempotency_key=idempotency_key(request)
-        )
+        action = appraisals_api.add_action(request.user, review, **data, idempotency_key=idempotency_key(request))
         return Response(FollowUpActionSerializer(action).data, status=status.HTTP_201_CREATED)
 
 
@@ -705,7 +686,7 @@ class ActionStepView(ApiViewMixin, APIView):
     def post(self, request, pk):
         action = _action(request, pk)
         func = {"complete": appraisals_api.complete_action, "cancel": appraisals_api.cancel_action}[self.step]
-        return Response(FollowUpActionSerializer(_call(func, request.user, action)).data)
+        return Response(FollowUpActionSerializer(func(request.user, action)).data)
 
 
 # Process survey
@@ -731,7 +712,7 @@ class SurveySubmitView(ApiViewMixin, APIView):
         cycle = _cycle(request, pk)
         serializer = SurveyWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(appraisals_api.submit_response, request.user, cycle, **serializer.validated_data)
+        appraisals_api.submit_response(request.user, cycle, **serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -755,7 +736,7 @@ class SurveyResultsView(ApiViewMixin, APIView):
         group_by = request.query_params.get("group_by") or None
         if group_by not in appraisals_api.GROUP_BY:
             raise ValidationError({"group_by": ["Group by org_unit or role."]})
-        return Response(SurveyResultsSerializer(_call(appraisals_api.results, request.user, cycle, group_by)).data)
+        return Response(SurveyResultsSerializer(appraisals_api.results(request.user, cycle, group_by)).data)
 
 
 class SurveyExportView(ApiViewMixin, APIView):
@@ -767,7 +748,7 @@ class SurveyExportView(ApiViewMixin, APIView):
     def get(self, request, pk):
         cycle = _cycle(request, pk)
         out = io.StringIO()
-        csv_export.writer(out).writerows(_call(appraisals_api.export_rows, request.user, cycle))
+        csv_export.writer(out).writerows(appraisals_api.export_rows(request.user, cycle))
         response = HttpResponse(out.getvalue(), content_type="text/csv")
         response["Content-Disposition"] = f'attachment; filename="survey-{cycle.pk}.csv"'
         return response
@@ -780,7 +761,7 @@ class SurveyTrendsView(ApiViewMixin, APIView):
 
     @extend_schema(responses={200: SurveyTrendSerializer(many=True)})
     def get(self, request):
-        return Response(SurveyTrendSerializer(_call(appraisals_api.trends, request.user), many=True).data)
+        return Response(SurveyTrendSerializer(appraisals_api.trends(request.user), many=True).data)
 
 
 # Reports (HR admins; each counts only the reviews of the people in the admin's scope)
@@ -806,7 +787,7 @@ class CompletionReportView(ApiViewMixin, APIView):
     @extend_schema(parameters=[BY_PARAMETER], responses={200: CompletionSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        report = _call(appraisals_api.completion_by_phase, request.user, cycle, _by(request))
+        report = appraisals_api.completion_by_phase(request.user, cycle, _by(request))
         return Response(CompletionSerializer(report).data)
 
 
@@ -818,7 +799,7 @@ class OverdueReportView(ApiViewMixin, APIView):
     @extend_schema(responses={200: OverdueStepSerializer(many=True)})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        return Response(OverdueStepSerializer(_call(appraisals_api.overdue_steps, request.user, cycle), many=True).data)
+        return Response(OverdueStepSerializer(appraisals_api.overdue_steps(request.user, cycle), many=True).data)
 
 
 class RatingDistributionReportView(ApiViewMixin, APIView):
@@ -829,7 +810,7 @@ class RatingDistributionReportView(ApiViewMixin, APIView):
     @extend_schema(parameters=[BY_PARAMETER], responses={200: RatingDistributionSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        report = _call(appraisals_api.rating_distribution, request.user, cycle, _by(request))
+        report = appraisals_api.rating_distribution(request.user, cycle, _by(request))
         return Response(RatingDistributionSerializer(report).data)
 
 
@@ -841,4 +822,4 @@ class CoachingCoverageReportView(ApiViewMixin, APIView):
     @extend_schema(responses={200: CoachingCoverageSerializer})
     def get(self, request, pk):
         cycle = _cycle(request, pk)
-        return Response(CoachingCoverageSerializer(_call(appraisals_api.coaching_coverage, request.user, cycle)).data)
+        return Response(CoachingCoverageSerializer(appraisals_api.coaching_coverage(request.user, cycle)).data)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...competencies import api as competencies_api
-from ...competencies.api import Competency, CompetencyError, CourseRecommendation, Framework, PositionRequirement
+from ...competencies.api import Competency, CourseRecommendation, Framework, PositionRequirement
 from ...core import limits
 from ...core.access import AccessDenied, can
 from ...org.api import Employee, OrgUnit, Position
@@ -34,6 +34,7 @@ from .competency_serializers import (
     RequirementSerializer,
     RequirementWriteSerializer,
 )
+from .errors import field_errors
 from .parsers import SafeJSONParser
 from .permissions import rule_permission
 
@@ -152,12 +153,10 @@ class RequirementListView(ApiViewMixin, generics.ListCreateAPIView):
         competency = Competency.objects.filter(pk=data["competency"]).first()
         if position is None or competency is None:
             raise ValidationError({"position" if position is None else "competency": ["Unknown."]})
-        try:
+        with field_errors("required_level"):
             requirement = competencies_api.set_requirement(
                 position, competency, data["required_level"], data["criticality"], changed_by=request.user
             )
-        except CompetencyError as exc:
-            raise ValidationError({"required_level": [str(exc)]}) from exc
         return Response(RequirementSerializer(requirement).data, status=status.HTTP_201_CREATED)
 
 
@@ -203,21 +202,20 @@ class PersonAssessmentsView(ApiViewMixin, generics.ListCreateAPIView):
         if competency is None:
             raise ValidationError({"competency": ["Unknown competency."]})
         try:
-            assessment = competencies_api.record_assessment(
-                request.user,
-                person,
-                competency,
-                data["level"],
-                data["source"],
-                context_type=data["context_type"],
-                context_id=data["context_id"],
-                course_key=data["course_key"] or None,
-                evidence=data["evidence"],
-            )
+            with field_errors("level"):
+                assessment = competencies_api.record_assessment(
+                    request.user,
+                    person,
+                    competency,
+                    data["level"],
+                    data["source"],
+                    context_type=data["context_type"],
+                    context_id=data["context_id"],
+                    course_key=data["course_key"] or None,
+                    evidence=data["evidence"],
+                )
         except AccessDenied as exc:
             raise PermissionDenied(f"You may not record a {data['source']} assessment of this person.") from exc
-        except (CompetencyError, ValueError) as exc:
-            raise ValidationError({"level": [str(exc)]}) from exc
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -339,7 +337,7 @@ class CourseRecommendationCreateView(ApiViewMixin, APIView):
         competency = Competency.objects.filter(pk=data["competency"]).first()
         if competency is None:
             raise ValidationError({"competency": ["Unknown competency."]})
-        try:
+        with field_errors("course_keys"):
             if data["person"] is not None:
                 person = _person(request, data["person"], competencies_api.RECOMMEND_PERMISSION)
                 result = competencies_api.act_on_person(
@@ -362,8 +360,6 @@ class CourseRecommendationCreateView(ApiViewMixin, APIView):
                     course_keys=data["course_keys"],
                     framework=framework,
                 )
-        except CompetencyError as exc:
-            raise ValidationError({"course_keys": [str(exc)]}) from exc
         return Response(result.as_dict())
 
 
@@ -397,8 +393,6 @@ class CourseRecommendationRespondView(ApiViewMixin, APIView):
             raise NotFound()
         serializer = CourseRecommendationRespondSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
+        with field_errors("action"):
             competencies_api.respond(request.user, rec, serializer.validated_data["action"])
-        except (CompetencyError, ValueError) as exc:
-            raise ValidationError({"action": [str(exc)]}) from exc
         return Response(CourseRecommendationSerializer(rec).data)

@@ -12,14 +12,11 @@ Optimistic concurrency and idempotency in v1 (ADR 0016), one helper for every vi
   a 422.
 """
 
-import functools
-
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
+from rest_framework import serializers
 
-from ...core.idempotency import IdempotencyError, clean_key
-from ...core.versioning import EditConflict
+from ...core import errors
+from ...core.idempotency import clean_key
 
 KEY_HEADER = "Idempotency-Key"
 
@@ -48,17 +45,6 @@ STALE = {412: OpenApiResponse(PreconditionFailedSerializer, description="If-Matc
 KEY_REFUSED = {422: OpenApiResponse(description="The Idempotency-Key is malformed or was used for another request.")}
 
 
-class PreconditionFailed(APIException):
-    status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_code = "precondition_failed"
-    default_detail = "The object was changed since you read it."
-
-
-class KeyRefused(APIException):
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_code = "idempotency_key"
-
-
 def etag(*versions):
     """The strong entity tag of these version numbers."""
     return '"' + ".".join(str(int(version)) for version in versions) + '"'
@@ -81,7 +67,7 @@ def expected_versions(request, parts=1):
     inner = header[1:-1] if len(header) >= 2 and header[0] == header[-1] == '"' else None
     numbers = inner.split(".") if inner is not None else []
     if len(numbers) != parts or not all(number.isdigit() for number in numbers):
-        raise PreconditionFailed({"detail": "If-Match does not match the current version.", "current_etag": None})
+        raise errors.PreconditionFailed("If-Match does not match the current version.")
     return tuple(int(number) for number in numbers)
 
 
@@ -92,37 +78,18 @@ def expected_version(request, part=0, parts=1):
 
 
 def idempotency_key(request):
-    """The ``Idempotency-Key`` header, checked ('' when absent)."""
-    try:
-        return clean_key(request.headers.get(KEY_HEADER, ""))
-    except IdempotencyError as exc:
-        raise KeyRefused({"detail": str(exc)}) from exc
+    """The ``Idempotency-Key`` header, checked ('' when absent; a malformed one is a 422 by the exception handler)."""
+    return clean_key(request.headers.get(KEY_HEADER, ""))
 
 
-def guarded(func, *args, current=None, **kwargs):
+def guarded(func, *args, current, **kwargs):
     """
-    Run ``func``; an ``EditConflict`` becomes a 412 whose body names the current tag (``current()`` gives its
-    versions when the object has several parts: then a 412 raised inside is given the whole tag too), an
-    ``IdempotencyError`` a 422.
+    Run ``func`` for an object of several parts (a review: its self and manager reviews): a 412 it raises names the
+    whole current tag, ``etag(*current())``, not the version of the one part that conflicted.
     """
     try:
         return func(*args, **kwargs)
-    except (EditConflict, PreconditionFailed) as exc:
-        if isinstance(exc, PreconditionFailed) and current is None:
-            raise
-        versions = current() if current else (exc.current,)
-        tag = etag(*versions) if None not in versions else None
-        detail = str(exc) if isinstance(exc, EditConflict) else exc.detail["detail"]
-        raise PreconditionFailed({"detail": detail, "current_etag": tag}) from exc
-    except IdempotencyError as exc:
-        raise KeyRefused({"detail": str(exc)}) from exc
-
-
-def run_guarded(call):
-    """Decorate a view's ``_call(func, ...)``: its conflicts and refused keys answer 412 / 422 (:func:`guarded`)."""
-
-    @functools.wraps(call)
-    def wrapper(func, *args, **kwargs):
-        return guarded(call, func, *args, **kwargs)
-
-    return wrapper
+    except errors.PreconditionFailed as exc:
+        versions = current()
+        exc.current_etag = etag(*versions) if None not in versions else None
+        raise

@@ -14,9 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...competencies.api import Competency
-from ...core.access import AccessDenied, can
+from ...core.access import can
 from ...development import api as development_api
-from ...development.api import DevelopmentError, Plan, PlanTemplate
+from ...development.api import Plan, PlanTemplate
 from ...openedx.backend import parse_course_key
 from ...org.api import Employee, OrgUnit, Position
 from ..openapi import extend_schema
@@ -28,7 +28,6 @@ from .concurrency import (
     STALE,
     expected_version,
     idempotency_key,
-    run_guarded,
     tagged,
 )
 from .development_serializers import (
@@ -49,17 +48,6 @@ from .development_serializers import (
 from .permissions import rule_permission
 
 VIEW = "perf_mgmt.view_plan"
-
-
-@run_guarded
-def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412, a reused key 422)."""
-    try:
-        return func(*args, **kwargs)
-    except DevelopmentError as exc:
-        raise ValidationError({"detail": [str(exc)]}) from exc
-    except AccessDenied as exc:
-        raise PermissionDenied() from exc
 
 
 def _plan(request, pk):
@@ -127,7 +115,7 @@ class PlanListView(ApiViewMixin, generics.ListAPIView):
             owner = Employee.objects.filter(pk=owner_id, active=True).first()
             if owner is None or not can(request.user, VIEW, owner):
                 raise ValidationError({"owner": ["Unknown person."]})
-        plan = _call(development_api.create_plan, request.user, owner, **data)
+        plan = development_api.create_plan(request.user, owner, **data)
         return Response(_detail(request, _plan(request, plan.pk)), status=status.HTTP_201_CREATED)
 
 
@@ -160,13 +148,7 @@ class PlanDetailView(ApiViewMixin, APIView):
         plan = _plan(request, pk)
         serializer = PlanUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        _call(
-            development_api.update_plan,
-            request.user,
-            plan,
-            version=expected_version(request),
-            **serializer.validated_data,
-        )
+        development_api.update_plan(request.user, plan, version=expected_version(request), **serializer.validated_data)
         return _tagged_detail(request, pk)
 
 
@@ -192,13 +174,13 @@ class PlanActionView(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         comment = serializer.validated_data["comment"]
         if self.transition == "propose":
-            _call(development_api.propose_plan, request.user, plan)
+            development_api.propose_plan(request.user, plan)
         elif self.transition == "approve":
-            _call(development_api.approve_plan, request.user, plan, comment, idempotency_key=idempotency_key(request))
+            development_api.approve_plan(request.user, plan, comment, idempotency_key=idempotency_key(request))
         elif self.transition == "send-back":
-            _call(development_api.return_plan, request.user, plan, comment)
+            development_api.return_plan(request.user, plan, comment)
         else:
-            _call(development_api.set_plan_status, request.user, plan, self.transition)
+            development_api.set_plan_status(request.user, plan, self.transition)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -227,15 +209,7 @@ class PlanItemsView(ApiViewMixin, APIView):
         if source_ref.startswith("appraisal:"):
             source = "appraisal"
         key = idempotency_key(request)
-        _call(
-            development_api.add_item,
-            request.user,
-            plan,
-            source=source,
-            source_ref=source_ref,
-            **data,
-            idempotency_key=key,
-        )
+        development_api.add_item(request.user, plan, source=source, source_ref=source_ref, **data, idempotency_key=key)
         return Response(_detail(request, _plan(request, pk)), status=status.HTTP_201_CREATED)
 
 
@@ -255,7 +229,7 @@ class PlanItemsApproveView(ApiViewMixin, APIView):
             raise ValidationError({"items": ["Unknown items of this plan."]})
         for item in items:
             item.owner = plan.owner  # the same person: no query per item for the rule
-        _call(development_api.approve_items, request.user, items)
+        development_api.approve_items(request.user, items)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -280,11 +254,11 @@ class PlanItemActionView(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         comment = serializer.validated_data["comment"]
         if self.transition == "enrol":
-            _call(development_api.enrol_in_item, request.user, item)
+            development_api.enrol_in_item(request.user, item)
         elif self.transition == "complete":
-            _call(development_api.complete_item, request.user, item, comment)
+            development_api.complete_item(request.user, item, comment)
         else:
-            _call(development_api.cancel_item, request.user, item, comment)
+            development_api.cancel_item(request.user, item, comment)
         return Response(_detail(request, _plan(request, pk)))
 
 
@@ -312,7 +286,7 @@ class PlanCommentsView(ApiViewMixin, generics.ListAPIView):
             if item is None:
                 raise ValidationError({"item": ["Unknown item of this plan."]})
         body, key = serializer.validated_data["body"], idempotency_key(request)
-        comment = _call(development_api.add_comment, request.user, plan, body, item=item, idempotency_key=key)
+        comment = development_api.add_comment(request.user, plan, body, item=item, idempotency_key=key)
         return Response(PlanCommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
@@ -351,8 +325,7 @@ class TemplateAssignView(ApiViewMixin, APIView):
             errors["org_units"] = ["Unknown org units: " + ", ".join(sorted(set(data["org_units"]) - set(units)))]
         if errors:
             raise ValidationError(errors)
-        result = _call(
-            development_api.assign_template,
+        result = development_api.assign_template(
             request.user,
             template,
             position_ids=list(positions.values()),

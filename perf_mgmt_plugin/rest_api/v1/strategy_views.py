@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ...core.access import AccessDenied, can
+from ...core.access import can
 from ...org.api import Employee, OrgUnit
 from ...strategy import api as strategy_api
 from ...strategy.api import (
@@ -24,13 +24,12 @@ from ...strategy.api import (
     Level,
     Objective,
     Period,
-    StrategyError,
     notifications_for,
     visible_objectives_q,
 )
 from ..openapi import extend_schema
 from .base import ApiViewMixin
-from .concurrency import IF_MATCH, STALE, expected_version, run_guarded, tagged
+from .concurrency import IF_MATCH, STALE, expected_version, tagged
 from .permissions import rule_permission
 from .strategy_serializers import (
     BulkCascadeSerializer,
@@ -62,17 +61,6 @@ def _objective(request, pk, permission="perf_mgmt.view_objective"):
     if permission != "perf_mgmt.view_objective" and not can(request.user, permission, objective):
         raise PermissionDenied()
     return objective
-
-
-@run_guarded
-def _call(func, *args, **kwargs):
-    """Run a service: its errors become 400, a refusal 403 (a stale If-Match 412)."""
-    try:
-        return func(*args, **kwargs)
-    except StrategyError as exc:
-        raise ValidationError({"detail": [str(exc)]}) from exc
-    except AccessDenied as exc:
-        raise PermissionDenied() from exc
 
 
 class ObjectiveListView(ApiViewMixin, generics.ListAPIView):
@@ -124,7 +112,7 @@ class ObjectiveListView(ApiViewMixin, generics.ListAPIView):
             data["owner_unit"] = OrgUnit.objects.filter(code=data["owner_unit"]).first()
             if data["owner_unit"] is None:
                 raise ValidationError({"owner_unit": ["Unknown org unit."]})
-        objective = _call(strategy_api.create_objective, request.user, period=period, parent=parent, **data)
+        objective = strategy_api.create_objective(request.user, period=period, parent=parent, **data)
         return Response(ObjectiveSerializer(objective).data, status=status.HTTP_201_CREATED)
 
 
@@ -155,9 +143,9 @@ class ObjectiveDetailView(ApiViewMixin, APIView):
         changes["version"] = expected_version(request)
         to_copies = changes.pop("apply_to_copies", False)
         if to_copies:
-            _call(strategy_api.apply_template_edits, request.user, objective, **changes)
+            strategy_api.apply_template_edits(request.user, objective, **changes)
         else:
-            _call(strategy_api.update_objective, request.user, objective, **changes)
+            strategy_api.update_objective(request.user, objective, **changes)
         return self._answer(request, pk)
 
 
@@ -189,7 +177,7 @@ class ProgressView(ApiViewMixin, APIView):
         objective = _objective(request, pk, "perf_mgmt.update_progress")
         serializer = ProgressWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(strategy_api.record_progress, request.user, objective, **serializer.validated_data)
+        strategy_api.record_progress(request.user, objective, **serializer.validated_data)
         return Response(ObjectiveSerializer(_objective(request, pk)).data)
 
 
@@ -218,7 +206,7 @@ class BulkCascadeView(ApiViewMixin, APIView):
             unit = OrgUnit.objects.filter(code=unit_code).first()
             if unit is None:
                 raise ValidationError({"org_unit": ["Unknown org unit."]})
-        template = _call(strategy_api.bulk_cascade, request.user, parent, owners=owners, org_unit=unit, **data)
+        template = strategy_api.bulk_cascade(request.user, parent, owners=owners, org_unit=unit, **data)
         rows = strategy_api.cascaded_copies(template).select_related(*OBJECTIVE_RELATED)
         return Response(ObjectiveSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -308,17 +296,17 @@ class CheckInDetailView(ApiViewMixin, APIView):
         if action == "prepare":
             data.pop("mode", None)
             data.pop("next_actions", None)
-            _call(strategy_api.prepare, request.user, check_in, **data)
+            strategy_api.prepare(request.user, check_in, **data)
         elif action == "hold":
             if "mode" not in data:
                 raise ValidationError({"mode": ["Say whether it was face to face or by video."]})
-            _call(strategy_api.hold, request.user, check_in, **data)
+            strategy_api.hold(request.user, check_in, **data)
         else:
             notes = data.get("notes") or []
             if not notes:
                 raise ValidationError({"notes": ["Write the note first."]})
             for note in notes:
-                _call(strategy_api.add_note, request.user, check_in, **note)
+                strategy_api.add_note(request.user, check_in, **note)
         return Response(self._data(request, _check_in(request, pk)))
 
 
@@ -344,8 +332,7 @@ class SeriesCreateView(ApiViewMixin, APIView):
             team = OrgUnit.objects.filter(code=data["team"]).first()
             if team is None:
                 raise ValidationError({"team": ["Unknown org unit."]})
-        series = _call(
-            strategy_api.create_series,
+        series = strategy_api.create_series(
             request.user,
             manager=manager,
             employee=employee,
@@ -370,16 +357,12 @@ class HelpRequestListView(ApiViewMixin, generics.ListAPIView):
     def post(self, request):
         serializer = HelpRequestWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        employee = _call(strategy_api.employee_of, request.user)
+        employee = strategy_api.employee_of(request.user)
         objective = None
         if serializer.validated_data.get("objective"):
             objective = _objective(request, serializer.validated_data["objective"])
-        item = _call(
-            strategy_api.request_help,
-            request.user,
-            employee,
-            body=serializer.validated_data["body"],
-            objective=objective,
+        item = strategy_api.request_help(
+            request.user, employee, body=serializer.validated_data["body"], objective=objective
         )
         return Response(HelpRequestSerializer(item).data, status=status.HTTP_201_CREATED)
 
@@ -397,7 +380,7 @@ class ResolveView(ApiViewMixin, APIView):
             raise NotFound()
         serializer = ResolveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(strategy_api.resolve, request.user, item, serializer.validated_data.get("resolution", ""))
+        strategy_api.resolve(request.user, item, serializer.validated_data.get("resolution", ""))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
