@@ -24,7 +24,7 @@ from perf_mgmt_plugin.core.access import AccessDenied
 from perf_mgmt_plugin.core.concurrency import Busy
 from perf_mgmt_plugin.core.idempotency import IdempotencyError
 from perf_mgmt_plugin.core.versioning import EditConflict
-from perf_mgmt_plugin.development import services as plans
+from perf_mgmt_plugin.development import api as plans  # the entry points call through the api (ADR 0017)
 from perf_mgmt_plugin.development.errors import DevelopmentConflict, DevelopmentError
 from perf_mgmt_plugin.rest_api.v1.base import ApiViewMixin
 from perf_mgmt_plugin.web.errors import attempt, error_page

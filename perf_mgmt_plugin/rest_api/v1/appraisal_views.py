@@ -297,7 +297,8 @@ def _review(request, pk):
 def _detail(request, review):
     """The review as the caller may see it, with its ``ETag`` (self review version, manager review version)."""
     detail = appraisals_api.review_detail(request.user, review)
-    may = {name: can(request.user, permission, detail.review) for name, permission in MAY.items()}
+    actions = appraisals_api.available_actions(request.user, detail.review)
+    may = {name: getattr(actions, name) for name in MAY}
     response = Response(ReviewDetailSerializer(detail, context={"may": may}).data)
     return tagged(response, detail.review.self_version, detail.review.manager_version)
 
