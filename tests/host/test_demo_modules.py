@@ -73,3 +73,29 @@ def test_demo_modules(db):
     before = _state()
     demo.load_demo_data()
     assert _state() == before
+
+
+def test_the_readme_loop_runs_on_the_demo(db):
+    """The README's "Try:" of the modules, as code: HR raises a requirement (previewed), Alex passes the check."""
+    from django.contrib.auth import get_user_model
+
+    from perf_mgmt_plugin.competencies import requirement_sets
+    from perf_mgmt_plugin.org.models import Position
+
+    demo.load_demo_data()
+    helen = get_user_model().objects.get(username="helen")
+    swe = Position.objects.get(code="SWE")
+    competencies = requirement_sets.editable_competencies()
+    proposal = requirement_sets.current_set(swe, competencies)
+    plan = next(c for c in competencies if c.code == "PLAN")
+    proposal[plan.pk] = (3, "high")
+    preview = requirement_sets.preview(swe, proposal, competencies)
+    assert preview.opened + preview.widened > 0  # some engineers fall (further) short
+    requirement_sets.save(helen, swe, proposal, competencies, requirement_sets.version_of(swe))
+    assert CompetencyGap.objects.get(person__user__username="alex", competency=plan).required_level == 3
+
+    alex = get_user_model().objects.get(username="alex")
+    demo._module_progress(alex, CourseKey.from_string("course-v1:Northwind+PLAN101+2026"), [3])
+    item = item_of("alex", "course-v1:Northwind+PLAN101+2026")
+    assert item.status == PlanItem.COMPLETED and item.evidence_recorded
+    assert GeneratedCertificate.objects.get(user=alex).status == "downloadable"
