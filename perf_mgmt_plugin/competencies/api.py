@@ -68,6 +68,39 @@ from .recommendations import (
     recommendations_of,
     respond,
 )
+from .requirement_sets import (
+    CRITICALITIES as REQUIREMENT_CRITICALITIES,
+)
+from .requirement_sets import (
+    CSV_HEADER as REQUIREMENT_CSV_HEADER,
+)
+from .requirement_sets import (
+    current_set as current_requirement_set,
+)
+from .requirement_sets import (
+    editable_competencies,
+)
+from .requirement_sets import (
+    from_csv as requirement_set_from_csv,
+)
+from .requirement_sets import (
+    from_form as requirement_set_from_form,
+)
+from .requirement_sets import (
+    positions_in_scope as requirement_positions_in_scope,
+)
+from .requirement_sets import (
+    preview as preview_requirement_set,
+)
+from .requirement_sets import (
+    save as save_requirement_set,
+)
+from .requirement_sets import (
+    to_csv as requirement_set_to_csv,
+)
+from .requirement_sets import (
+    version_of as requirement_set_version,
+)
 from .services import (
     assessments_of,
     frameworks_with_details,
@@ -351,4 +384,15 @@ __all__ = [
     "respond",
     "scales_for",
     "set_requirement",
+    "REQUIREMENT_CRITICALITIES",
+    "REQUIREMENT_CSV_HEADER",
+    "current_requirement_set",
+    "editable_competencies",
+    "preview_requirement_set",
+    "requirement_positions_in_scope",
+    "requirement_set_from_csv",
+    "requirement_set_from_form",
+    "requirement_set_to_csv",
+    "requirement_set_version",
+    "save_requirement_set",
 ]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ..core import csv_export
 from ..core.limits import TooLarge, read_import
 from ..core.versioning import claim_version
-from ..org.models import Employee, Position
+from ..org.api import Employee, Position
 from . import gaps
 from .errors import CompetencyError
 from .models import Competency, CompetencyGap, PositionRequirement, PositionRequirementSet, ScaleLevel
@@ -96,7 +96,7 @@ def current_set(position, competencies=None):
 
 def positions_in_scope(user):
     """The active positions whose requirements ``user`` may edit (unrestricted HR: all; scoped: their units')."""
-    from ..org.access import access_context, hr_units_q  # pylint: disable=import-outside-toplevel
+    from ..org.api import access_context, hr_units_q  # pylint: disable=import-outside-toplevel
 
     context = access_context(user)
     positions = Position.objects.filter(active=True).select_related("org_unit").order_by("title", "code")

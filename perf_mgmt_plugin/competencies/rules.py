@@ -96,10 +96,10 @@ def is_hr_admin_for_position(user, position):
     """Unrestricted HR admins for any position; scoped HR admins for the positions of their units."""
     if position is None:
         return False
-    context = access.access_context(user)
+    context = org_api.access_context(user)
     if context.hr_unrestricted:
         return True
-    return position.org_unit_id is not None and access.hr_covers_unit(context, position.org_unit)
+    return position.org_unit_id is not None and org_api.hr_covers_unit(context, position.org_unit)
 
 
 #: ``perf_mgmt.manage_position_requirements`` (Position): edit the position's set of required competencies.

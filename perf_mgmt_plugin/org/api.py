@@ -10,6 +10,7 @@ which check access and keep the domain's rules.
 
 from .access import (
     access_context,
+    hr_covers_unit,
     hr_employees_q,
     hr_units_q,
     manages,
@@ -87,6 +88,7 @@ __all__ = [
     "Position",
     "UNCHANGED",
     "access_context",
+    "hr_covers_unit",
     "apply_preview",
     "build_unit_tree",
     "chain_of",

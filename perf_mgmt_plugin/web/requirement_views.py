@@ -14,11 +14,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from ..competencies import requirement_sets
-from ..competencies.errors import CompetencyError
+from ..competencies import api as competencies_api
+from ..competencies.api import CompetencyError
 from ..core.access import can
 from ..core.versioning import EditConflict, as_version
-from ..org.models import Employee, Position
+from ..org.api import Employee, Position
 from .access import page_requires
 from .views import _render
 
@@ -28,7 +28,7 @@ def position_list(request):
     """The positions whose requirements the HR admin may edit, with their holders and requirement counts."""
     from django.db.models import Count, Q  # pylint: disable=import-outside-toplevel
 
-    positions = requirement_sets.positions_in_scope(request.user).annotate(
+    positions = competencies_api.requirement_positions_in_scope(request.user).annotate(
         people_count=Count("holders", filter=Q(holders__active=True), distinct=True),
         required_count=Count("competency_requirements", distinct=True),
     )
@@ -38,7 +38,7 @@ def position_list(request):
 
 
 def _position_or_404(user, pk):
-    position = requirement_sets.positions_in_scope(user).filter(pk=pk).first()
+    position = competencies_api.requirement_positions_in_scope(user).filter(pk=pk).first()
     if position is None or not can(user, "perf_mgmt.manage_position_requirements", position):
         raise Http404(_("No such position."))
     return position
@@ -52,12 +52,14 @@ def position_requirements(request, pk):  # noqa: C901  (one page, four actions)
     its ``version``). Errors re-show the form with the input kept.
     """
     position = _position_or_404(request.user, pk)
-    competencies = requirement_sets.editable_competencies()
-    saved = requirement_sets.current_set(position, competencies)
+    competencies = competencies_api.editable_competencies()
+    saved = competencies_api.current_requirement_set(position, competencies)
     proposal, result, errors, source, status = saved, None, [], "", 200
-    version = requirement_sets.version_of(position)
+    version = competencies_api.requirement_set_version(position)
     if request.method == "GET" and request.GET.get("format") == "csv":
-        response = HttpResponse(requirement_sets.to_csv(position, competencies), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            competencies_api.requirement_set_to_csv(position, competencies), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="requirements-{position.code}.csv"'
         return response
     if request.method == "GET" and request.GET.get("copy_from"):
@@ -66,40 +68,42 @@ def position_requirements(request, pk):  # noqa: C901  (one page, four actions)
         if other is None:
             errors.append(_("Choose a position to copy from."))
         else:
-            proposal = requirement_sets.current_set(other, competencies)
+            proposal = competencies_api.current_requirement_set(other, competencies)
             source = _("Copied from %(title)s: not saved yet.") % {"title": other.title}
-            result = requirement_sets.preview(position, proposal, competencies)
+            result = competencies_api.preview_requirement_set(position, proposal, competencies)
     elif request.method == "POST":
         action = request.POST.get("action")
         posted_version = request.POST.get("version")
         try:
             version = as_version(posted_version)
         except EditConflict:  # unreadable: shown as the current one, and a save with it is a conflict
-            version = requirement_sets.version_of(position)
+            version = competencies_api.requirement_set_version(position)
         if action == "import":
             upload = request.FILES.get("file")
             try:
                 if upload is None:
                     raise CompetencyError(_("Choose a CSV file."))
-                proposal = requirement_sets.from_csv(upload, competencies)
+                proposal = competencies_api.requirement_set_from_csv(upload, competencies)
             except CompetencyError as exc:
                 errors.append(str(exc))
                 proposal = saved
             else:
                 source = _("Imported from %(name)s: not saved yet.") % {"name": upload.name}
-                result = requirement_sets.preview(position, proposal, competencies)
+                result = competencies_api.preview_requirement_set(position, proposal, competencies)
         elif action in ("preview", "save"):
-            proposal, errors = requirement_sets.from_form(request.POST, competencies)
+            proposal, errors = competencies_api.requirement_set_from_form(request.POST, competencies)
             if not errors and action == "preview":
-                result = requirement_sets.preview(position, proposal, competencies)
+                result = competencies_api.preview_requirement_set(position, proposal, competencies)
             elif not errors:
                 try:
-                    applied = requirement_sets.save(request.user, position, proposal, competencies, posted_version)
+                    applied = competencies_api.save_requirement_set(
+                        request.user, position, proposal, competencies, posted_version
+                    )
                 except EditConflict as exc:
                     errors.append(str(exc))
                     status = 409
-                    result = requirement_sets.preview(position, proposal, competencies)
-                    version = requirement_sets.version_of(position)
+                    result = competencies_api.preview_requirement_set(position, proposal, competencies)
+                    version = competencies_api.requirement_set_version(position)
                 else:
                     if applied.changed:
                         messages.success(
@@ -140,8 +144,8 @@ def position_requirements(request, pk):  # noqa: C901  (one page, four actions)
         "source": source,
         "others": others,
         "holders": Employee.objects.filter(position=position, active=True).count(),
-        "criticalities": requirement_sets.CRITICALITIES.items(),
-        "csv_header": ",".join(requirement_sets.CSV_HEADER),
+        "criticalities": competencies_api.REQUIREMENT_CRITICALITIES.items(),
+        "csv_header": ",".join(competencies_api.REQUIREMENT_CSV_HEADER),
     }
     if errors and request.method == "POST" and status == 200:
         status = 400
