@@ -13,6 +13,7 @@ that no other module writes CSV itself.
 """
 
 import csv
+import io
 from decimal import Decimal
 
 #: What a cell may start with for a spreadsheet to read it as a formula (or to shift it into the next cell).
@@ -59,3 +60,10 @@ class SafeWriter:
 def writer(out, **options):
     """A :class:`SafeWriter` on the text stream ``out`` (``options`` as for ``csv.writer``)."""
     return SafeWriter(out, **options)
+
+
+def to_text(rows):
+    """``rows`` (an iterable of sequences) as CSV text."""
+    out = io.StringIO()
+    writer(out).writerows(rows)
+    return out.getvalue()
