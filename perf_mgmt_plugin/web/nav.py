@@ -26,12 +26,19 @@ NAV = [
     ("hr_admin", "perf_mgmt:gap-audit", _("Gap audit")),
     ("hr_admin", "perf_mgmt:appraisal-cycles", _("Review cycles")),
     ("course_staff", "perf_mgmt:course-staff", _("My courses")),
+    # lane profiling
+    ("learner", "perf_mgmt:my-feedback", _("My feedback")),
+    ("manager", "perf_mgmt:feedback-rounds", _("Feedback rounds")),
+    ("hr_admin", "perf_mgmt:feedback-rounds", _("Feedback rounds")),
+    ("hr_admin", "perf_mgmt:feedback-profiles", _("Feedback profiles")),
 ]
 
 #: Entries that need more than their persona (e.g. HR admins limited to some units cannot import).
 NAV_PERMISSIONS = {
     "perf_mgmt:org-import": "perf_mgmt.import_org",
     "perf_mgmt:appraisal-cycles": "perf_mgmt.view_appraisal_reports",
+    # lane profiling
+    "perf_mgmt:feedback-profiles": "perf_mgmt.manage_profiles",
 }
 
 
