@@ -249,3 +249,10 @@ def is_masquerade(runtime_user_id, user_service=None):
     from .openedx.masquerade import is_masquerade as _is_masquerade  # pylint: disable=import-outside-toplevel
 
     return _is_masquerade(runtime_user_id, user_service)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Profiling (lane profiling): 360 feedback and self-mode profiles
+# ------------------------------------------------------------------------------------------------------------------
+
+from .profiling import retirement as _profiling_retirement  # noqa: E402,F401  registers the retirement step

@@ -215,6 +215,8 @@ def csv_rows(report):
             rows.append(
                 [row["name"], item["text"], *[item["figures"].get(g) for g in groups], item["figures"]["others"], ""]
             )
+    for question, texts in report.comments:
+        rows.extend([_("Comment"), question, text] for text in texts)
     return rows
 
 

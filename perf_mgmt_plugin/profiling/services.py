@@ -400,9 +400,10 @@ def _clean_nominations(subject, nominations):
     active = set(User.objects.filter(pk__in=everyone, is_active=True).values_list("pk", flat=True))
     if active != set(everyone):
         raise ProfilingError(_("Every rater must be an active user."))
+    has_reports = Employee.objects.filter(manager_id=subject.person_id, active=True).exists()
     for group, ids in wanted.items():
-        if group == OTHER and not ids:
-            continue  # "others" is optional
+        if not ids and (group == OTHER or (group == DIRECT_REPORT and not has_reports)):
+            continue  # "others" is optional, and so are direct reports for someone who has none
         if not rnd.min_raters <= len(ids) <= rnd.max_raters:
             raise ProfilingError(
                 _("Name from %(min)s to %(max)s raters for %(group)s.")

@@ -39,12 +39,16 @@ def radar_svg(axes, series, maximum, title=""):
     for i, label in enumerate(axes):
         x, y = _point(i, count, 1)
         spokes.append(
-            format_html('<line x1="{}" y1="{}" x2="{:.1f}" y2="{:.1f}" stroke="#cccccc"/>', CENTRE, CENTRE, x, y)
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#cccccc"/>', CENTRE, CENTRE, f"{x:.1f}", f"{y:.1f}"
+            )
         )
         lx, ly = _point(i, count, 1.18)
         anchor = "middle" if abs(lx - CENTRE) < 10 else ("start" if lx > CENTRE else "end")
         labels.append(
-            format_html('<text x="{:.1f}" y="{:.1f}" font-size="11" text-anchor="{}">{}</text>', lx, ly, anchor, label)
+            format_html(
+                '<text x="{}" y="{}" font-size="11" text-anchor="{}">{}</text>', f"{lx:.1f}", f"{ly:.1f}", anchor, label
+            )
         )
     lines, legend = [], []
     for n, (name, values) in enumerate(series):
