@@ -34,20 +34,25 @@ from .services import (
 )
 
 
-def last_360_for(person):
+def last_360_for(person_id):
     """
-    The person's last closed 360 round, as ``(round, report)`` with the report's anonymity rules applied, or
-    ``None`` (for the appraisal's evidence). A constant number of queries.
+    The person's last 360 report released to them, with the report's anonymity rules applied, or ``None`` (for the
+    appraisal's evidence: what the person has read, nothing more). One query when there is none; a constant number.
     """
     subject = (
-        Subject.objects.filter(person=person, round__status=Round.CLOSED, round__profile__kind=Profile.KIND_360)
+        Subject.objects.filter(
+            person_id=person_id,
+            round__status=Round.CLOSED,
+            round__profile__kind=Profile.KIND_360,
+            released_at__isnull=False,
+        )
         .select_related("round__profile", "person__user", "person__manager")
         .order_by("-round__closed_at", "-pk")
         .first()
     )
     if subject is None:
         return None
-    return subject.round, build_report(subject)
+    return build_report(subject)
 
 
 __all__ = [

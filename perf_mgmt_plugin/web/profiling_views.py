@@ -260,10 +260,16 @@ def _readable(request, pk):
 def _report_context(request, subject):
     report = profiling.build_report(subject)
     series = [(str(label), g) for g, label, _n in report.groups]
+    # One axis per competency; with fewer than three competencies a radar says little, so its statements are axes.
+    axes = report.competencies
+    if len(axes) < 3:
+        axes = [
+            {"name": item["text"], "figures": item["figures"]} for row in report.competencies for item in row["items"]
+        ]
     chart = radar_svg(
-        [row["name"] for row in report.competencies],
-        [(name, [row["figures"].get(g) for row in report.competencies]) for name, g in series]
-        + [(_("All others"), [row["figures"]["others"] for row in report.competencies])],
+        [row["name"] for row in axes],
+        [(name, [row["figures"].get(g) for row in axes]) for name, g in series]
+        + [(_("All others"), [row["figures"]["others"] for row in axes])],
         report.scale_max,
         title=_("Self and others per competency"),
     )
