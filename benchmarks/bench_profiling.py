@@ -48,7 +48,8 @@ def _executemany(table, fields, rows, batch=5000):
 
     quote = connection.ops.quote_name
     marker = "%s"
-    sql = f"INSERT INTO {quote(table)} ({', '.join(quote(f) for f in fields)}) VALUES ({', '.join([marker] * len(fields))})"
+    columns = ", ".join(quote(f) for f in fields)
+    sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({', '.join([marker] * len(fields))})"
     raw = connection.connection  # the DB-API connection under Django's wrapper
     cursor = raw.cursor()
     if connection.vendor == "sqlite":
@@ -61,6 +62,7 @@ def _executemany(table, fields, rows, batch=5000):
 def run(args):  # noqa: PLR0915
     # pylint: disable=import-outside-toplevel
     import django
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -72,8 +74,6 @@ def run(args):  # noqa: PLR0915
 
     from . import competency_data, org_data
     from .org_scenarios import count_queries
-
-    from django.conf import settings
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # invitations are built, not sent
     rng = random.Random(16)
@@ -109,7 +109,8 @@ def run(args):  # noqa: PLR0915
     rater_rows = list(Rater.objects.filter(subject__round=rnd).order_by("pk").values_list(*rater_fields))
     report["launch"] = {**launch, "subjects": len(subject_rows), "raters": len(rater_rows)}
     print(
-        f"launch: {launch['seconds']} s, {launch['queries']} queries, {len(subject_rows)} subjects, {len(rater_rows)} raters"
+        f"launch: {launch['seconds']} s, {launch['queries']} queries, "
+        f"{len(subject_rows)} subjects, {len(rater_rows)} raters"
     )
     with transaction.atomic():
         Rater.objects.filter(subject__round=rnd)._raw_delete(connection.alias)  # pylint: disable=protected-access
@@ -124,7 +125,8 @@ def run(args):  # noqa: PLR0915
     report["floor_executemany"] = floor_figures
     report["launch_over_floor"] = round(launch["seconds"] / floor_figures["seconds"], 2)
     print(
-        f"floor (driver executemany of the same rows): {floor_figures['seconds']} s; launch / floor = {report['launch_over_floor']}x (target <= 3)"
+        f"floor (driver executemany of the same rows): {floor_figures['seconds']} s; "
+        f"launch / floor = {report['launch_over_floor']}x (target <= 3)"
     )
     if Subject.objects.filter(round=rnd).count() != len(subject_rows):
         raise AssertionError("the floor did not write the same subjects")
@@ -158,7 +160,8 @@ def run(args):  # noqa: PLR0915
             "queries_max": max(q for _s, q in timings),
         }
         print(
-            f"nominate + approve, per subject: median {timings[len(timings) // 2][0] * 1000:.1f} ms, at most {max(q for _s, q in timings)} queries"
+            f"nominate + approve, per subject: median {timings[len(timings) // 2][0] * 1000:.1f} ms, "
+            f"at most {max(q for _s, q in timings)} queries"
         )
     rows = []
     for subject in subject_objects:
@@ -198,7 +201,8 @@ def run(args):  # noqa: PLR0915
     _small, small_figures = measure_once(lambda: reporting.build(small))
     report["report_one_subject_round"] = small_figures
     print(
-        f"one subject's report: {figures['seconds']} s, {figures['queries']} queries (a one-subject round: {small_figures['queries']})"
+        f"one subject's report: {figures['seconds']} s, {figures['queries']} queries "
+        f"(a one-subject round: {small_figures['queries']})"
     )
     if figures["queries"] != small_figures["queries"]:
         raise AssertionError("the report's queries grow with the round")

@@ -3,8 +3,9 @@ The period's evidence shown beside a review: check-in history, objective progres
 progress and the person's current competency levels.
 
 Why: a manager rating from memory rates the last few weeks. Everything here was recorded through the period by the
-other domains (and the last 360 report released to the person), so the review reads it rather than asking anyone to retype it. Four queries whatever the amount of
-data, five with the last released 360 (pinned by a test); callers that already checked ``perf_mgmt.view_review`` call it.
+other domains, so the review reads it rather than asking anyone to retype it. Five queries whatever the amount of
+data (pinned by a test), and those of the last 360 report released to the person when there is one (a constant
+number); callers that already checked ``perf_mgmt.view_review`` call it.
 """
 
 from dataclasses import dataclass, field

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from ..competencies import api as competencies
 from ..core import notify
 from ..core.access import AccessDenied, can, require
+from ..core.bulk import bulk_insert
 from ..core.concurrency import atomic_retry, lock
 from ..core.idempotency import idempotent
 from ..core.versioning import claim_version
@@ -286,7 +287,13 @@ def start_round(
         if not self_requested
         else Employee.objects.filter(pk__in=list(person_ids), active=True)
     )
-    people = list(population.values_list("pk", "user_id", "manager_id"))
+    # The manager's user comes in the same query (an active manager only), not as a second IN over thousands of ids.
+    people = [
+        (pk, user_id, manager_user if manager_active else None)
+        for pk, user_id, manager_user, manager_active in population.values_list(
+            "pk", "user_id", "manager__user_id", "manager__active"
+        )
+    ]
     if not people:
         raise ProfilingError(_("Choose at least one person you may include."))
     rnd = Round.objects.create(
@@ -302,28 +309,20 @@ def start_round(
         created_by=actor,
     )
     status = Subject.NOMINATING if profile.kind == Profile.KIND_360 else Subject.APPROVED
-    Subject.objects.bulk_create(Subject(round=rnd, person_id=pk, status=status) for pk, _u, _m in people)
-    subject_ids = dict(Subject.objects.filter(round=rnd).values_list("person_id", "pk"))
-    manager_users = dict(
-        Employee.objects.filter(pk__in={m for _p, _u, m in people if m}, active=True).values_list("pk", "user_id")
+    # Plain executemany batches (core.bulk): thousands of rows without a model instance each (benchmarks/).
+    bulk_insert(
+        Subject, ["round_id", "person_id", "status", "version"], [(rnd.pk, pk, status, 0) for pk, _u, _m in people]
     )
+    subject_ids = dict(Subject.objects.filter(round=rnd).values_list("person_id", "pk"))
     now = timezone.now()
+    manager_status = Rater.INVITED if status == Subject.APPROVED else Rater.NOMINATED
+    manager_invited = now if status == Subject.APPROVED else None
     raters = []
-    for pk, user_id, manager_id in people:
-        raters.append(
-            Rater(subject_id=subject_ids[pk], user_id=user_id, group=SELF, status=Rater.INVITED, invited_at=now)
-        )
-        if MANAGER in profile.groups and manager_users.get(manager_id):
-            raters.append(
-                Rater(
-                    subject_id=subject_ids[pk],
-                    user_id=manager_users[manager_id],
-                    group=MANAGER,
-                    status=Rater.INVITED if status == Subject.APPROVED else Rater.NOMINATED,
-                    invited_at=now if status == Subject.APPROVED else None,
-                )
-            )
-    Rater.objects.bulk_create(raters, batch_size=2000)
+    for pk, user_id, manager_user in people:
+        raters.append((subject_ids[pk], user_id, SELF, Rater.INVITED, "", now, 0))
+        if MANAGER in profile.groups and manager_user:
+            raters.append((subject_ids[pk], manager_user, MANAGER, manager_status, "", manager_invited, 0))
+    bulk_insert(Rater, ["subject_id", "user_id", "group", "status", "decline_reason", "invited_at", "version"], raters)
     if notify_people:
         transaction.on_commit(lambda: _notify_start(rnd.pk))
     return rnd

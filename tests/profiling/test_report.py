@@ -37,7 +37,9 @@ def test_blind_spots_hidden_strengths_required_level_and_trend(org, fw, profile,
     assert report.previous.pk == first.pk
 
 
-def test_one_subjects_report_takes_the_same_queries_at_any_size(org, fw, profile, people, django_assert_max_num_queries):
+def test_one_subjects_report_takes_the_same_queries_at_any_size(
+    org, fw, profile, people, django_assert_max_num_queries
+):
     small = _closed_round(org, profile, people.peers[:3], [3, 3, 3], [2, 2, 2])
     with django_assert_max_num_queries(100) as captured:
         reporting.build(small)
