@@ -347,7 +347,7 @@ def _notify_start(round_id):
     if rnd.profile.kind == Profile.KIND_360:
         for subject in Subject.objects.filter(round=rnd).select_related("person__user"):
             messages.append(("profiling_nominate", subject.person.user, {"round": rnd}, ()))
-    notify.send_many(messages)
+    _send(messages)
 
 
 @transaction.atomic
@@ -476,7 +476,7 @@ def approve(actor, subject, nominations=None, *, version=None):
 
 def _invite(rater_ids, message="profiling_invitation"):
     raters = Rater.objects.filter(pk__in=rater_ids).select_related("user", "subject__round", "subject__person__user")
-    notify.send_many(
+    _send(
         [
             (message, r.user, {"round": r.subject.round, "subject": r.subject.person, "group": r.group}, ())
             for r in raters
@@ -485,8 +485,14 @@ def _invite(rater_ids, message="profiling_invitation"):
     )
 
 
+def _send(messages):
+    """Each message through the one notifier, ``core.notify.send`` (whose signature stays as edx-ace takes over)."""
+    for name, recipient, context, cc in messages:
+        notify.send(name, recipient, context, cc=cc)
+
+
 @atomic_retry
-def remind(actor, rnd, today=None):
+def remind(actor, rnd):
     """Remind the invited raters who have not answered (once a day at most); returns how many were reminded."""
     require(actor, "perf_mgmt.start_profiling_round")
     if not (can(actor, "perf_mgmt.manage_profiles") or rnd.created_by_id == actor.pk):
