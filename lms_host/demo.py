@@ -1041,6 +1041,140 @@ def load_appraisals():
     _interim_notes(employees, today)
 
 
+# -- lane profiling: 360 feedback -------------------------------------------------------------------------------------
+
+#: Demo answers: per rater group and competency code, the level given (self over-rates coaching: a blind spot;
+#: under-rates feedback: a hidden strength).
+PROFILING_LEVELS = {
+    "self": {"COACH": 5, "FEEDBACK": 2, "DECIDE": 4},
+    "manager": {"COACH": 3, "FEEDBACK": 4, "DECIDE": 4},
+    "peer": {"COACH": 3, "FEEDBACK": 4, "DECIDE": 3},
+    "direct_report": {"COACH": 2, "FEEDBACK": 5, "DECIDE": 4},
+}
+PROFILING_COMMENTS = ["Clear priorities every week.", "More time for 1:1s, please.", "Great at saying thank you."]
+
+
+def _answer_all(subject, users, group):
+    from perf_mgmt_plugin.profiling import services as profiling
+    from perf_mgmt_plugin.profiling.models import Rater
+
+    profile = subject.round.profile
+    items = list(profile.items.select_related("competency").order_by("order", "pk"))
+    question = profile.questions.order_by("order", "pk").first()
+    for n, user in enumerate(users):
+        rater = Rater.objects.get(subject=subject, user=user)
+        levels = {i.pk: max(1, min(5, PROFILING_LEVELS[group][i.competency.code] + (n % 3) - 1)) for i in items}
+        comments = (
+            {question.pk: PROFILING_COMMENTS[n % len(PROFILING_COMMENTS)]} if question and group != "self" else {}
+        )
+        profiling.save_answers(user, rater, answers=levels, comments=comments, submit=True)
+
+
+def _nominate_and_approve(subject, peers, reports, employees):
+    from perf_mgmt_plugin.profiling import services as profiling
+
+    nominations = {
+        "peer": [employees[p].user_id for p in peers],
+        "direct_report": [employees[r].user_id for r in reports],
+    }
+    profiling.nominate(subject.person.user, subject, nominations)
+    subject.refresh_from_db()
+    return profiling.approve(subject.person.manager.user, subject)
+
+
+#: Who rates whom in the demo's rounds: subject -> (peers, direct reports).
+PROFILING_RATERS = {
+    "priya": (("kenji", "sofia", "marcus"), ("alex", "bianca", "chen")),
+    "sofia": (("priya", "marcus", "kenji"), ("karim", "lena", "mateo")),
+    "kenji": (("priya", "sofia", "marcus"), ("gustavo", "hana", "ivan")),
+    "marcus": (("sofia", "priya", "kenji"), ("paula", "quinn", "rosa")),
+}
+
+
+def load_profiling():
+    """
+    360 feedback (once): a Leadership 360 profile; a closed round on Priya and Sofia with their reports (Priya's
+    released to her, Sofia's awaiting her debrief); a round in progress (Kenji's raters answering, Marcus's
+    nominations awaiting approval); and a self-only project-management profile.
+    """
+    from perf_mgmt_plugin.competencies.models import Competency
+    from perf_mgmt_plugin.profiling import services as profiling
+    from perf_mgmt_plugin.profiling.models import Profile, Subject
+
+    if Profile.objects.filter(family="leadership-360").exists():
+        return
+    employees = {e.user.username: e for e in Employee.objects.select_related("user", "manager__user")}
+    helen = employees["helen"].user
+
+    def competencies(framework):
+        return list(
+            Competency.objects.filter(framework__slug=framework).order_by("order", "code").values_list("pk", flat=True)
+        )
+
+    def subjects(rnd):
+        return {
+            s.person.user.username: s
+            for s in Subject.objects.filter(round=rnd).select_related(
+                "round__profile", "person__user", "person__manager__user"
+            )
+        }
+
+    profile = profiling.create_profile(
+        helen,
+        family="leadership-360",
+        name="Leadership 360",
+        competency_ids=competencies("leadership"),
+        questions=["What should they keep doing?", "What would make them more effective?"],
+    )
+    profiling.set_profile_status(helen, profile, Profile.ACTIVE)
+    spring = profiling.start_round(
+        helen,
+        profile,
+        name="Leadership 360 - spring",
+        person_ids=[employees[n].pk for n in ("priya", "sofia")],
+        release_by="manager",
+        notify_people=False,
+    )
+    for name, subject in subjects(spring).items():
+        peers, reports = PROFILING_RATERS[name]
+        _nominate_and_approve(subject, peers, reports, employees)
+        _answer_all(subject, [subject.person.user], "self")
+        _answer_all(subject, [subject.person.manager.user], "manager")
+        _answer_all(subject, [employees[p].user for p in peers], "peer")
+        _answer_all(subject, [employees[r].user for r in reports], "direct_report")
+    profiling.close_round(helen, spring)
+    priya = subjects(spring)["priya"]
+    profiling.release_report(priya.person.manager.user, priya)
+
+    autumn = profiling.start_round(
+        helen,
+        profile,
+        name="Leadership 360 - autumn",
+        person_ids=[employees[n].pk for n in ("kenji", "marcus")],
+        notify_people=False,
+    )
+    people = subjects(autumn)
+    kenji, marcus = people["kenji"], people["marcus"]
+    _nominate_and_approve(kenji, *PROFILING_RATERS["kenji"], employees)
+    _answer_all(kenji, [kenji.person.user], "self")
+    _answer_all(kenji, [employees[p].user for p in ("priya", "sofia")], "peer")
+    peers, reports = PROFILING_RATERS["marcus"]
+    profiling.nominate(
+        marcus.person.user,
+        marcus,
+        {"peer": [employees[p].user_id for p in peers], "direct_report": [employees[r].user_id for r in reports]},
+    )
+    self_profile = profiling.create_profile(
+        helen,
+        family="pm-self-check",
+        name="Project management self-check",
+        kind=Profile.KIND_SELF,
+        competency_ids=competencies("project-management"),
+        allow_self_request=True,
+    )
+    profiling.set_profile_status(helen, self_profile, Profile.ACTIVE)
+
+
 LOADERS = [
     load_org,
     load_courses,
@@ -1050,6 +1184,7 @@ LOADERS = [
     load_development,
     load_checkin_block,
     load_appraisals,
+    load_profiling,  # lane profiling: last, it reads the people, frameworks and courses above
 ]
 
 

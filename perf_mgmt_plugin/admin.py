@@ -420,4 +420,5 @@ class ImportJobAdmin(RuleAdminMixin, admin.ModelAdmin):
 from .appraisals import admin as _appraisals_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .competencies import admin as _competencies_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .development import admin as _development_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+from .profiling import admin as _profiling_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .strategy import admin as _strategy_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

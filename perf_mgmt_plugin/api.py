@@ -247,6 +247,7 @@ from .appraisals import api as appraisals  # noqa: E402
 from .competencies import api as competencies  # noqa: E402
 from .development import api as development  # noqa: E402
 from .org import api as org  # noqa: E402
+from .profiling import api as profiling  # noqa: E402
 from .strategy import api as strategy  # noqa: E402
 
 __all__ = [
@@ -300,5 +301,6 @@ __all__ = [
     "competencies",
     "development",
     "org",
+    "profiling",
     "strategy",
 ]

@@ -124,6 +124,7 @@ class PerfMgmtConfig(AppConfig):
         from .core import idempotency as _idempotency_retirement  # noqa: F401
         from .development import retirement as _development_retirement  # noqa: F401
         from .org import retirement as _org_retirement  # noqa: F401
+        from .profiling import retirement as _profiling_retirement  # noqa: F401
         from .strategy import retirement as _strategy_retirement  # noqa: F401
 
         handlers.connect_platform_receivers()

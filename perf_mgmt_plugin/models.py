@@ -39,6 +39,18 @@ from .development.models import (  # noqa: F401,E402
     UnmatchedEvent,
 )
 from .org.models import AccessGrant, Employee, HRAdminScope, OrgUnit, Position  # noqa: F401
+
+# lane profiling
+from .profiling.models import (  # noqa: F401,E402
+    Answer,
+    Comment,
+    Profile,
+    ProfileItem,
+    ProfileQuestion,
+    Rater,
+    Round,
+    Subject,
+)
 from .strategy.models import (  # noqa: F401,E402
     CheckIn,
     CheckInNote,

@@ -4,4 +4,5 @@ from .appraisals import rules as appraisal_rules  # noqa: F401,E402  pylint: dis
 from .competencies import rules as competency_rules  # noqa: F401,E402  pylint: disable=unused-import
 from .development import rules as development_rules  # noqa: F401,E402  pylint: disable=unused-import
 from .org import rules as org_rules  # noqa: F401  pylint: disable=unused-import
+from .profiling import rules as profiling_rules  # noqa: F401,E402  pylint: disable=unused-import  (lane profiling)
 from .strategy import rules as strategy_rules  # noqa: F401,E402  pylint: disable=unused-import

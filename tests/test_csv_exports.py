@@ -102,6 +102,23 @@ def planted(org, cycle, fw, strategy):  # noqa: F811
     return type("Planted", (), {"cycle": cycle})
 
 
+def _closed_360(org):
+    """A closed 180 round on Alice rated on the planted competency (lane profiling); the subject's id."""
+    from perf_mgmt_plugin.competencies.models import Competency  # pylint: disable=import-outside-toplevel
+    from perf_mgmt_plugin.profiling import services as profiling  # pylint: disable=import-outside-toplevel
+    from perf_mgmt_plugin.profiling.models import Rater, Subject  # pylint: disable=import-outside-toplevel
+
+    coach = Competency.objects.get(code="COACH")
+    profile = profiling.create_profile(org.hr, family="csv", name="CSV", kind="180", items=[(coach.pk, "Coaches")])
+    profiling.set_profile_status(org.hr, profile, "active")
+    rnd = profiling.start_round(org.hr, profile, name="CSV round", person_ids=[org.alice.pk], notify_people=False)
+    subject = Subject.objects.get(round=rnd)
+    rater = Rater.objects.get(subject=subject, group="self")
+    profiling.save_answers(org.alice.user, rater, answers={profile.items.get().pk: 3}, submit=True)
+    profiling.close_round(org.hr, rnd)
+    return subject.pk
+
+
 #: Each CSV route: who downloads it, its URL arguments and query, and which planted texts it must carry.
 CASES = {
     "page.course-learners-csv": ("staff", lambda org, p: {"course_id": str(org.course_key)}, {}, ["plan", "person"]),
@@ -112,6 +129,7 @@ CASES = {
     "page.gap-audit-csv": ("hr", lambda org, p: {}, {}, ["person"]),
     "api.gap-audit-export": ("hr", lambda org, p: {}, {}, ["person"]),
     "api.framework-export": ("hr", lambda org, p: {"slug": "leadership"}, {"as": "csv"}, ["competency"]),
+    "page.feedback-report-csv": ("hr", lambda org, p: {"pk": _closed_360(org)}, {}, ["competency"]),  # lane profiling
 }
 
 

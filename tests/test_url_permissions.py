@@ -234,6 +234,41 @@ page.appraisal-cycle-survey-csv                  get    login  403
 page.requirement-positions                       get    login  403
 page.position-requirements                       get    login  403
 page.position-requirements                       post   login  403
+api.profiling-profiles                           get    401    403
+api.profiling-rounds                             get    401    403
+api.profiling-rounds                             post   401    403
+api.profiling-round                              get    401    404
+api.profiling-round-close                        post   401    404
+api.profiling-tasks                              get    401    200
+api.profiling-sheet                              get    401    404
+api.profiling-sheet                              post   401    404
+api.profiling-decline                            post   401    404
+api.profiling-nominations                        post   401    404
+api.profiling-approve                            post   401    404
+api.profiling-report                             get    401    404
+api.profiling-release                            post   401    404
+page.my-feedback                                 get    login  200
+page.my-feedback                                 post   login  200
+page.feedback-answer                             get    login  404
+page.feedback-answer                             post   login  404
+page.feedback-nominate                           get    login  404
+page.feedback-nominate                           post   login  404
+page.feedback-approve                            get    login  404
+page.feedback-approve                            post   login  404
+page.feedback-report                             get    login  404
+page.feedback-report                             post   login  404
+page.feedback-report-print                       get    login  404
+page.feedback-report-csv                         get    login  404
+page.feedback-add-to-plan                        get    login  404
+page.feedback-add-to-plan                        post   login  404
+page.feedback-profiles                           get    login  403
+page.feedback-profiles                           post   login  403
+page.feedback-profile                            get    login  403
+page.feedback-profile                            post   login  403
+page.feedback-rounds                             get    login  403
+page.feedback-rounds                             post   login  403
+page.feedback-round                              get    login  403
+page.feedback-round                              post   login  403
 """
 
 
@@ -347,6 +382,24 @@ def world(org, cycle, fw, strategy, today):  # noqa: F811
         "course": str(org.course_key),
         "note": InterimNote.objects.create(author=org.manager.user, employee=org.alice, body="Noted").pk,
         "position": org.dev.pk,  # lane host
+        **_profiling_world(org, fw),  # lane profiling
+    }
+
+
+def _profiling_world(org, fw):  # noqa: F811  (lane profiling)
+    """A closed 180 round on Alice (her report readable by her manager, not by the outsider)."""
+    from perf_mgmt_plugin.profiling import services as profiling  # pylint: disable=import-outside-toplevel
+    from perf_mgmt_plugin.profiling.models import Rater, Subject  # pylint: disable=import-outside-toplevel
+
+    profile = profiling.create_profile(org.hr, family="matrix", name="Matrix", kind="180", competency_ids=[fw.coach.pk])
+    profiling.set_profile_status(org.hr, profile, "active")
+    rnd = profiling.start_round(org.hr, profile, name="Matrix round", person_ids=[org.alice.pk], notify_people=False)
+    subject = Subject.objects.get(round=rnd)
+    return {
+        "profiling_profile": profile.pk,
+        "profiling_round": rnd.pk,
+        "profiling_subject": subject.pk,
+        "profiling_rater": Rater.objects.get(subject=subject, group="self").pk,
     }
 
 
@@ -382,6 +435,14 @@ KWARGS = [
     (r"reviews/survey/<int:pk>/", {"pk": "cycle"}),
     (r"reviews/<int:pk>/", {"pk": "review"}),
     (r"competencies/positions/<int:pk>/", {"pk": "position"}),  # lane host
+    # lane profiling
+    (r"feedback/answer/<int:pk>/", {"pk": "profiling_rater"}),
+    (r"feedback/subjects/<int:pk>/", {"pk": "profiling_subject"}),
+    (r"feedback/profiles/<int:pk>/", {"pk": "profiling_profile"}),
+    (r"feedback/rounds/<int:pk>/", {"pk": "profiling_round"}),
+    (r"profiling/rounds/<int:pk>/", {"pk": "profiling_round"}),
+    (r"profiling/sheets/<int:pk>/", {"pk": "profiling_rater"}),
+    (r"profiling/subjects/<int:pk>/", {"pk": "profiling_subject"}),
 ]
 
 

@@ -3,8 +3,9 @@ The period's evidence shown beside a review: check-in history, objective progres
 progress and the person's current competency levels.
 
 Why: a manager rating from memory rates the last few weeks. Everything here was recorded through the period by the
-other domains, so the review reads it rather than asking anyone to retype it. Four queries whatever the amount of
-data (pinned by a test); callers that already checked ``perf_mgmt.view_review`` call it.
+other domains, so the review reads it rather than asking anyone to retype it. Five queries whatever the amount of
+data (pinned by a test), and those of the last 360 report released to the person when there is one (a constant
+number); callers that already checked ``perf_mgmt.view_review`` call it.
 """
 
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..competencies.api import CompetencyGap
 from ..development.api import Plan, PlanItem
+from ..profiling import api as profiling_api
 from ..strategy.api import CheckIn, Objective
 
 
@@ -28,9 +30,11 @@ class Evidence:
     plan_items: list = field(default_factory=list)
     plan_done: int = 0
     gaps: dict = field(default_factory=dict)
+    #: The person's last 360 report released to them (``profiling``), or ``None``.
+    feedback: object = None
 
     def __bool__(self):
-        return bool(self.check_ins or self.objectives or self.plan_items or self.gaps)
+        return bool(self.check_ins or self.objectives or self.plan_items or self.gaps or self.feedback)
 
 
 def _objectives_q(cycle):
@@ -78,6 +82,7 @@ def evidence_for(review):
         plan_items=plan_items,
         plan_done=sum(1 for item in plan_items if item.status == PlanItem.COMPLETED),
         gaps=gaps,
+        feedback=profiling_api.last_360_for(person_id),
     )
 
 

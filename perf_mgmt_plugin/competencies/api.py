@@ -395,4 +395,88 @@ __all__ = [
     "requirement_set_to_csv",
     "requirement_set_version",
     "save_requirement_set",
+    "PROFILE_SOURCES",
+    "get_scales_for",
+    "record_round_results",
 ]
+
+
+# -- lane profiling: what 360 profiles read and feed ----------------------------------------------------------------
+
+
+def get_scales_for(competency_ids):
+    """
+    ``{competency_id: ScaleData}`` for many competencies (each level with the competency's behavioural indicators),
+    in three queries whatever their number; unknown ids are left out.
+    """
+    ids = [int(pk) for pk in competency_ids]
+    competencies = list(Competency.objects.filter(pk__in=ids).select_related("framework__scale"))
+    indicators = defaultdict(list)
+    for competency_id, level, text in (
+        BehaviouralIndicator.objects.filter(competency_id__in=ids)
+        .order_by("competency_id", "level", "order", "pk")
+        .values_list("competency_id", "level", "text")
+    ):
+        indicators[(competency_id, level)].append(text)
+    scale_ids = {c.framework.scale_id for c in competencies}
+    levels = defaultdict(list)
+    for level in ScaleLevel.objects.filter(scale_id__in=scale_ids).order_by("scale_id", "value"):
+        levels[level.scale_id].append(level)
+    result = {}
+    for competency in competencies:
+        scale = competency.framework.scale
+        result[competency.pk] = ScaleData(
+            slug=scale.slug,
+            name=scale.name,
+            levels=tuple(
+                LevelData(
+                    value=lv.value,
+                    name=lv.name,
+                    description=lv.description,
+                    indicators=tuple(indicators[(competency.pk, lv.value)]),
+                )
+                for lv in levels[scale.pk]
+            ),
+        )
+    return result
+
+
+#: The assessment sources a round of feedback may feed (the others' groups have no source and feed nothing).
+PROFILE_SOURCES = (Assessment.MANAGER, Assessment.PEER, Assessment.DIRECT_REPORT)
+
+
+def record_round_results(entries, context_id):
+    """
+    Record the results of a closed round of feedback as assessments, then recompute the people's gaps. ``entries``
+    are ``(person_id, competency_id, level, source, rater_user_id or None)``: one per shown group and competency
+    (anonymous groups carry no rater, so each counts once under the policy by its context). The caller (the
+    profiling domain) decided who rated and checked access when the raters were approved. Levels not on the
+    competency's scale are refused (:class:`InvalidLevel`). Returns how many were recorded.
+    """
+    from .errors import InvalidLevel  # pylint: disable=import-outside-toplevel
+    from .gaps import recompute_gaps  # pylint: disable=import-outside-toplevel
+
+    entries = list(entries)
+    if not entries:
+        return 0
+    values = services.scale_values({entry[1] for entry in entries})
+    rows = []
+    for person_id, competency_id, level, source, rater_id in entries:
+        if source not in PROFILE_SOURCES:
+            raise CompetencyError(_("Unknown assessment source '%(source)s'.") % {"source": source})
+        if level not in values.get(competency_id, set()):
+            raise InvalidLevel(_("%(level)s is not a level of the scale.") % {"level": level})
+        rows.append(
+            Assessment(
+                person_id=person_id,
+                competency_id=competency_id,
+                level=level,
+                source=source,
+                rater_id=rater_id,
+                context_type="profiling",
+                context_id=f"{context_id}:{source}",
+            )
+        )
+    Assessment.objects.bulk_create(rows, batch_size=1000)
+    recompute_gaps(employee_ids={row.person_id for row in rows}, competency_ids={row.competency_id for row in rows})
+    return len(rows)

@@ -49,6 +49,11 @@ DEFAULTS = {
     "PERF_MGMT_APPRAISAL_REMINDER_DAYS": 3,
     # Celery queue for the plugin's tasks; None uses the platform's default routing.
     "PERF_MGMT_CELERY_QUEUE": None,
+    # lane profiling: smallest group of raters (peers, direct reports, others) whose answers a 360 report shows;
+    # smaller groups are merged into "others" when that reaches it, else hidden (ADR 0024). At least 2.
+    "PERF_MGMT_PROFILING_MIN_GROUP": 3,
+    # How far (in scale points) self and the others' mean differ before a blind spot or hidden strength is named.
+    "PERF_MGMT_PROFILING_GAP_THRESHOLD": 1.0,
 }
 
 

@@ -28,12 +28,19 @@ NAV = [
     ("course_staff", "perf_mgmt:course-staff", _("My courses")),
     # lane host
     ("hr_admin", "perf_mgmt:requirement-positions", _("Position requirements")),
+    # lane profiling
+    ("learner", "perf_mgmt:my-feedback", _("My feedback")),
+    ("manager", "perf_mgmt:feedback-rounds", _("Feedback rounds")),
+    ("hr_admin", "perf_mgmt:feedback-rounds", _("Feedback rounds")),
+    ("hr_admin", "perf_mgmt:feedback-profiles", _("Feedback profiles")),
 ]
 
 #: Entries that need more than their persona (e.g. HR admins limited to some units cannot import).
 NAV_PERMISSIONS = {
     "perf_mgmt:org-import": "perf_mgmt.import_org",
     "perf_mgmt:appraisal-cycles": "perf_mgmt.view_appraisal_reports",
+    # lane profiling
+    "perf_mgmt:feedback-profiles": "perf_mgmt.manage_profiles",
 }
 
 

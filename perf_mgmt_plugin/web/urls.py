@@ -80,3 +80,21 @@ urlpatterns = [
         name="position-requirements",
     ),
 ]
+
+# lane profiling: 360 feedback pages
+from . import profiling_views  # noqa: E402
+
+urlpatterns += [
+    path("feedback/", profiling_views.my_feedback, name="my-feedback"),
+    path("feedback/answer/<int:pk>/", profiling_views.answer, name="feedback-answer"),
+    path("feedback/subjects/<int:pk>/nominate/", profiling_views.nominate, name="feedback-nominate"),
+    path("feedback/subjects/<int:pk>/approve/", profiling_views.approve, name="feedback-approve"),
+    path("feedback/subjects/<int:pk>/report/", profiling_views.report, name="feedback-report"),
+    path("feedback/subjects/<int:pk>/report/print/", profiling_views.report_print, name="feedback-report-print"),
+    path("feedback/subjects/<int:pk>/report.csv", profiling_views.report_csv, name="feedback-report-csv"),
+    path("feedback/subjects/<int:pk>/add-to-plan/", profiling_views.add_to_plan, name="feedback-add-to-plan"),
+    path("feedback/profiles/", profiling_views.profiles, name="feedback-profiles"),
+    path("feedback/profiles/<int:pk>/", profiling_views.profile_detail, name="feedback-profile"),
+    path("feedback/rounds/", profiling_views.rounds, name="feedback-rounds"),
+    path("feedback/rounds/<int:pk>/", profiling_views.round_detail, name="feedback-round"),
+]

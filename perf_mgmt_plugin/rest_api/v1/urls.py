@@ -145,3 +145,20 @@ urlpatterns = [
     path("appraisals/surveys/pending/", av.PendingSurveyListView.as_view(), name="appraisal-surveys-pending"),
     path("appraisals/surveys/trends/", av.SurveyTrendsView.as_view(), name="appraisal-survey-trends"),
 ]
+
+# lane profiling: 360 feedback
+from . import profiling_views as pv  # noqa: E402
+
+urlpatterns += [
+    path("profiling/profiles/", pv.ProfileListView.as_view(), name="profiling-profiles"),
+    path("profiling/rounds/", pv.RoundListView.as_view(), name="profiling-rounds"),
+    path("profiling/rounds/<int:pk>/", pv.RoundDetailView.as_view(), name="profiling-round"),
+    path("profiling/rounds/<int:pk>/close/", pv.RoundCloseView.as_view(), name="profiling-round-close"),
+    path("profiling/tasks/", pv.TaskListView.as_view(), name="profiling-tasks"),
+    path("profiling/sheets/<int:pk>/", pv.SheetView.as_view(), name="profiling-sheet"),
+    path("profiling/sheets/<int:pk>/decline/", pv.DeclineView.as_view(), name="profiling-decline"),
+    path("profiling/subjects/<int:pk>/nominations/", pv.NominationsView.as_view(), name="profiling-nominations"),
+    path("profiling/subjects/<int:pk>/approve/", pv.ApproveView.as_view(), name="profiling-approve"),
+    path("profiling/subjects/<int:pk>/report/", pv.ReportView.as_view(), name="profiling-report"),
+    path("profiling/subjects/<int:pk>/release/", pv.ReleaseView.as_view(), name="profiling-release"),
+]

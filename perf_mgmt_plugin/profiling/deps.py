@@ -1,0 +1,8 @@
+"""
+What the profiling domain uses of other domains, in one place, each through the domain's ``api`` (ADR 0017).
+"""
+
+from ..competencies.api import Competency  # noqa: F401  (a plan item names its competency by instance)
+from ..development import api as development_services  # noqa: F401
+from ..development.api import DevelopmentError, Plan  # noqa: F401
+from ..org.api import Employee, hr_employees_q, team_q  # noqa: F401
