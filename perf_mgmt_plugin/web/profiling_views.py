@@ -20,30 +20,27 @@ from django.utils.translation import gettext as _
 from .. import api
 from ..competencies import api as competencies
 from ..core import csv_export
-from ..core.access import AccessDenied, can
+from ..core.access import can
 from ..core.charts.radar import radar_svg
-from ..core.idempotency import IdempotencyError
-from ..core.versioning import EditConflict
 from ..profiling import api as profiling
 from .access import page_requires
+from .errors import page_errors
 from .views import _render
 
 GROUP_LABELS = dict(profiling.GROUP_CHOICES)
 
 
 def _act(request, func, *args, success="", **kwargs):
-    """Run a domain call; its refusal becomes a message. Returns the result or ``None``."""
-    try:
+    """
+    Run a domain call through the one web helper (``web.errors.page_errors``): a domain error becomes a message and
+    ``None``, a refusal the 403 page. Returns the call's result.
+    """
+    result = None
+    with page_errors(request) as outcome:
         result = func(*args, **kwargs)
-    except (profiling.ProfilingError, IdempotencyError, EditConflict) as exc:
-        messages.error(request, str(exc))
-    except AccessDenied:
-        messages.error(request, _("You may not do that."))
-    else:
         if success:
             messages.success(request, success)
-        return result
-    return None
+    return result if outcome.error is None else None
 
 
 def _subject(request, pk):

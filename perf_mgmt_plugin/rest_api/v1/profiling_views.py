@@ -7,12 +7,12 @@ Thin adapters over ``profiling.api``. Anything the caller may not see is a 404, 
 """
 
 from rest_framework import generics, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ...competencies import api as competencies
-from ...core.access import AccessDenied, can
+from ...core.access import can
 from ...profiling import api as profiling
 from ..openapi import extend_schema
 from .base import ApiViewMixin
@@ -23,7 +23,6 @@ from .concurrency import (
     STALE,
     expected_version,
     idempotency_key,
-    run_guarded,
     tagged,
 )
 from .permissions import rule_permission
@@ -41,19 +40,6 @@ from .profiling_serializers import (
     SheetSerializer,
     SubjectStateSerializer,
 )
-
-
-@run_guarded
-def _call(func, *args, **kwargs):
-    """Run a service: its refusals become 400, 403 (a conflict 409 through the base view, a stale If-Match 412)."""
-    try:
-        return func(*args, **kwargs)
-    except profiling.ProfilingConflict:
-        raise
-    except profiling.ProfilingError as exc:
-        raise ValidationError({"detail": [str(exc)]}) from exc
-    except AccessDenied as exc:
-        raise PermissionDenied() from exc
 
 
 def _subject(pk):
@@ -104,8 +90,7 @@ class RoundListView(ApiViewMixin, generics.ListAPIView):
         profile = profiling.Profile.objects.filter(pk=data["profile"]).first()
         if profile is None:
             raise ValidationError({"profile": ["Unknown profile."]})
-        rnd = _call(
-            profiling.start_round,
+        rnd = profiling.start_round(
             request.user,
             profile,
             name=data["name"],
@@ -140,7 +125,7 @@ class RoundCloseView(ApiViewMixin, APIView):
     @extend_schema(request=None, responses={200: RoundSerializer})
     def post(self, request, pk):
         rnd = _round(request, pk)
-        return Response(RoundSerializer(_call(profiling.close_round, request.user, rnd)).data)
+        return Response(RoundSerializer(profiling.close_round(request.user, rnd)).data)
 
 
 class TaskListView(ApiViewMixin, generics.ListAPIView):
@@ -218,8 +203,7 @@ class SheetView(ApiViewMixin, APIView):
         serializer = AnswersWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        _call(
-            profiling.save_answers,
+        profiling.save_answers(
             request.user,
             rater,
             answers=data["answers"],
@@ -245,7 +229,7 @@ class DeclineView(ApiViewMixin, APIView):
         serializer = DeclineSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(
-            RaterTaskSerializer(_call(profiling.decline, request.user, rater, serializer.validated_data["reason"])).data
+            RaterTaskSerializer(profiling.decline(request.user, rater, serializer.validated_data["reason"])).data
         )
 
 
@@ -268,7 +252,7 @@ class NominationsView(ApiViewMixin, APIView):
             raise NotFound()
         serializer = NominationsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _call(profiling.nominate, request.user, subject, dict(serializer.validated_data))
+        profiling.nominate(request.user, subject, dict(serializer.validated_data))
         return Response(_state(subject))
 
 
@@ -285,8 +269,7 @@ class ApproveView(ApiViewMixin, APIView):
         serializer = ApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         nominations = serializer.validated_data.get("nominations")
-        _call(
-            profiling.approve,
+        profiling.approve(
             request.user,
             subject,
             dict(nominations) if nominations is not None else None,
@@ -324,5 +307,5 @@ class ReleaseView(ApiViewMixin, APIView):
     @extend_schema(request=None, responses={200: SubjectStateSerializer})
     def post(self, request, pk):
         subject = _readable(request, pk)
-        _call(profiling.release_report, request.user, subject)
+        profiling.release_report(request.user, subject)
         return Response(_state(subject))
