@@ -1426,3 +1426,35 @@ def load_module_learners():
 
 
 LOADERS.extend([load_modules, load_module_guides, load_module_learners])
+
+
+# --- lane profiling2: a self-only profile in a course (the self-assessment XBlock's profile mode) -------------------
+#: PM201 opens and closes with the self-only profile ``pm-self-check`` (load_profiling): the learner rates its
+#: statements before the module and again after it, and the closing block shows the change per competency.
+PROFILE_SELF_COURSE = "course-v1:Northwind+PM201+2026"
+PROFILE_SELF_BLOCKS = [
+    (
+        0,
+        "Before you start: your project-management self-check",
+        '<perf_mgmt_self_assessment display_name="Your project-management self-check" profile="pm-self-check" '
+        'mode="before"/>',
+    ),
+    (
+        20,
+        "After the module: the self-check again",
+        '<perf_mgmt_self_assessment display_name="Your project-management self-check, again" '
+        'profile="pm-self-check" mode="after"/>',
+    ),
+]
+
+
+def load_profile_self_blocks():
+    """PM201's before/after self-check on the ``pm-self-check`` profile (once per block; edited ones left alone)."""
+    course_key = CourseKey.from_string(PROFILE_SELF_COURSE)
+    existing = set(CourseBlock.objects.filter(course_id=course_key).values_list("order", flat=True))
+    for order, heading, olx in PROFILE_SELF_BLOCKS:
+        if order not in existing:
+            CourseBlock.objects.create(course_id=course_key, order=order, display_name=heading, olx=olx)
+
+
+LOADERS.append(load_profile_self_blocks)

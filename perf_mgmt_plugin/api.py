@@ -250,6 +250,13 @@ from .org import api as org  # noqa: E402
 from .profiling import api as profiling  # noqa: E402
 from .strategy import api as strategy  # noqa: E402
 
+# -- lane profiling2: a self-only profile in a course (the self-assessment XBlock's profile mode) --
+ProfilingError = profiling.ProfilingError
+list_self_profiles = profiling.list_self_profiles
+get_self_profile = profiling.self_profile
+record_self_profile = profiling.record_self_profile
+self_profile_change = profiling.self_profile_change
+
 __all__ = [
     # Access and concurrency
     "AccessDenied",
@@ -303,4 +310,10 @@ __all__ = [
     "org",
     "profiling",
     "strategy",
+    # lane profiling2: a self-only profile in a course (the self-assessment XBlock)
+    "ProfilingError",
+    "get_self_profile",
+    "list_self_profiles",
+    "record_self_profile",
+    "self_profile_change",
 ]

@@ -8,6 +8,9 @@ from .models import GROUP_CHOICES, Profile, Rater, Round, Subject
 from .report import as_data as report_data
 from .report import build as build_report
 from .report import csv_rows as report_csv_rows
+from .self_mode import change as self_profile_change
+from .self_mode import list_self_profiles, self_profile
+from .self_mode import record as record_self_profile
 from .services import (
     add_course_to_plan,
     approve,
@@ -89,4 +92,9 @@ __all__ = [
     "set_profile_status",
     "start_round",
     "update_profile",
+    # lane profiling2: a self-only profile in a course (the self-assessment XBlock)
+    "list_self_profiles",
+    "record_self_profile",
+    "self_profile",
+    "self_profile_change",
 ]

@@ -78,11 +78,20 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         scope=Scope.settings,
         default=True,
     )
+    profile = String(
+        display_name=_("Self-only profile"),
+        help=_(
+            "Short name (slug) of an active self-only profile: learners rate its statements instead of the "
+            "framework's competencies. Leave empty to use the framework and competencies above."
+        ),
+        scope=Scope.settings,
+        default="",
+    )
     #: The learner's latest levels in this block, ``{code: level}`` (the record of truth is the plugin's
     #: append-only assessment history; this is only what the form shows and what completion is judged on).
     rated = Dict(scope=Scope.user_state, default={})
 
-    editable_fields = ("display_name", "framework", "competencies", "mode", "prompt", "allow_evidence")
+    editable_fields = ("display_name", "framework", "competencies", "mode", "prompt", "allow_evidence", "profile")
     loader = loader
     has_author_view = True
     has_custom_completion = True
@@ -202,6 +211,8 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         return self._view(Viewer(), preview=True)
 
     def _view(self, viewer, preview):
+        if self.profile:
+            return self._profile_view(viewer, preview)
         records = self._competency_records()
         items = self._items(records)
         can_submit, notice = self._state(viewer)
@@ -239,6 +250,149 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
             },
         )
 
+    # ------------------------------------------------------------------------------------------------------------
+    # Profile mode: the statements of a self-only profile (lane profiling2)
+    # ------------------------------------------------------------------------------------------------------------
+
+    def _self_profile(self):
+        return _api().get_self_profile(self.profile) if self.profile else None
+
+    @staticmethod
+    def _statement_key(statement_id):
+        return f"i{statement_id}"
+
+    def _profile_items(self, profile, rated=None):
+        """Per competency of ``profile``: its levels and its statements, each with the learner's choice."""
+        rated = self.rated if rated is None else rated
+        if profile is None:
+            return []
+        return [
+            {
+                "competency": competency,
+                "levels": competency.levels,
+                "statements": [
+                    {
+                        "id": s.id,
+                        "key": self._statement_key(s.id),
+                        "text": s.text,
+                        "selected": rated.get(self._statement_key(s.id)),
+                    }
+                    for s in competency.statements
+                ],
+            }
+            for competency in profile.competencies
+        ]
+
+    def _profile_result_html(self, user, profile):
+        """The learner's levels per competency in this course, before and after the module, and the change."""
+        if profile is None or user is None:
+            return ""
+        changes = {
+            c.competency_id: c
+            for c in _api().self_profile_change(user, self.course_key, [c.id for c in profile.competencies])
+        }
+        rows = []
+        for competency in profile.competencies:
+            names = {level.value: level.name for level in competency.levels}
+            change = changes.get(competency.id)
+            rows.append(
+                {
+                    "name": competency.name,
+                    "before": change.before if change else None,
+                    "before_name": names.get(change.before, "") if change else "",
+                    "after": change.after if change else None,
+                    "after_name": names.get(change.after, "") if change else "",
+                    "change": change.change if change else None,
+                }
+            )
+        return self._render("templates/profile_result.html", {"rows": rows, "phase": self.phase})
+
+    def _profile_view(self, viewer, preview):
+        profile = self._self_profile()
+        items = self._profile_items(profile)
+        can_submit, notice = self._state(viewer)
+        result_html = ""
+        if self.rated and self.phase and self._shows_result(viewer, can_submit):
+            result_html = self._profile_result_html(viewer.user, profile)
+        context = {
+            "block_id": self.dom_id,
+            "display_name": self.display_name,
+            "prompt": self.prompt,
+            "phase_label": self._phase_label(),
+            "profile": profile,
+            "items": items,
+            "readonly": not can_submit,
+            "notice": notice,
+            "result_html": result_html,
+            "not_configured": profile is None,
+            "validation": self._validation_texts() if preview else [],
+        }
+        return self._fragment(
+            self._render("templates/profile.html", context),
+            "static/css/self_assessment.css",
+            "static/js/self_assessment.js",
+            "PerfMgmtSelfAssessment",
+            {
+                "messages": {
+                    "choose": self._("Choose a level for at least one statement."),
+                    "saving": self._("Saving…"),
+                    "failed": self._("Your self-assessment could not be saved. Try again."),
+                }
+            },
+        )
+
+    def _profile_submit(self, data, viewer):
+        """``submit`` in profile mode: ``{"ratings": {"i<statement id>": level}}``, saved through the api."""
+        api = _api()
+        profile = self._self_profile()
+        if profile is None:
+            raise JsonHandlerError(400, self._("This component's profile is not available."))
+        by_key = {self._statement_key(s.id): s.id for c in profile.competencies for s in c.statements}
+        levels = self._ratings_by_code(data, by_key, kind="statement")
+        try:
+            api.record_self_profile(
+                viewer.user,
+                profile,
+                {by_key[key]: level for key, level in levels.items()},
+                course_key=self.course_key,
+                usage_key=str(self.scope_ids.usage_id),
+                phase=self.phase,
+            )
+        except api.AccessDenied as exc:
+            raise JsonHandlerError(403, self._("You may not rate yourself here.")) from exc
+        except (api.CompetencyError, api.ProfilingError) as exc:
+            raise JsonHandlerError(400, str(exc)) from exc
+        self.rated = {**self.rated, **levels}
+        completed = bool(by_key) and all(key in self.rated for key in by_key)
+        if completed:
+            self.runtime.publish(self, "completion", {"completion": 1.0})
+        return {
+            "saved": len(levels),
+            "completed": completed,
+            "message": self._("Your self-assessment is saved."),
+            "result_html": self._profile_result_html(viewer.user, profile) if self.phase else "",
+        }
+
+    def _profile_view_data(self):
+        profile = self._self_profile()
+        return {
+            "profile": self.profile,
+            "profile_name": profile.name if profile else "",
+            "competencies": [
+                {
+                    "id": item["competency"].id,
+                    "code": item["competency"].code,
+                    "name": item["competency"].name,
+                    "levels": [
+                        {"value": level.value, "name": level.name, "description": level.description}
+                        for level in item["levels"]
+                    ],
+                    "statements": [{"key": st["key"], "text": st["text"]} for st in item["statements"]],
+                }
+                for item in self._profile_items(profile, rated={})
+            ],
+        }
+
     def studio_view(self, context=None):
         """
         The editor: name, framework, the framework's competencies to rate, mode, prompt, evidence -- each control
@@ -248,6 +402,7 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         api = _api()
         frameworks = api.list_frameworks()
         competencies = api.list_competencies()
+        profiles = api.list_self_profiles()
         groups = [
             {
                 "slug": slug,
@@ -269,6 +424,9 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
             "modes": [(value["value"], self._(value["display_name"])) for value in self.fields["mode"].values],
             "prompt": self.prompt,
             "allow_evidence": self.allow_evidence,
+            "profile": self.profile,
+            "profiles": profiles,
+            "profile_families": [family for family, _name in profiles],
             "help": self._help_texts(),
         }
         return self._fragment(
@@ -285,6 +443,16 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         Blocks API collects this once per course version, with no learner, and serves it to everyone; each
         learner's state comes from the ``learner_state`` handler.
         """
+        if self.profile:
+            return {
+                "display_name": self.display_name,
+                "mode": self.mode,
+                "phase": self.phase,
+                "prompt": self.prompt,
+                "allow_evidence": False,
+                **self._profile_view_data(),
+                "learner_state_handler": "learner_state",
+            }
         items = self._items(self._competency_records(), rated={})
         return {
             "display_name": self.display_name,
@@ -322,12 +490,16 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         """
         viewer = self._viewer()
         can_submit, notice = self._state(viewer)
-        items = self._items(self._competency_records())
+        if self.profile:
+            keys = [st["key"] for item in self._profile_items(self._self_profile()) for st in item["statements"]]
+            completed = bool(keys) and all(key in self.rated for key in keys)
+        else:
+            completed = self._all_rated(self._items(self._competency_records()))
         return {
             "can_submit": can_submit,
             "message": notice,
             "rated": dict(self.rated),
-            "completed": self._all_rated(items),
+            "completed": completed,
         }
 
     # ------------------------------------------------------------------------------------------------------------
@@ -347,6 +519,8 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         viewer = self._writer()
         if not viewer.is_real:
             raise JsonHandlerError(403, self._("Sign in to rate yourself."))
+        if self.profile:
+            return self._profile_submit(data, viewer)
         items = self._items(self._competency_records())
         by_code = {item["competency"].code: item["competency"] for item in items}
         levels, ratings = self._clean_ratings(data, by_code)
@@ -373,10 +547,15 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
             "result_html": self._result_html(viewer.user, items),
         }
 
-    def _ratings_by_code(self, data, by_code):
+    def _ratings_by_code(self, data, by_code, kind="competency"):
+        choose = (
+            self._("Choose a level for at least one statement.")
+            if kind == "statement"
+            else self._("Choose a level for at least one competency.")
+        )
         ratings = data.get("ratings") if isinstance(data, dict) else None
         if not isinstance(ratings, dict):
-            raise JsonHandlerError(400, self._("Choose a level for at least one competency."))
+            raise JsonHandlerError(400, choose)
         cleaned = {}
         for code, level in ratings.items():
             if code not in by_code:
@@ -386,7 +565,7 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
             except (TypeError, ValueError) as exc:
                 raise JsonHandlerError(400, self._("'%(level)s' is not a level.") % {"level": level}) from exc
         if not cleaned:
-            raise JsonHandlerError(400, self._("Choose a level for at least one competency."))
+            raise JsonHandlerError(400, choose)
         return cleaned
 
     def _clean_ratings(self, data, by_code):
@@ -460,6 +639,10 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
 
         if data.mode not in MODES:
             error(self._("Choose a mode: single, before or after."))
+        if data.profile:
+            if data.profile not in {family for family, _name in api.list_self_profiles()}:
+                error(self._("There is no active self-only profile '%(slug)s'.") % {"slug": data.profile})
+            return  # the profile names the competencies: the framework fields are not used
         if not data.framework:
             error(self._("Choose a competency framework."))
         elif data.framework not in {slug for slug, _name in api.list_frameworks()}:

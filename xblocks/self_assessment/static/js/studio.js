@@ -24,7 +24,8 @@ function PerfMgmtSelfAssessmentStudio(runtime, element, init) {
       competencies: codes,
       mode: $form.find("fieldset.psa-studio-mode input[type=radio]:checked").val(),
       prompt: $form.find("textarea[name=prompt]").val(),
-      allow_evidence: $form.find("input[name=allow_evidence]").is(":checked")
+      allow_evidence: $form.find("input[name=allow_evidence]").is(":checked"),
+      profile: $form.find("select[name=profile]").val() || ""
     };
   }, init);
 }
