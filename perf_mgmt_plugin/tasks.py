@@ -147,3 +147,16 @@ def send_appraisal_reminders(days_before=None):
     from .appraisals import api as appraisals_api  # pylint: disable=import-outside-toplevel
 
     return appraisals_api.send_appraisal_reminders(days_before=days_before).__dict__
+
+
+# -- lane profiling2: periodic reminders of 360 raters ---------------------------------------------------------------
+@shared_task(name="perf_mgmt.send_profiling_reminders", ignore_result=True)
+def send_profiling_reminders(interval_days=None):
+    """
+    Remind the raters of open 360 rounds who have not answered, at most once per ``interval_days``
+    (``PERF_MGMT_PROFILING_REMINDER_DAYS``, default 3). Schedule it daily; a retried or duplicated run (or the
+    ``send_profiling_reminders`` command the same day) reminds nobody twice.
+    """
+    from .profiling import api as profiling_api  # pylint: disable=import-outside-toplevel
+
+    return profiling_api.send_profiling_reminders(interval=interval_days).__dict__

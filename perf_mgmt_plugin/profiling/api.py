@@ -3,8 +3,9 @@ The profiling domain's public interface: the only module other domains, entry po
 import. Profiles, rounds, answering, reports (anonymity applied, ADR 0024) and what other domains read of them.
 """
 
-from .errors import ProfilingConflict, ProfilingError
+from .errors import DeadlinePassed, ProfilingConflict, ProfilingError
 from .models import GROUP_CHOICES, Profile, Rater, Round, Subject
+from .reminders import send_due_reminders as send_profiling_reminders
 from .report import as_data as report_data
 from .report import build as build_report
 from .report import csv_rows as report_csv_rows
@@ -13,6 +14,7 @@ from .self_mode import list_self_profiles, self_profile
 from .self_mode import record as record_self_profile
 from .services import (
     add_course_to_plan,
+    answers_overdue,
     approve,
     can_manage_round,
     can_read_report,
@@ -20,9 +22,11 @@ from .services import (
     copy_profile,
     create_profile,
     decline,
+    extend_round,
     in_use,
     may_release,
     nominate,
+    nominations_overdue,
     own_rater,
     progress,
     release_report,
@@ -97,4 +101,10 @@ __all__ = [
     "record_self_profile",
     "self_profile",
     "self_profile_change",
+    # lane profiling2: deadlines and periodic reminders
+    "DeadlinePassed",
+    "answers_overdue",
+    "extend_round",
+    "nominations_overdue",
+    "send_profiling_reminders",
 ]

@@ -10,3 +10,7 @@ class ProfilingError(DomainError):
 
 class ProfilingConflict(ProfilingError, Conflict):
     """The round, subject or answer sheet changed state since the caller read it."""
+
+
+class DeadlinePassed(ProfilingConflict):
+    """A step of a round after its deadline (answers after ``answer_by``, nominations after ``nominate_by``)."""

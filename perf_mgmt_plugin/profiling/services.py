@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ..competencies import api as competencies
@@ -25,7 +26,7 @@ from ..core.idempotency import idempotent
 from ..core.versioning import claim_version
 from . import notifications as _notifications  # noqa: F401  declares the message types sent below
 from .deps import Employee, hr_employees_q, team_q
-from .errors import ProfilingConflict, ProfilingError
+from .errors import DeadlinePassed, ProfilingConflict, ProfilingError
 from .models import (
     DIRECT_REPORT,
     MANAGER,
@@ -439,6 +440,11 @@ def nominate(actor, subject, nominations):
     _subject_for_update(subject)
     if subject.status == Subject.APPROVED:
         raise ProfilingConflict(_("Your raters were already approved and invited."))
+    if nominations_overdue(subject.round) and not can(actor, "perf_mgmt.manage_profiles"):
+        raise DeadlinePassed(
+            _("Nominations were due by %(date)s. Ask HR to extend the round or to nominate for you.")
+            % {"date": date_format(subject.round.nominate_by)}
+        )
     _replace_nominations(subject, _clean_nominations(subject, nominations))
     subject.status = Subject.SUBMITTED
     claim_version(subject)
@@ -536,6 +542,11 @@ def _rater_for_update(user, rater):
         raise ProfilingConflict(_("You already answered."))
     if rater.status == Rater.NOMINATED:
         raise ProfilingConflict(_("Your invitation has not been approved yet."))
+    if answers_overdue(rater.subject.round):
+        raise DeadlinePassed(
+            _("Answers were due by %(date)s. Ask HR to extend the round if you still want to answer.")
+            % {"date": date_format(rater.subject.round.answer_by)}
+        )
     return rater
 
 
@@ -696,10 +707,56 @@ def can_read_report(user, subject):
     )
 
 
+def answers_overdue(rnd, today=None):
+    """Whether the round is open past its ``answer_by`` (answers are then refused until HR extends it)."""
+    today = today or timezone.localdate()
+    return rnd.status == Round.OPEN and rnd.answer_by is not None and today > rnd.answer_by
+
+
+def nominations_overdue(rnd, today=None):
+    """Whether the round is open past its ``nominate_by`` (only HR nominates then, or extends the date)."""
+    today = today or timezone.localdate()
+    return rnd.status == Round.OPEN and rnd.nominate_by is not None and today > rnd.nominate_by
+
+
+@atomic_retry
+def extend_round(actor, rnd, *, answer_by=None, nominate_by=None):
+    """
+    HR moves a round's deadlines (``answer_by`` and/or ``nominate_by``), e.g. to let late raters answer. A new
+    date is today or later; an answer deadline is not before the nomination deadline. Returns the round.
+    """
+    require(actor, "perf_mgmt.manage_profiles")
+    lock(rnd)
+    if rnd.status != Round.OPEN:
+        raise ProfilingConflict(_("This round is closed."))
+    answer_by = None if answer_by == rnd.answer_by else answer_by  # unchanged dates are not moved (nor checked)
+    nominate_by = None if nominate_by == rnd.nominate_by else nominate_by
+    if answer_by is None and nominate_by is None:
+        raise ProfilingError(_("Give a new date."))
+    today = timezone.localdate()
+    for value in (answer_by, nominate_by):
+        if value is not None and value < today:
+            raise ProfilingError(_("A new deadline is today or later."))
+    fields = []
+    if answer_by is not None:
+        rnd.answer_by = answer_by
+        fields.append("answer_by")
+    if nominate_by is not None:
+        rnd.nominate_by = nominate_by
+        fields.append("nominate_by")
+    if rnd.answer_by and rnd.nominate_by and rnd.answer_by < rnd.nominate_by:
+        raise ProfilingError(_("Answers cannot be due before nominations."))
+    claim_version(rnd)
+    rnd.save(update_fields=fields)
+    return rnd
+
+
 def progress(rnd):
     """
-    ``{group: {status: count}}`` over the round's raters (counts only: who answered is never shown), and the
-    subjects by status. Two queries whatever the round's size.
+    ``{group: {status: count}}`` over the round's raters (counts only: who answered is never shown), the subjects
+    by status, and what is overdue: ``overdue_raters`` (invited raters who have not answered, once ``answer_by``
+    has passed) and ``overdue_nominations`` (subjects still nominating after ``nominate_by``). Two queries
+    whatever the round's size.
     """
     from django.db.models import Count  # pylint: disable=import-outside-toplevel
 
@@ -709,7 +766,15 @@ def progress(rnd):
     ):
         by_group.setdefault(group, {})[status] = count
     subjects = dict(Subject.objects.filter(round=rnd).values_list("status").annotate(n=Count("pk")).order_by())
-    return {"groups": by_group, "subjects": subjects}
+    pending = sum(counts.get(s, 0) for counts in by_group.values() for s in (Rater.INVITED, Rater.DRAFT))
+    return {
+        "groups": by_group,
+        "subjects": subjects,
+        "answers_overdue": answers_overdue(rnd),
+        "nominations_overdue": nominations_overdue(rnd),
+        "overdue_raters": pending if answers_overdue(rnd) else 0,
+        "overdue_nominations": subjects.get(Subject.NOMINATING, 0) if nominations_overdue(rnd) else 0,
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------------

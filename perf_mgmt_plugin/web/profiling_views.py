@@ -164,7 +164,10 @@ def answer(request, pk):
         "group_label": GROUP_LABELS[rater.group],
         "named": rater.group in ("manager", "self"),
         "editable": rater.status in (profiling.Rater.INVITED, profiling.Rater.DRAFT)
-        and rater.subject.round.status == profiling.Round.OPEN,
+        and rater.subject.round.status == profiling.Round.OPEN
+        and not profiling.answers_overdue(rater.subject.round),
+        "overdue": rater.status in (profiling.Rater.INVITED, profiling.Rater.DRAFT)
+        and profiling.answers_overdue(rater.subject.round),
     }
     return _render(request, "perf_mgmt/profiling_answer.html", context, _("Give feedback"))
 
@@ -475,6 +478,10 @@ def round_detail(request, pk):
             count = _act(request, profiling.remind, request.user, rnd)
             if count is not None:
                 messages.success(request, _("%(n)s raters reminded.") % {"n": count})
+        elif action == "extend":  # lane profiling2: HR moves the deadlines
+            dates = _dates(request, "answer_by", "nominate_by")
+            if dates is not None:
+                _act(request, profiling.extend_round, request.user, rnd, **dates, success=_("Deadlines moved."))
         return redirect(reverse("perf_mgmt:feedback-round", kwargs={"pk": rnd.pk}))
     progress = profiling.progress(rnd)
     statuses = profiling.Rater.STATUS_CHOICES
@@ -485,4 +492,22 @@ def round_detail(request, pk):
     ]
     subjects = list(rnd.subjects.select_related("person__user").order_by("pk")[:200])
     context = {"round": rnd, "rows": rows, "statuses": statuses, "subjects": subjects, "progress": progress}
+    context["may_extend"] = can(request.user, "perf_mgmt.manage_profiles")
     return _render(request, "perf_mgmt/profiling_round.html", context, rnd.name)
+
+
+def _dates(request, *names):
+    """``{name: date}`` of the form's non-empty ISO dates, or ``None`` (with a message) when one is not a date."""
+    import datetime  # pylint: disable=import-outside-toplevel
+
+    dates = {}
+    for name in names:
+        raw = (request.POST.get(name) or "").strip()
+        if not raw:
+            continue
+        try:
+            dates[name] = datetime.date.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, _("'%(value)s' is not a date (YYYY-MM-DD).") % {"value": raw[:20]})
+            return None
+    return dates

@@ -35,6 +35,7 @@ PERIODIC_JOBS = [
     ("perf_mgmt.schedule_check_ins", 2, 30),  # due check-ins created, unheld past ones marked missed
     ("perf_mgmt.send_plan_reminders", 7, 0),  # overdue development plan items
     ("perf_mgmt.send_appraisal_reminders", 7, 15),  # appraisal steps before their deadline and once overdue
+    ("perf_mgmt.send_profiling_reminders", 7, 30),  # lane profiling2: 360 raters who have not answered
 ]
 
 SETTINGS_PATCH = """
