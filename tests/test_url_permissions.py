@@ -269,6 +269,14 @@ page.feedback-rounds                             get    login  403
 page.feedback-rounds                             post   login  403
 page.feedback-round                              get    login  403
 page.feedback-round                              post   login  403
+api.profiling-profiles                           post   401    403
+api.profiling-profile                            get    401    403
+api.profiling-profile                            patch  401    403
+api.profiling-profile-copy                       post   401    403
+api.profiling-profile-status                     post   401    403
+api.profiling-own-round                          post   401    400
+api.profiling-coach                              post   401    403
+api.profiling-round-deadlines                    post   401    404
 """
 
 
@@ -443,6 +451,7 @@ KWARGS = [
     (r"profiling/rounds/<int:pk>/", {"pk": "profiling_round"}),
     (r"profiling/sheets/<int:pk>/", {"pk": "profiling_rater"}),
     (r"profiling/subjects/<int:pk>/", {"pk": "profiling_subject"}),
+    (r"profiling/profiles/<int:pk>/", {"pk": "profiling_profile"}),  # lane profiling2
 ]
 
 

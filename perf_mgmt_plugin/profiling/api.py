@@ -19,6 +19,7 @@ from .services import (
     can_manage_round,
     can_read_report,
     close_round,
+    coach_candidate,
     copy_profile,
     create_profile,
     decline,
@@ -107,4 +108,5 @@ __all__ = [
     "extend_round",
     "nominations_overdue",
     "send_profiling_reminders",
+    "coach_candidate",
 ]

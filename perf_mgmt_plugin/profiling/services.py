@@ -681,6 +681,14 @@ def release_report(actor, subject):
     return subject
 
 
+def coach_candidate(user_id):
+    """The active user ``user_id`` who may be named a coach, or ``None``."""
+    try:
+        return get_user_model().objects.filter(pk=int(user_id), is_active=True).first()
+    except (TypeError, ValueError):
+        return None
+
+
 @transaction.atomic
 def set_coach(actor, subject, coach_user):
     """HR names the coach who debriefs and releases a subject's report (rounds released by a coach)."""

@@ -478,6 +478,8 @@ def round_detail(request, pk):
             count = _act(request, profiling.remind, request.user, rnd)
             if count is not None:
                 messages.success(request, _("%(n)s raters reminded.") % {"n": count})
+        elif action == "coach":  # lane profiling2: HR names the coach who debriefs (and releases, if the round says)
+            _set_coach(request, rnd)
         elif action == "extend":  # lane profiling2: HR moves the deadlines
             dates = _dates(request, "answer_by", "nominate_by")
             if dates is not None:
@@ -490,10 +492,27 @@ def round_detail(request, pk):
         for g, _label in profiling.GROUP_CHOICES
         if g in progress["groups"]
     ]
-    subjects = list(rnd.subjects.select_related("person__user").order_by("pk")[:200])
+    subjects = list(rnd.subjects.select_related("person__user", "coach").order_by("pk")[:200])
     context = {"round": rnd, "rows": rows, "statuses": statuses, "subjects": subjects, "progress": progress}
     context["may_extend"] = can(request.user, "perf_mgmt.manage_profiles")
     return _render(request, "perf_mgmt/profiling_round.html", context, rnd.name)
+
+
+def _set_coach(request, rnd):
+    """The round page's coach form: ``subject`` (of this round) and the coach's ``coach`` username (empty: none)."""
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
+    subject = rnd.subjects.select_related("person").filter(pk=request.POST.get("subject") or 0).first()
+    if subject is None:
+        raise Http404
+    username = (request.POST.get("coach") or "").strip()
+    coach = None
+    if username:
+        coach = get_user_model().objects.filter(username=username[:150], is_active=True).first()
+        if coach is None:
+            messages.error(request, _("There is no active user '%(name)s'.") % {"name": username[:150]})
+            return
+    _act(request, profiling.set_coach, request.user, subject, coach, success=_("Coach saved."))
 
 
 def _dates(request, *names):

@@ -26,6 +26,7 @@ class RoundSerializer(serializers.ModelSerializer):
             "min_raters",
             "max_raters",
             "answer_by",
+            "nominate_by",
             "closed_at",
         ]
 
@@ -47,6 +48,10 @@ class ProgressSerializer(serializers.Serializer):
     round = RoundSerializer()
     groups = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
     subjects = serializers.DictField(child=serializers.IntegerField())
+    answers_overdue = serializers.BooleanField()
+    nominations_overdue = serializers.BooleanField()
+    overdue_raters = serializers.IntegerField()
+    overdue_nominations = serializers.IntegerField()
 
 
 class RaterTaskSerializer(serializers.ModelSerializer):
@@ -127,3 +132,77 @@ class ReportSerializer(serializers.Serializer):
     not_counted = serializers.IntegerField()
     competencies = serializers.ListField(child=serializers.DictField())
     comments = serializers.ListField(child=serializers.DictField())
+
+
+# -- lane profiling2: profiles written over REST, one's own round, coaches, deadlines ---------------------------------
+
+
+class ProfileItemSerializer(serializers.Serializer):
+    competency = serializers.IntegerField()
+    text = serializers.CharField(max_length=2000)
+
+
+class ProfileDetailSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    family = serializers.CharField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    allow_self_request = serializers.BooleanField()
+    in_use = serializers.BooleanField()
+    version = serializers.IntegerField()
+    items = ProfileItemSerializer(many=True)
+    questions = serializers.ListField(child=serializers.CharField())
+
+
+class ProfileWriteSerializer(serializers.Serializer):
+    family = serializers.SlugField(max_length=64)
+    name = serializers.CharField(max_length=255)
+    #: ``360``, ``180`` or ``self`` (checked by the domain; a plain string keeps the schema's one ``kind`` enum).
+    kind = serializers.CharField(max_length=8, default=Profile.KIND_360, help_text="360, 180 or self")
+    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
+    allow_self_request = serializers.BooleanField(default=False)
+    #: Seed the items from these competencies' behavioural indicators, or give ``items`` explicitly.
+    competencies = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, max_length=500)
+    items = ProfileItemSerializer(many=True, required=False, allow_null=True, default=None, max_length=2000)
+    questions = serializers.ListField(
+        child=serializers.CharField(max_length=500), required=False, default=list, max_length=50
+    )
+
+
+class ProfileEditSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    items = ProfileItemSerializer(many=True, required=False, max_length=2000)
+    questions = serializers.ListField(child=serializers.CharField(max_length=500), required=False, max_length=50)
+
+
+class ProfileCopySerializer(serializers.Serializer):
+    family = serializers.SlugField(max_length=64)
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+
+
+class ProfileStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[(Profile.ACTIVE, "active"), (Profile.RETIRED, "retired")])
+
+
+class OwnRoundSerializer(serializers.Serializer):
+    profile = serializers.IntegerField()
+    answer_by = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CoachSerializer(serializers.Serializer):
+    #: The coach's user id, or ``null`` to remove the coach.
+    coach = serializers.IntegerField(allow_null=True)
+
+
+class CoachStateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    coach = serializers.IntegerField(allow_null=True)
+
+
+class DeadlinesSerializer(serializers.Serializer):
+    answer_by = serializers.DateField(required=False, allow_null=True, default=None)
+    nominate_by = serializers.DateField(required=False, allow_null=True, default=None)

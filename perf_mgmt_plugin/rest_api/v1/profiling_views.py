@@ -29,9 +29,18 @@ from .permissions import rule_permission
 from .profiling_serializers import (
     AnswersWriteSerializer,
     ApproveSerializer,
+    CoachSerializer,
+    CoachStateSerializer,
+    DeadlinesSerializer,
     DeclineSerializer,
     NominationsSerializer,
+    OwnRoundSerializer,
+    ProfileCopySerializer,
+    ProfileDetailSerializer,
+    ProfileEditSerializer,
     ProfileSerializer,
+    ProfileStatusSerializer,
+    ProfileWriteSerializer,
     ProgressSerializer,
     RaterTaskSerializer,
     ReportSerializer,
@@ -61,13 +70,17 @@ def _round(request, pk):
 
 
 class ProfileListView(ApiViewMixin, generics.ListAPIView):
-    """Every profile version (HR)."""
+    """Every profile version (HR). POST makes a new profile (lane profiling2, :func:`_create_profile`)."""
 
     serializer_class = ProfileSerializer
     permission_classes = [rule_permission("perf_mgmt.manage_profiles")]
 
     def get_queryset(self):
         return profiling.Profile.objects.order_by("family", "-number")
+
+    @extend_schema(request=ProfileWriteSerializer, responses={201: ProfileDetailSerializer})
+    def post(self, request):
+        return _create_profile(request)
 
 
 class RoundListView(ApiViewMixin, generics.ListAPIView):
@@ -309,3 +322,175 @@ class ReleaseView(ApiViewMixin, APIView):
         subject = _readable(request, pk)
         profiling.release_report(request.user, subject)
         return Response(_state(subject))
+
+
+# -- lane profiling2: profiles written over REST, one's own round, coaches, deadlines ---------------------------------
+
+
+def _profile(pk):
+    profile = profiling.Profile.objects.filter(pk=pk).first()
+    if profile is None:
+        raise NotFound()
+    return profile
+
+
+def _profile_data(profile):
+    return ProfileDetailSerializer(
+        {
+            "id": profile.pk,
+            "family": profile.family,
+            "number": profile.number,
+            "name": profile.name,
+            "description": profile.description,
+            "kind": profile.kind,
+            "status": profile.status,
+            "allow_self_request": profile.allow_self_request,
+            "in_use": profiling.in_use(profile),
+            "version": profile.version,
+            "items": [
+                {"competency": competency_id, "text": text}
+                for competency_id, text in profile.items.order_by("order", "pk").values_list("competency_id", "text")
+            ],
+            "questions": list(profile.questions.order_by("order", "pk").values_list("text", flat=True)),
+        }
+    ).data
+
+
+def _items(data):
+    return None if data is None else [(item["competency"], item["text"]) for item in data]
+
+
+def _create_profile(request):
+    """HR makes a profile (draft, version 1): items seeded from ``competencies``' indicators, or given."""
+    serializer = ProfileWriteSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    data = serializer.validated_data
+    profile = profiling.create_profile(
+        request.user,
+        family=data["family"],
+        name=data["name"],
+        kind=data["kind"],
+        competency_ids=data["competencies"],
+        items=_items(data["items"]),
+        questions=data["questions"],
+        description=data["description"],
+        allow_self_request=data["allow_self_request"],
+    )
+    return tagged(Response(_profile_data(profile), status=status.HTTP_201_CREATED), profile.version)
+
+
+class ProfileDetailView(ApiViewMixin, APIView):
+    """
+    A profile version with its items and questions (HR). PATCH edits it with ``If-Match``: a version no round uses
+    is edited in place; a version in use stays as answered and the edit makes the next version (201, ADR 0025).
+    """
+
+    permission_classes = [rule_permission("perf_mgmt.manage_profiles")]
+
+    @extend_schema(responses={200: ProfileDetailSerializer})
+    def get(self, request, pk):
+        profile = _profile(pk)
+        return tagged(Response(_profile_data(profile)), profile.version)
+
+    @extend_schema(
+        request=ProfileEditSerializer,
+        parameters=[IF_MATCH],
+        responses={200: ProfileDetailSerializer, 201: ProfileDetailSerializer, **STALE},
+    )
+    def patch(self, request, pk):
+        profile = _profile(pk)
+        serializer = ProfileEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        edited = profiling.update_profile(
+            request.user,
+            profile,
+            version=expected_version(request),
+            name=data.get("name"),
+            description=data.get("description"),
+            items=_items(data.get("items")),
+            questions=data.get("questions"),
+        )
+        code = status.HTTP_201_CREATED if edited.pk != profile.pk else status.HTTP_200_OK
+        return tagged(Response(_profile_data(edited), status=code), edited.version)
+
+
+class ProfileCopyView(ApiViewMixin, APIView):
+    """HR copies a profile version into a new family (draft, version 1)."""
+
+    permission_classes = [rule_permission("perf_mgmt.manage_profiles")]
+
+    @extend_schema(request=ProfileCopySerializer, responses={201: ProfileDetailSerializer})
+    def post(self, request, pk):
+        profile = _profile(pk)
+        serializer = ProfileCopySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        copy = profiling.copy_profile(request.user, profile, **serializer.validated_data)
+        return Response(_profile_data(copy), status=status.HTTP_201_CREATED)
+
+
+class ProfileStatusView(ApiViewMixin, APIView):
+    """HR activates a profile version (older active versions of its family retire) or retires it."""
+
+    permission_classes = [rule_permission("perf_mgmt.manage_profiles")]
+
+    @extend_schema(request=ProfileStatusSerializer, responses={200: ProfileDetailSerializer})
+    def post(self, request, pk):
+        profile = _profile(pk)
+        serializer = ProfileStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        profile = profiling.set_profile_status(request.user, profile, serializer.validated_data["status"])
+        return Response(_profile_data(profile))
+
+
+class OwnRoundView(ApiViewMixin, APIView):
+    """The caller starts a round for themselves, where the (active) profile allows it."""
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(request=OwnRoundSerializer, responses={201: RoundSerializer})
+    def post(self, request):
+        serializer = OwnRoundSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        profile = profiling.Profile.objects.filter(
+            pk=data["profile"], status=profiling.Profile.ACTIVE, allow_self_request=True
+        ).first()
+        if profile is None:  # a draft, retired or closed profile is not offered: said like an unknown one
+            raise ValidationError({"profile": ["No profile you may ask a round of has this id."]})
+        rnd = profiling.request_own_round(request.user, profile, answer_by=data["answer_by"])
+        return Response(RoundSerializer(rnd).data, status=status.HTTP_201_CREATED)
+
+
+class CoachView(ApiViewMixin, APIView):
+    """HR names (or removes, ``null``) the coach who debriefs and releases a subject's report."""
+
+    permission_classes = [rule_permission("perf_mgmt.manage_profiles")]
+
+    @extend_schema(request=CoachSerializer, responses={200: CoachStateSerializer})
+    def post(self, request, pk):
+        subject = _subject(pk)
+        if not can(request.user, "perf_mgmt.include_in_round", subject.person):
+            raise NotFound()
+        serializer = CoachSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        coach = None
+        if serializer.validated_data["coach"] is not None:
+            coach = profiling.coach_candidate(serializer.validated_data["coach"])
+            if coach is None:
+                raise ValidationError({"coach": ["No active user has this id."]})
+        profiling.set_coach(request.user, subject, coach)
+        return Response(CoachStateSerializer({"id": subject.pk, "coach": subject.coach_id}).data)
+
+
+class RoundDeadlinesView(ApiViewMixin, APIView):
+    """HR moves a round's deadlines (``answer_by``, ``nominate_by``), e.g. to let late raters answer."""
+
+    permission_classes = [rule_permission(None)]
+
+    @extend_schema(request=DeadlinesSerializer, responses={200: RoundSerializer})
+    def post(self, request, pk):
+        rnd = _round(request, pk)
+        serializer = DeadlinesSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(RoundSerializer(profiling.extend_round(request.user, rnd, **serializer.validated_data)).data)

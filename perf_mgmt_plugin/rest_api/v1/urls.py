@@ -161,4 +161,11 @@ urlpatterns += [
     path("profiling/subjects/<int:pk>/approve/", pv.ApproveView.as_view(), name="profiling-approve"),
     path("profiling/subjects/<int:pk>/report/", pv.ReportView.as_view(), name="profiling-report"),
     path("profiling/subjects/<int:pk>/release/", pv.ReleaseView.as_view(), name="profiling-release"),
+    # lane profiling2: profiles written over REST, one's own round, coaches, deadlines
+    path("profiling/profiles/<int:pk>/", pv.ProfileDetailView.as_view(), name="profiling-profile"),
+    path("profiling/profiles/<int:pk>/copy/", pv.ProfileCopyView.as_view(), name="profiling-profile-copy"),
+    path("profiling/profiles/<int:pk>/status/", pv.ProfileStatusView.as_view(), name="profiling-profile-status"),
+    path("profiling/own-round/", pv.OwnRoundView.as_view(), name="profiling-own-round"),
+    path("profiling/subjects/<int:pk>/coach/", pv.CoachView.as_view(), name="profiling-coach"),
+    path("profiling/rounds/<int:pk>/deadlines/", pv.RoundDeadlinesView.as_view(), name="profiling-round-deadlines"),
 ]
