@@ -446,6 +446,7 @@ class SelfAssessmentXBlock(PerfMgmtXBlock):
         if self.profile:
             return {
                 "display_name": self.display_name,
+                "framework": "",  # the profile names its competencies (same keys in both modes for the apps)
                 "mode": self.mode,
                 "phase": self.phase,
                 "prompt": self.prompt,
