@@ -249,3 +249,33 @@ def is_masquerade(runtime_user_id, user_service=None):
     from .openedx.masquerade import is_masquerade as _is_masquerade  # pylint: disable=import-outside-toplevel
 
     return _is_masquerade(runtime_user_id, user_service)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# lane guide: blended modules -- implementation guides (the guide XBlock), observations, job aids (issue 13)
+# ------------------------------------------------------------------------------------------------------------------
+
+from .blended import api as _blended  # noqa: E402
+
+BlendedError = _blended.BlendedError
+NoEmployeeRecordForGuide = _blended.NoEmployeeRecordForGuide
+GuideSpec = _blended.Guide
+GuideStep = _blended.Step
+GUIDE_MAX_TEXT = _blended.MAX_TEXT
+guide_applications_of = _blended.applications_of
+guide_completion = _blended.completion
+plan_guide_step = _blended.plan_step
+apply_guide_step = _blended.apply_step
+guide_step_rates = _blended.step_rates
+job_aids_of = _blended.job_aids_of
+observation_queue = _blended.observation_queue
+observe_application = _blended.observe
+from .core.idempotency import IdempotencyError  # noqa: E402,F401
+from .core.versioning import EditConflict  # noqa: E402,F401
+
+
+def job_aid_download_url(aid):
+    """The counted, access-checked download address of a job aid (the file or link is never linked directly)."""
+    from django.urls import reverse  # pylint: disable=import-outside-toplevel
+
+    return reverse("perf_mgmt:job-aid-download", kwargs={"pk": aid.pk})

@@ -27,6 +27,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from perf_mgmt_plugin.appraisals.models import FollowUpAction, InterimNote, Review, ReviewTemplate
+from perf_mgmt_plugin.blended.models import JobAid
 from perf_mgmt_plugin.competencies.models import CourseRecommendation, PositionRequirement
 from perf_mgmt_plugin.development import services as development
 from perf_mgmt_plugin.development.models import PlanTemplate
@@ -231,6 +232,9 @@ page.appraisal-cycle-close                       post   login  403
 page.appraisal-cycle-coaches                     get    login  404
 page.appraisal-cycle-coaches                     post   login  404
 page.appraisal-cycle-survey-csv                  get    login  403
+page.observations                                get    login  403
+page.observations                                post   login  403
+page.job-aid-download                            get    login  404
 """
 
 
@@ -343,6 +347,7 @@ def world(org, cycle, fw, strategy, today):  # noqa: F811
         "import_job": ImportJob.objects.create(kind=ImportJob.KIND_ORG_UNITS, user=org.hr).pk,
         "course": str(org.course_key),
         "note": InterimNote.objects.create(author=org.manager.user, employee=org.alice, body="Noted").pk,
+        "job_aid": JobAid.objects.create(course_key=org.course_key, title="Aid", url="/asset-v1:x").pk,
     }
 
 
@@ -377,6 +382,7 @@ KWARGS = [
     (r"review-cycles/<int:pk>/", {"pk": "cycle"}),
     (r"reviews/survey/<int:pk>/", {"pk": "cycle"}),
     (r"reviews/<int:pk>/", {"pk": "review"}),
+    (r"job-aids/<int:pk>/", {"pk": "job_aid"}),
 ]
 
 

@@ -7,6 +7,7 @@ from . import (
     appraisal_cycle_views,
     appraisal_template_views,
     appraisal_views,
+    blended_views,
     competency_views,
     development_views,
     import_views,
@@ -71,4 +72,7 @@ urlpatterns = [
     path(
         "review-cycles/<int:pk>/survey.csv", appraisal_cycle_views.cycle_survey_csv, name="appraisal-cycle-survey-csv"
     ),
+    # lane guide: blended modules (observations, job aids)
+    path("team/observations/", blended_views.observations, name="observations"),
+    path("job-aids/<int:pk>/download/", blended_views.job_aid_download, name="job-aid-download"),
 ]
