@@ -3,7 +3,7 @@ The period's evidence shown beside a review: check-in history, objective progres
 progress and the person's current competency levels.
 
 Why: a manager rating from memory rates the last few weeks. Everything here was recorded through the period by the
-other domains, so the review reads it rather than asking anyone to retype it. Four queries whatever the amount of
+other domains, so the review reads it rather than asking anyone to retype it. Five queries whatever the amount of
 data (pinned by a test); callers that already checked ``perf_mgmt.view_review`` call it.
 """
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from ..blended import api as blended
 from ..competencies.models import CompetencyGap
 from ..development.models import Plan, PlanItem
 from ..strategy.models import CheckIn, Objective
@@ -28,9 +29,11 @@ class Evidence:
     plan_items: list = field(default_factory=list)
     plan_done: int = 0
     gaps: dict = field(default_factory=dict)
+    #: The blended modules taken in the period: course result, observed application, reflections (lane guide).
+    modules: list = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.check_ins or self.objectives or self.plan_items or self.gaps)
+        return bool(self.check_ins or self.objectives or self.plan_items or self.gaps or self.modules)
 
 
 def _objectives_q(cycle):
@@ -40,7 +43,7 @@ def _objectives_q(cycle):
 
 
 def evidence_for(review):
-    """The :class:`Evidence` of ``review``'s person over its cycle's period (``start`` .. ``end``), four queries."""
+    """The :class:`Evidence` of ``review``'s person over its cycle's period (``start`` .. ``end``), five queries."""
     cycle, person_id = review.cycle, review.employee_id
     check_ins = list(
         CheckIn.objects.filter(employee_id=person_id, scheduled_for__gte=cycle.start, scheduled_for__lte=cycle.end)
@@ -78,6 +81,7 @@ def evidence_for(review):
         plan_items=plan_items,
         plan_done=sum(1 for item in plan_items if item.status == PlanItem.COMPLETED),
         gaps=gaps,
+        modules=blended.module_evidence(person_id, cycle.start, cycle.end, plan_items),
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from ..core import notify
 from ..core.access import AccessDenied, can, require
+from ..core.charts.palette import series_colour
 from ..core.concurrency import lock
 from ..core.idempotency import once
 from ..core.release import StepRelease
@@ -386,9 +387,8 @@ def may_download(user, aid):
         return True
     if get_backend().enrolled_course_keys(user, [aid.course_key]):
         return True
-    from ..development.models import PlanItem  # pylint: disable=import-outside-toplevel
-
-    return PlanItem.objects.filter(owner__user=user, course_key=aid.course_key).exclude(status="cancelled").exists()
+    items = deps.PlanItem.objects.filter(owner__user=user, course_key=aid.course_key)
+    return items.exclude(status=deps.PlanItem.CANCELLED).exists()
 
 
 def download_job_aid(user, pk):
@@ -433,3 +433,123 @@ def job_aid_downloads(user, course_key):
     ):
         result[aid_id] = (learners, downloads) if learners >= minimum else None
     return result
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Development plans: the 70/20/10 mix and the job aids of their course items
+# ----------------------------------------------------------------------------------------------------------------
+
+#: The categories of the 70/20/10 model, in order, with the share each aims at.
+MIX_TARGETS = (("experience", 70), ("exposure", 20), ("education", 10))
+
+
+def plan_mix(owner, items):
+    """
+    The 70/20/10 mix of a plan: each live item counts once in its category (on the job, with others, formal), and
+    each step of a module's implementation guide that the owner planned or applied counts once as on the job.
+    ``[{"category", "count", "percent", "target"}]`` plus the total. One query.
+    """
+    counts = dict.fromkeys((name for name, _target in MIX_TARGETS), 0)
+    course_keys = set()
+    for item in items:
+        if item.status == "cancelled":
+            continue
+        counts[item.category] = counts.get(item.category, 0) + 1
+        if item.course_key:
+            course_keys.add(item.course_key)
+    steps = 0
+    if course_keys and owner is not None:
+        steps = GuideApplication.objects.filter(person=owner, course_key__in=course_keys).count()
+    counts["experience"] += steps
+    total = sum(counts.values())
+    labels = dict(deps.CATEGORY_CHOICES)
+    rows, offset = [], 0
+    for index, (name, target) in enumerate(MIX_TARGETS):
+        percent = round(100 * counts.get(name, 0) / total) if total else 0
+        rows.append(
+            {
+                "category": name,
+                "label": labels.get(name, name),
+                "count": counts.get(name, 0),
+                "percent": percent,
+                "target": target,
+                "offset": offset,
+                "colour": series_colour(index),
+            }
+        )
+        offset += percent
+    return {"rows": rows, "total": total, "guide_steps": steps}
+
+
+def attach_job_aids(items):
+    """Set ``item.job_aids`` (the course's active job aids) on each course item of ``items``. One query."""
+    keys = {item.course_key for item in items if getattr(item, "course_key", None)}
+    aids = job_aids_of(keys) if keys else {}
+    for item in items:
+        item.job_aids = aids.get(item.course_key, []) if getattr(item, "course_key", None) else []
+    return items
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Appraisals: the modules taken in the period as evidence
+# ----------------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleEvidence:
+    """One module (course) of the period in a review: its course result, and the application of its guide."""
+
+    course_key: object
+    title: str
+    competency: str = ""
+    result: str = ""
+    achieved: bool = False
+    steps_applied: int = 0
+    steps_observed: int = 0
+    reflections: list = None
+
+
+def module_evidence(person_id, start, end, plan_items):
+    """
+    The blended modules ``person_id`` took in the period (``start`` .. ``end``): per course item of their plans,
+    the course result the LMS reported (grade, passed), and the guide steps applied in the period with the
+    observations and the learner's reflections. One query (the plan items come from the caller's evidence).
+    """
+    by_course = {}
+    for item in plan_items:
+        if item.course_key and item.course_key not in by_course:
+            grade = "" if item.grade_percent is None else f"{item.grade_percent:g}%"
+            by_course[item.course_key] = ModuleEvidence(
+                course_key=item.course_key,
+                title=item.title,
+                competency=item.competency.name if item.competency_id else "",
+                result=grade,
+                achieved=item.achieved,
+                reflections=[],
+            )
+    rows = (
+        GuideApplication.objects.filter(person_id=person_id, applied_at__date__gte=start, applied_at__date__lte=end)
+        .select_related("competency")
+        .order_by("applied_at", "pk")
+    )
+    for row in rows:
+        module = by_course.get(row.course_key)
+        if module is None:
+            module = by_course[row.course_key] = ModuleEvidence(
+                course_key=row.course_key,
+                title=row.guide_title or str(row.course_key),
+                competency=row.competency.name if row.competency_id else "",
+                reflections=[],
+            )
+        module.steps_applied += 1
+        if row.status == GuideApplication.OBSERVED:
+            module.steps_observed += 1
+        module.reflections.append(
+            {
+                "step": row.step_title,
+                "reflection": row.reflection,
+                "observed": row.status == GuideApplication.OBSERVED,
+                "manager_comment": row.manager_comment,
+            }
+        )
+    return list(by_course.values())

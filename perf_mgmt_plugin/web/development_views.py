@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import api
+from ..blended import api as blended
 from ..core import csv_export
 from ..core.access import AccessDenied, can
 from ..core.idempotency import IdempotencyError
@@ -74,8 +75,9 @@ def my_plan(request):
                 body = request.POST.get("body", "")
                 _act(request, services.add_comment, request.user, plan, body, idempotency_key=key)
         return redirect(reverse("perf_mgmt:my-plan"))
-    items = services.items_of_plan(plan) if plan else []
+    items = blended.attach_job_aids(services.items_of_plan(plan) if plan else [])
     context = {
+        "mix": blended.plan_mix(plan.owner, items) if plan else None,  # lane guide: 70/20/10
         "employee": employee,
         "plan": plan,
         "items": items,
@@ -145,8 +147,9 @@ def plan_review(request, pk):
             done = _("Comment added.")
             _act(request, services.add_comment, request.user, plan, comment, idempotency_key=key, success=done)
         return redirect(reverse("perf_mgmt:plan-review", kwargs={"pk": plan.pk}))
-    items = services.items_of_plan(plan)
+    items = blended.attach_job_aids(services.items_of_plan(plan))
     context = {
+        "mix": blended.plan_mix(plan.owner, items),  # lane guide: 70/20/10
         "plan": plan,
         "items": items,
         "may_manage": may_manage,
