@@ -1058,3 +1058,9 @@ def load_demo_data():
     """Run every loader in order (idempotent)."""
     for loader in LOADERS:
         loader()
+
+
+# --- lane guide: implementation guides, job aids and learners applying them (lms_host/demo_guides.py); last --------
+from lms_host import demo_guides  # noqa: E402
+
+LOADERS.append(demo_guides.load_guides_and_learners)
