@@ -221,6 +221,14 @@ class HostRuntime(WorkbenchRuntime):
     def get_block(self, usage_id, for_parent=None):
         return super().get_block(HostUsageId(str(usage_id), self.course_key), for_parent=for_parent)
 
+    def load_block_type(self, block_type):
+        """The host's own blocks (a scored knowledge check, a video: ``lms_host.blocks``) first, then installed ones."""
+        from lms_host.blocks import HOST_BLOCK_TYPES  # pylint: disable=import-outside-toplevel
+
+        if block_type in HOST_BLOCK_TYPES:
+            return HOST_BLOCK_TYPES[block_type]
+        return super().load_block_type(block_type)
+
     def _patch_xblock(self, block):
         """What the LMS's mixins give blocks, with this course rather than the workbench's fake one."""
         try:
@@ -232,8 +240,27 @@ class HostRuntime(WorkbenchRuntime):
     def publish(self, block, event_type, event_data):
         """
         As the LMS does for ``completion`` events (edx-completion's handler): store the user's ``BlockCompletion``.
-        Other events are only logged, as the workbench does.
+        ``grade`` events of scored blocks (the LMS's ``handle_grade_event``) become the learner's score, the block's
+        completion and a new course grade, with the platform's events (``lms_host.courses.grading``); course staff
+        viewing as a learner score nothing for them. Other events are only logged, as the workbench does.
         """
+        if event_type == "grade":
+            usage_key = getattr(block.scope_ids.usage_id, "usage_key", None)
+            if self.django_user is None or usage_key is None:
+                raise ValueError("a grade needs a signed-in user and a block of a course")
+            if getattr(self.django_user, "real_user", None) is not None:
+                log.info("masquerade: the grade of %s is not stored for the learner", usage_key)
+                return
+            from lms_host.courses import grading  # pylint: disable=import-outside-toplevel
+
+            grading.score_published(
+                self.django_user,
+                usage_key,
+                event_data["value"],
+                event_data["max_value"],
+                getattr(block, "weight", None),
+            )
+            return
         if event_type == "completion":
             if not completion_waffle.ENABLE_COMPLETION_TRACKING_SWITCH.is_enabled():
                 # As the LMS's handler: with tracking off (the switch is missing, e.g. after a test flush), no row.

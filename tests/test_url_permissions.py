@@ -232,6 +232,9 @@ page.appraisal-cycle-close                       post   login  403
 page.appraisal-cycle-coaches                     get    login  404
 page.appraisal-cycle-coaches                     post   login  404
 page.appraisal-cycle-survey-csv                  get    login  403
+page.requirement-positions                       get    login  403
+page.position-requirements                       get    login  403
+page.position-requirements                       post   login  403
 page.observations                                get    login  403
 page.observations                                post   login  403
 page.job-aid-download                            get    login  404
@@ -347,6 +350,7 @@ def world(org, cycle, fw, strategy, today):  # noqa: F811
         "import_job": ImportJob.objects.create(kind=ImportJob.KIND_ORG_UNITS, user=org.hr).pk,
         "course": str(org.course_key),
         "note": InterimNote.objects.create(author=org.manager.user, employee=org.alice, body="Noted").pk,
+        "position": org.dev.pk,  # lane host
         "job_aid": JobAid.objects.create(course_key=org.course_key, title="Aid", url="/asset-v1:x").pk,
     }
 
@@ -382,6 +386,7 @@ KWARGS = [
     (r"review-cycles/<int:pk>/", {"pk": "cycle"}),
     (r"reviews/survey/<int:pk>/", {"pk": "cycle"}),
     (r"reviews/<int:pk>/", {"pk": "review"}),
+    (r"competencies/positions/<int:pk>/", {"pk": "position"}),  # lane host
     (r"job-aids/<int:pk>/", {"pk": "job_aid"}),
 ]
 

@@ -26,6 +26,9 @@ class Course(models.Model):
     enrollment_end = models.DateTimeField(null=True, blank=True)
     invitation_only = models.BooleanField(default=False)
     max_student_enrollments_allowed = models.IntegerField(null=True, blank=True)
+    # The grading policy's pass mark, as CourseOverview.lowest_passing_grade (the lowest of the course's
+    # GRADE_CUTOFFS): a course grade at or above it passes. ``None``: the course is not graded.
+    lowest_passing_grade = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, default=0.5)
 
     def __str__(self):
         return self.display_name
@@ -157,3 +160,81 @@ class CourseBlock(models.Model):
 
     def __str__(self):
         return f"{self.course_id} #{self.order} {self.display_name}".strip()
+
+
+class StudentScore(models.Model):
+    """
+    A learner's score on one scored block (the LMS keeps it in ``StudentModule.grade``/``max_grade`` and the
+    grades app's ``PersistentSubsectionGrade``): the raw points the block published and the block's weight, so the
+    course grade can be recomputed without running the block.
+
+    .. no_pii:
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    course_id = CourseKeyField(max_length=255)
+    usage_key = models.CharField(max_length=255)
+    raw_earned = models.FloatField()
+    raw_possible = models.FloatField()
+    weight = models.FloatField(null=True, blank=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = [("user", "course_id", "usage_key")]
+
+    @property
+    def weighted(self):
+        """(earned, possible) in the block's weight (the LMS's ``weighted_score``): the raw points when unweighted."""
+        if self.weight is None or not self.raw_possible:
+            return self.raw_earned, self.raw_possible
+        return self.raw_earned * self.weight / self.raw_possible, self.weight
+
+
+class PersistentCourseGrade(models.Model):
+    """
+    A learner's course grade as the grades app persists it (``grades.models.PersistentCourseGrade``, same field
+    names): ``passed_timestamp`` is set the first time the learner passes and never cleared.
+
+    .. no_pii:
+    """
+
+    user_id = models.IntegerField(db_index=True)
+    course_id = CourseKeyField(max_length=255)
+    course_edited_timestamp = models.DateTimeField(null=True, blank=True)
+    course_version = models.CharField(max_length=255, blank=True)
+    grading_policy_hash = models.CharField(max_length=255)
+    percent_grade = models.FloatField()
+    letter_grade = models.CharField(max_length=255, blank=True)
+    passed_timestamp = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = [("course_id", "user_id")]
+
+
+class GeneratedCertificate(models.Model):
+    """
+    A learner's course certificate (``certificates.models.GeneratedCertificate``, same field names and the
+    platform's ``CertificateStatuses`` values in ``status``).
+
+    .. pii: the learner's name as printed on the certificate.
+    .. pii_types: name
+    .. pii_retirement: local_api
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    course_id = CourseKeyField(max_length=255, blank=True)
+    grade = models.CharField(max_length=5, blank=True)
+    status = models.CharField(max_length=32, default="unavailable")
+    mode = models.CharField(max_length=32, default="honor")
+    name = models.CharField(blank=True, max_length=255)
+    download_url = models.CharField(max_length=128, blank=True)
+    created_date = models.DateTimeField(auto_now_add=True)
+    modified_date = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        unique_together = [("user", "course_id")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.course_id} {self.status}"

@@ -58,6 +58,22 @@ def _status(gap, previous):
     return CompetencyGap.OPEN
 
 
+def load_ratings(person_ids, competency_ids, policy, now):
+    """``{(person id, competency id): [Rating]}`` the policy counts now (one query; none when nothing is asked)."""
+    ratings = defaultdict(list)
+    if not person_ids or not competency_ids:
+        return ratings
+    assessments = Assessment.objects.filter(person_id__in=person_ids, competency_id__in=competency_ids)
+    since = policy.since(now)
+    if since is not None:
+        assessments = assessments.filter(created__gte=since)
+    for person_id, competency_id, level, source, rater_id, ctx_type, ctx_id, created, pk in assessments.values_list(
+        "person_id", "competency_id", "level", "source", "rater_id", "context_type", "context_id", "created", "pk"
+    ):
+        ratings[(person_id, competency_id)].append(Rating(level, source, rater_id, f"{ctx_type}:{ctx_id}", created, pk))
+    return ratings
+
+
 def _recompute_batch(people, competency_ids, policy, now):
     """``people``: ``[(employee_id, position_id)]`` of active employees. Returns a :class:`RecomputeResult`."""
     result = RecomputeResult(people=len(people), batches=1)
@@ -75,18 +91,7 @@ def _recompute_batch(people, competency_ids, policy, now):
         required_by_position[position_id][competency_id] = level
     wanted_competencies = {c for levels in required_by_position.values() for c in levels}
 
-    ratings = defaultdict(list)
-    if wanted_competencies:
-        assessments = Assessment.objects.filter(person_id__in=person_ids, competency_id__in=wanted_competencies)
-        since = policy.since(now)
-        if since is not None:
-            assessments = assessments.filter(created__gte=since)
-        for person_id, competency_id, level, source, rater_id, ctx_type, ctx_id, created, pk in assessments.values_list(
-            "person_id", "competency_id", "level", "source", "rater_id", "context_type", "context_id", "created", "pk"
-        ):
-            ratings[(person_id, competency_id)].append(
-                Rating(level, source, rater_id, f"{ctx_type}:{ctx_id}", created, pk)
-            )
+    ratings = load_ratings(person_ids, wanted_competencies, policy, now)
 
     stored = CompetencyGap.objects.filter(person_id__in=person_ids)
     if competency_ids is not None:

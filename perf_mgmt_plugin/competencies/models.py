@@ -402,3 +402,23 @@ class CourseRecommendation(models.Model):
 
     def __str__(self):
         return f"{self.person_id}/{self.competency_id}: {self.course_key} ({self.kind}, {self.status})"
+
+
+# --- lane host: the version of a position's requirement set (the HR requirements editor) ---------------------------
+class PositionRequirementSet(models.Model):
+    """
+    The version of one position's set of competency requirements, moved on by every save of the set
+    (``core.versioning``): two HR admins editing the same position's requirements cannot overwrite each other.
+
+    .. no_pii:
+    """
+
+    position = models.OneToOneField(Position, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "perf_mgmt"
+
+    def __str__(self):
+        return f"{self.position_id} v{self.version}"

@@ -88,3 +88,19 @@ add_rule("perf_mgmt.manage_frameworks", is_unrestricted_hr_admin)
 add_rule("perf_mgmt.view_gap_audit", is_hr_admin | has_team)
 add_rule("perf_mgmt.recommend_courses", (is_manager_of | has_grant_for | is_hr_admin_for) & ~is_self)
 add_rule("perf_mgmt.respond_to_course_recommendation", is_self)
+
+
+# --- lane host: the HR requirements editor --------------------------------------------------------------------------
+@rules.predicate
+def is_hr_admin_for_position(user, position):
+    """Unrestricted HR admins for any position; scoped HR admins for the positions of their units."""
+    if position is None:
+        return False
+    context = access.access_context(user)
+    if context.hr_unrestricted:
+        return True
+    return position.org_unit_id is not None and access.hr_covers_unit(context, position.org_unit)
+
+
+#: ``perf_mgmt.manage_position_requirements`` (Position): edit the position's set of required competencies.
+add_rule("perf_mgmt.manage_position_requirements", is_hr_admin_for_position)

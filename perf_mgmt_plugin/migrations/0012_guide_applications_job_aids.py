@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('perf_mgmt', '0011_versions_and_idempotency'),
+        ('perf_mgmt', '0012_host_requirement_sets'),  # lane guide after lane host: the lead renumbers this 0013
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -26,6 +26,8 @@ NAV = [
     ("hr_admin", "perf_mgmt:gap-audit", _("Gap audit")),
     ("hr_admin", "perf_mgmt:appraisal-cycles", _("Review cycles")),
     ("course_staff", "perf_mgmt:course-staff", _("My courses")),
+    # lane host
+    ("hr_admin", "perf_mgmt:requirement-positions", _("Position requirements")),
     # lane guide: the team's guide steps awaiting the manager's observation
     ("manager", "perf_mgmt:observations", _("Observations")),
 ]

@@ -11,6 +11,7 @@ from . import (
     competency_views,
     development_views,
     import_views,
+    requirement_views,  # lane host
     strategy_views,
     views,
 )
@@ -71,6 +72,13 @@ urlpatterns = [
     path("review-cycles/<int:pk>/coaches/", appraisal_coach_views.cycle_coaches, name="appraisal-cycle-coaches"),
     path(
         "review-cycles/<int:pk>/survey.csv", appraisal_cycle_views.cycle_survey_csv, name="appraisal-cycle-survey-csv"
+    ),
+    # lane host: HR's position requirements editor
+    path("competencies/positions/", requirement_views.position_list, name="requirement-positions"),
+    path(
+        "competencies/positions/<int:pk>/requirements/",
+        requirement_views.position_requirements,
+        name="position-requirements",
     ),
     # lane guide: blended modules (observations, job aids)
     path("team/observations/", blended_views.observations, name="observations"),
