@@ -57,10 +57,10 @@ def module(org, settings):
     coach = services.add_competency(framework, code="COACH", name="Coaching")
     services.set_course_link(org.course_key, coach, 3)
     blocks = [
-        "<perf_mgmt_self_assessment framework=\"leadership\" competencies='[\"COACH\"]' mode=\"before\"/>",
+        '<perf_mgmt_self_assessment framework="leadership" competencies=\'["COACH"]\' mode="before"/>',
         '<video display_name="Introduction" html5_sources=\'["host_courses/video/intro.webm"]\' '
         'transcripts=\'{"en": "host_courses/video/coaching.vtt"}\'/>',
-        f"<knowledge_check display_name=\"Check\" weight=\"1\" questions='{json.dumps(QUESTIONS)}'/>",
+        f'<knowledge_check display_name="Check" weight="1" questions=\'{json.dumps(QUESTIONS)}\'/>',
         '<perf_mgmt_implementation_guide display_name="On the job" framework="leadership" competency="COACH" '
         f"evidence_level=\"4\" steps='{json.dumps(STEPS)}'/>",
     ]
