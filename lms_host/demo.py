@@ -1060,7 +1060,245 @@ def load_demo_data():
         loader()
 
 
+# --- lane host: four blended competency modules ---------------------------------------------------------------------
+#: The blended modules: (course key, title, framework, competency, level the module develops to, transcript,
+#: lesson HTML, knowledge-check questions). Each module's course page, in order: a self-assessment before (10), the
+#: video introduction (20), the lesson (30), the graded knowledge check (40), [the implementation guide and job aids
+#: of lane ``guide`` at 50-59, see :func:`load_module_guides`], the check-in back at work (60), the self-assessment
+#: after (70). Pass mark 0.6; the modules offer the ``honor`` mode, so passing learners get a downloadable certificate.
+MODULES = [
+    (
+        "course-v1:Northwind+COACH101+2026",
+        "Coaching conversations",
+        "leadership",
+        "COACH",
+        4,
+        "coaching.vtt",
+        "<p>A coaching conversation helps the other person find their own way forward. Use <strong>GROW</strong>:</p>"
+        "<ol><li><strong>Goal</strong>: what do you want from this conversation?</li>"
+        "<li><strong>Reality</strong>: what is happening now?</li><li><strong>Options</strong>: what could you do?</li>"
+        "<li><strong>Way forward</strong>: what will you do, and by when?</li></ol>"
+        "<p>Ask open questions, listen for twice as long as you speak, and leave the decision with them.</p>",
+        [
+            (
+                "Which question opens a coaching conversation best?",
+                ["Why did that go wrong?", "What would you like to get out of this?", "Have you tried my approach?"],
+                1,
+            ),
+            ("Who chooses the way forward?", ["The coach", "The person being coached", "Their manager's manager"], 1),
+            ("In GROW, what does the R stand for?", ["Results", "Reality", "Responsibility"], 1),
+        ],
+    ),
+    (
+        "course-v1:Northwind+FEEDBACK101+2026",
+        "Giving feedback",
+        "leadership",
+        "FEEDBACK",
+        4,
+        "feedback.vtt",
+        "<p>Useful feedback is <strong>specific</strong>, <strong>timely</strong> and about what can change. Use "
+        "<strong>SBI</strong>: the <em>Situation</em>, the <em>Behaviour</em> you saw, its <em>Impact</em>.</p>"
+        "<p>Then ask for their view and agree together what happens next. Praise in public, correct in private.</p>",
+        [
+            ("What does the B in SBI stand for?", ["Blame", "Behaviour", "Benefit"], 1),
+            ("When is feedback most useful?", ["At the annual review", "Soon after the event", "Only when asked"], 1),
+            (
+                "Where should corrective feedback be given?",
+                ["In the team meeting", "In private", "By email to the team"],
+                1,
+            ),
+        ],
+    ),
+    (
+        "course-v1:Northwind+PLAN101+2026",
+        "Planning and scheduling",
+        "project-management",
+        "PLAN",
+        3,
+        "planning.vtt",
+        "<p>A realistic plan answers four questions: <strong>what</strong> (the tasks), <strong>how long</strong> "
+        "(estimates, with the people doing the work), <strong>in which order</strong> (dependencies) and "
+        "<strong>who</strong>. Keep a buffer for the unknown and review the plan every week.</p>",
+        [
+            ("Who should estimate a task?", ["The sponsor", "The people doing the work", "The newest team member"], 1),
+            ("What decides the order of tasks?", ["Alphabetical order", "Their dependencies", "Their size"], 1),
+            ("How often should a plan be reviewed?", ["Once, at the start", "Every week", "Only when it fails"], 1),
+        ],
+    ),
+    (
+        "course-v1:Northwind+STAKE101+2026",
+        "Stakeholder management",
+        "project-management",
+        "STAKE",
+        3,
+        "stakeholders.vtt",
+        "<p>Map your stakeholders on two axes: their <strong>influence</strong> on the work and their "
+        "<strong>interest</strong> in it. Manage the high-high ones closely, keep the interested informed, keep the "
+        "influential satisfied. Agree how and how often you update each of them -- then keep that promise.</p>",
+        [
+            (
+                "What are the two axes of a stakeholder map?",
+                ["Cost and time", "Influence and interest", "Age and role"],
+                1,
+            ),
+            (
+                "How do you treat highly influential, highly interested stakeholders?",
+                ["Monitor them", "Manage them closely", "Inform them yearly"],
+                1,
+            ),
+            (
+                "What keeps stakeholders' trust?",
+                ["Updating them as agreed", "Reporting only good news", "Avoiding them"],
+                0,
+            ),
+        ],
+    ),
+]
+MODULE_PASS_MARK = "0.60"
+#: Requirements the modules answer (added to the demo's): (position, framework, competency, level, criticality).
+MODULE_REQUIREMENTS = [
+    ("SALES-MGR", "leadership", "FEEDBACK", 3, "high"),
+    ("SUP-LEAD", "leadership", "COACH", 3, "high"),
+    ("SUP-LEAD", "leadership", "FEEDBACK", 3, "medium"),
+    ("SWE", "project-management", "STAKE", 2, "medium"),
+]
+
+
+def _module_olx(module):
+    """The OLX of each block of a module, by order (lane guide adds 50-59)."""
+    import json
+    from html import escape
+
+    _key, title, framework, code, _level, transcript, lesson, questions = module
+    rated = f'framework="{framework}" competencies=\'["{code}"]\''
+    sources = "'[\"host_courses/video/intro.webm\"]'"
+    captions = f'\'{{"en": "host_courses/video/{transcript}"}}\''
+    check = escape(json.dumps([{"prompt": q, "choices": c, "answer": a} for q, c, a in questions]), quote=True)
+    return [
+        (
+            10,
+            "Before you start: rate yourself",
+            f'<perf_mgmt_self_assessment display_name="Where do you stand?" {rated} mode="before"/>',
+        ),
+        (
+            20,
+            "Introduction",
+            f'<video display_name="{escape(title)}: introduction" html5_sources={sources} transcripts={captions}/>',
+        ),
+        (30, "The method", f'<html display_name="{escape(title)}: the method">{escape(lesson)}</html>'),
+        (
+            40,
+            "Knowledge check",
+            f'<knowledge_check display_name="Check your understanding" weight="1" questions="{check}"/>',
+        ),
+        (60, "Back at work: check in", '<perf_mgmt_checkin display_name="Back at work: how is it going?"/>'),
+        (
+            70,
+            "After the module: rate yourself again",
+            f'<perf_mgmt_self_assessment display_name="Where do you stand now?" {rated} mode="after"/>',
+        ),
+    ]
+
+
+def load_modules():
+    """The four blended modules: courses with a pass mark and the honor mode, their blocks, course links, and the
+    position requirements they answer (once per block; an edited block is left alone)."""
+    from lms_host.courses.models import CourseMode
+    from perf_mgmt_plugin.competencies import services as competency_services
+    from perf_mgmt_plugin.competencies.models import Competency
+
+    competencies = {(c.framework.slug, c.code): c for c in Competency.objects.select_related("framework")}
+    positions = {p.code: p for p in Position.objects.all()}
+    jordan = get_user_model().objects.get(username="jordan")
+    for module in MODULES:
+        key, title, framework, code, level = module[:5]
+        course_key = CourseKey.from_string(key)
+        course, _created = Course.objects.get_or_create(
+            id=course_key, defaults={"display_name": title, "lowest_passing_grade": MODULE_PASS_MARK}
+        )
+        CourseMode.objects.get_or_create(
+            course_id=course_key, mode_slug="honor", defaults={"mode_display_name": "Honor"}
+        )
+        CourseAccessRole.objects.get_or_create(user=jordan, course_id=course_key, org=course_key.org, role="staff")
+        existing = set(CourseBlock.objects.filter(course_id=course_key).values_list("order", flat=True))
+        for order, heading, olx in _module_olx(module):
+            if order not in existing:
+                CourseBlock.objects.create(course_id=course_key, order=order, display_name=heading, olx=olx)
+        competency_services.set_course_link(course_key, competencies[(framework, code)], level)
+    for position, framework, code, level, criticality in MODULE_REQUIREMENTS:
+        competency_services.set_requirement(positions[position], competencies[(framework, code)], level, criticality)
+
+
+def load_module_guides():
+    """The modules' implementation guides (4-6 steps) and two job aids each, at orders 50-59: lane ``guide``'s."""
+    from lms_host import demo_guides
+
+    demo_guides.load_module_guides()
+
+
+#: Learners part-way through the modules: (learner, module, plan owner's assigner, what they did).
+#: ``watched``: the video; ``read``: the lesson; a number: their knowledge-check score (of 3).
+MODULE_LEARNERS = [
+    ("alex", "course-v1:Northwind+PLAN101+2026", "priya", ["watched", "read", 1]),  # failed the check once
+    ("priya", "course-v1:Northwind+COACH101+2026", "tomas", ["watched"]),  # just started
+    ("marcus", "course-v1:Northwind+FEEDBACK101+2026", "amara", ["watched", "read", 3]),  # passed: item completed
+    ("chen", "course-v1:Northwind+STAKE101+2026", "priya", []),  # assigned, not started
+]
+
+
+def _module_progress(user, course_key, steps):
+    """What a learner did in a module, through the host's runtime (the same path as their clicks in the course)."""
+    from lms_host import xblock_runtime
+
+    runtime = xblock_runtime.HostRuntime(course_key, user)
+    blocks = {cb.order: cb for cb in CourseBlock.objects.filter(course_id=course_key)}
+    for step in steps:
+        if step in ("watched", "read"):
+            block = runtime.get_block(xblock_runtime.ensure_parsed(blocks[20 if step == "watched" else 30]))
+            runtime.publish(block, "completion", {"completion": 1.0})
+            setattr(block, block.completed_field, True)
+            block.save()
+            continue
+        block = runtime.get_block(xblock_runtime.ensure_parsed(blocks[40]))
+        right = [q["answer"] for q in block.questions]
+        block.answers = {
+            f"q{i}": (a if i < step else (a + 1) % len(block.questions[i]["choices"])) for i, a in enumerate(right)
+        }
+        block.attempts, block.raw_earned = block.attempts + 1, float(step)
+        block.save()
+        runtime.publish(block, "grade", {"value": float(step), "max_value": block.max_score()})
+
+
+def load_module_learners():
+    """Plans that use the modules, and learners part-way through them (once: skipped when Alex has the item)."""
+    from lms_host.courses.backend import HostPlatformBackend
+    from perf_mgmt_plugin.competencies.models import CourseCompetencyLink
+    from perf_mgmt_plugin.development import services as development
+    from perf_mgmt_plugin.development.models import Plan, PlanItem
+
+    if PlanItem.objects.filter(course_key=MODULE_LEARNERS[0][1]).exists():
+        return
+    employees = {e.user.username: e for e in Employee.objects.select_related("user")}
+    titles = {module[0]: module[1] for module in MODULES}
+    links = {
+        str(link.course_key): link.competency for link in CourseCompetencyLink.objects.select_related("competency")
+    }
+    for username, key, assigner, steps in MODULE_LEARNERS:
+        person, by = employees[username], employees[assigner].user
+        plan = Plan.objects.filter(owner=person).exclude(status__in=["archived", "completed"]).first()
+        plan = plan or development.create_plan(by, person, title=f"{person.user.first_name}: {titles[key]}")
+        development.add_item(by, plan, kind="course", title=titles[key], course_key=key, competency=links.get(key))
+        course_key = CourseKey.from_string(key)
+        HostPlatformBackend().enroll(person.user, course_key)
+        _module_progress(person.user, course_key, steps)
+
+
+LOADERS.extend([load_modules, load_module_guides, load_module_learners])
+
+
 # --- lane guide: implementation guides, job aids and learners applying them (lms_host/demo_guides.py); last --------
+# The guides and job aids come with the modules (load_module_guides above); the learners applying them come last,
+# once the modules' own learners are enrolled and part-way through.
 from lms_host import demo_guides  # noqa: E402
 
 LOADERS.append(demo_guides.load_guides_and_learners)

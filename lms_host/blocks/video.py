@@ -20,8 +20,9 @@ from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 from web_fragments.fragment import Fragment
 from xblock.core import XBlock
-from xblock.exceptions import JsonHandlerError
 from xblock.fields import Boolean, Dict, List, Scope, String
+
+from .completion import PublishCompletionMixin
 
 #: The share of the clip after which it counts as watched (the LMS's default ``COMPLETION_VIDEO_COMPLETE_PERCENTAGE``).
 COMPLETE_PERCENTAGE = 0.95
@@ -58,11 +59,10 @@ def transcript_text(path):
     return " ".join(cues)
 
 
-class HostVideoBlock(XBlock):
+class HostVideoBlock(PublishCompletionMixin, XBlock):
     """An HTML5 video with a transcript, complete when watched."""
 
-    has_custom_completion = True
-    completion_mode = "completable"
+    completed_field = "watched"
 
     display_name = String(default="Video", scope=Scope.settings)
     html5_sources = List(default=[], scope=Scope.settings, help="Static paths of the clip, in preference order.")
@@ -94,19 +94,6 @@ class HostVideoBlock(XBlock):
             {"completed": self.watched, "percentage": COMPLETE_PERCENTAGE, "watched": "Watched."},
         )
         return frag
-
-    @XBlock.json_handler
-    def publish_completion(self, data, suffix=""):  # pylint: disable=unused-argument
-        """The player says how much was watched: ``{"completion": 0..1}`` (the LMS video block's handler)."""
-        completion = data.get("completion") if isinstance(data, dict) else None
-        if isinstance(completion, bool) or not isinstance(completion, int | float) or not 0 <= completion <= 1:
-            raise JsonHandlerError(400, "completion must be a number from 0 to 1.")
-        if getattr(getattr(self.runtime, "django_user", None), "real_user", None) is not None:
-            return {"result": "ok"}  # course staff viewing as a learner: nothing is recorded for the learner
-        self.runtime.publish(self, "completion", {"completion": float(completion)})
-        if completion >= 1:
-            self.watched = True
-        return {"result": "ok"}
 
     def student_view_data(self, context=None):  # pylint: disable=unused-argument
         return {

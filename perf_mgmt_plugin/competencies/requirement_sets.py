@@ -44,6 +44,8 @@ class Change:
     after: tuple | None
     opened: int = 0
     closed: int = 0
+    widened: int = 0
+    narrowed: int = 0
 
 
 @dataclass
@@ -53,6 +55,8 @@ class Preview:
     holders: int
     opened: int = 0
     closed: int = 0
+    widened: int = 0  # open gaps that stay open and grow
+    narrowed: int = 0  # open gaps that stay open and shrink
     changes: list = field(default_factory=list)
 
     @property
@@ -224,28 +228,33 @@ def preview(position, proposal, competencies, now=None):
     if not changed:
         return result
     levels_changed = [cid for cid in changed if (before.get(cid) or (None,))[0] != (proposal.get(cid) or (None,))[0]]
-    open_now = set()
+    open_now = {}
     if holders and levels_changed:
-        open_now = set(
-            CompetencyGap.objects.filter(
+        open_now = {
+            (person_id, cid): gap
+            for person_id, cid, gap in CompetencyGap.objects.filter(
                 person_id__in=holders, competency_id__in=levels_changed, gap__gt=0
-            ).values_list("person_id", "competency_id")
-        )
+            ).values_list("person_id", "competency_id", "gap")
+        }
     policy = get_policy()
     ratings = gaps.load_ratings(holders, [cid for cid in levels_changed if cid in proposal], policy, now)
     for cid in changed:
         change = Change(competency=by_id[cid], before=before.get(cid), after=proposal.get(cid))
         if cid in levels_changed:
             for person_id in holders:
-                was_open = (person_id, cid) in open_now
-                will_open = False
+                was = open_now.get((person_id, cid), 0.0)
+                will = 0.0
                 if change.after is not None:
                     current = current_level(ratings.get((person_id, cid), ()), policy, now)
-                    will_open = gaps._gap_value(change.after[0], current) > 0  # pylint: disable=protected-access
-                change.opened += will_open and not was_open
-                change.closed += was_open and not will_open
+                    will = gaps._gap_value(change.after[0], current)  # pylint: disable=protected-access
+                change.opened += will > 0 and not was
+                change.closed += was > 0 and not will
+                change.widened += was > 0 and will > was
+                change.narrowed += 0 < will < was
         result.opened += change.opened
         result.closed += change.closed
+        result.widened += change.widened
+        result.narrowed += change.narrowed
         result.changes.append(change)
     return result
 

@@ -107,11 +107,13 @@ def test_the_preview_counts_gaps_opened_and_closed_and_saves_nothing(client, org
     assert response.status_code == 200
     preview = response.context["preview"]
     assert (preview.holders, preview.opened, preview.closed) == (2, 1, 0)
+    assert (preview.widened, preview.narrowed) == (2, 0)  # Alice's COACH 1 -> 2, Bob's PLAN 2 -> 4
     assert "opens 1 new gap(s) and closes 0" in response.content.decode()
     assert open_gaps(org) == {("alice", "COACH"), ("bob", "PLAN")}  # nothing saved
     # Dropping COACH closes Alice's gap; PLAN down to 1 leaves Bob (no rating: level 0) with an open gap.
     preview = client.post(edit_url(org.dev), form(rated, None, 1)).context["preview"]
     assert (preview.opened, preview.closed) == (0, 1)
+    assert (preview.widened, preview.narrowed) == (0, 1)  # Bob's PLAN 2 -> 1
     assert [c.competency.code for c in preview.changes] == ["COACH", "PLAN"]
 
 

@@ -269,3 +269,64 @@ def test_invalidating_a_certificate_revokes_it_and_reopens_the_item(org, fw, add
     assert GeneratedCertificate.objects.get().status == "unavailable"
     item.refresh_from_db()
     assert item.status == PlanItem.IN_PROGRESS and not item.achieved
+
+
+#: Every status of the platform's CertificateStatuses, and what it means for the plan item (None: nothing decided).
+STATUS_OUTCOMES = {
+    "downloadable": True,
+    "generating": True,
+    "audit_passing": True,
+    "honor_passing": True,
+    "notpassing": False,
+    "audit_notpassing": False,
+    "unavailable": False,
+    "invalidated": False,
+    "restricted": False,
+    "unverified": False,
+    "deleted": False,
+    "deleting": False,
+    "error": None,
+    "requesting": None,
+    "auditing": None,
+}
+
+
+def test_every_platform_certificate_status_is_known_here():
+    statuses = {
+        value
+        for name, value in vars(grading.CertificateStatuses).items()
+        if isinstance(value, str) and not name.startswith("_")
+    }
+    assert statuses == set(STATUS_OUTCOMES)
+
+
+@pytest.mark.parametrize(("status", "passed"), sorted(STATUS_OUTCOMES.items()))
+def test_each_certificate_status_saved_by_the_host_moves_the_item(org, fw, status, passed):  # noqa: F811
+    """The host's certificate save sends CHANGED (and CREATED for passing statuses) with the real CertificateData."""
+    plan = services.create_plan(org.manager.user, org.alice)
+    item = services.add_item(
+        org.manager.user, plan, kind="course", title="Leading Teams", course_key=org.course_key, competency=fw.coach
+    )
+    cert = GeneratedCertificate(user=org.alice.user, course_id=org.course_key, status=status, mode="honor", grade="0.9")
+    grading.save_certificate(cert)
+    item.refresh_from_db()
+    if passed is None:
+        assert item.status != PlanItem.COMPLETED and item.achieved_at is None
+    else:
+        assert item.achieved is passed and (item.status == PlanItem.COMPLETED) is passed
+
+
+@pytest.mark.parametrize("passing", [True, False])
+def test_the_passing_status_event_moves_the_item_both_ways(org, fw, add_block, learner, passing):  # noqa: F811
+    plan = services.create_plan(org.manager.user, org.alice)
+    item = services.add_item(
+        org.manager.user, plan, kind="course", title="Leading Teams", course_key=org.course_key, competency=fw.coach
+    )
+    add_block(check_olx())
+    (url,), _page = handler_urls(learner, org.course_key, "submit")
+    submit(learner, url, {"q0": 1, "q1": 1})
+    if not passing:  # then failing: COURSE_PASSING_STATUS_UPDATED(is_passing=False) newer than the pass reopens it
+        submit(learner, url, {"q0": 0, "q1": 0})
+    item.refresh_from_db()
+    assert (item.status == PlanItem.COMPLETED) is passing
+    assert PersistentCourseGrade.objects.get().passed_timestamp is not None  # ever passed, as the platform keeps it
