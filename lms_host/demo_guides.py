@@ -5,7 +5,7 @@ For each of the four blended modules (course-v1:Northwind+{COACH101,FEEDBACK101,
 ``demo.load_modules``): an implementation guide block of 4-6 steps at order 50 of the course page (after the
 knowledge check, before the check-in) and two job aids stored in the host's storage. Then some learners part-way
 through the guides, written through the plugin's api as their clicks would be -- with observations waiting for
-their managers (Priya, the demo's manager, has one from Alex).
+their managers (Priya, the demo's manager, has Alex's and Chen's).
 
 Idempotent: a module whose guide block exists is left alone; learners are seeded once. Modules that do not exist
 (a database without them) are skipped.
@@ -276,7 +276,14 @@ GUIDE_LEARNERS = [
             ("schedule", "planned"),
         ],
     ),
-    ("chen", "course-v1:Northwind+STAKE101+2026", [("map", "planned")]),
+    (
+        "chen",
+        "course-v1:Northwind+STAKE101+2026",
+        [
+            ("map", "I had forgotten the billing team: they own the invoice format we are changing."),
+            ("agree", "Billing wants a short note every Friday; product wants the demo every sprint."),
+        ],
+    ),
     (
         "priya",
         "course-v1:Northwind+COACH101+2026",
