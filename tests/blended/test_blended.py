@@ -137,3 +137,25 @@ def test_retirement_removes_the_learners_applications_and_unlinks_the_observer(o
     assert list(GuideApplication.objects.values_list("person__user__username", "observer", "manager_comment")) == [
         ("bob", None, "")
     ]
+
+
+def test_only_unrestricted_hr_admins_manage_job_aids_in_django_admin(client, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # pylint: disable=import-outside-toplevel
+
+    for user in (org.hr, org.hr_eng, org.staff):
+        user.is_staff = True
+        user.save()
+    aid = JobAid.objects.create(course_key=org.course_key, title="Card", url="/asset-v1:x")
+    JobAidDownload.objects.create(job_aid=aid, user=org.alice.user, count=3)
+    for user, status in ((org.hr_eng, 403), (org.staff, 403), (org.hr, 200)):
+        client.force_login(user)
+        assert client.get("/admin/perf_mgmt/jobaid/").status_code == status, user
+    page = client.get("/admin/perf_mgmt/jobaid/").content.decode()
+    assert "Card" in page
+    add = "/admin/perf_mgmt/jobaid/add/"
+    form = {"course_key": str(org.course_key), "title": "Both", "url": "/asset-v1:y", "order": 0, "active": "on"}
+    response = client.post(add, {**form, "file": SimpleUploadedFile("card.txt", b"x")})
+    assert response.status_code == 200 and not JobAid.objects.filter(title="Both").exists()  # a file or a link
+    assert client.post(add, {**form, "url": "javascript:alert(1)"}).status_code == 200
+    assert client.post(add, {**form, "title": "Link"}).status_code == 302
+    assert JobAid.objects.filter(title="Link", url="/asset-v1:y").exists()
