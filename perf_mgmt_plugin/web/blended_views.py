@@ -16,6 +16,7 @@ from ..blended import api as blended
 from ..core.access import AccessDenied
 from ..core.idempotency import IdempotencyError
 from ..core.versioning import EditConflict
+from ..openedx import get_backend
 from .access import page_requires
 from .views import _page, _render
 
@@ -50,11 +51,16 @@ def observations(request):
             )
         return redirect(reverse("perf_mgmt:observations"))
     page = _page(request, blended.observation_queue(request.user))
+    applying = blended.team_applications(request.user)
+    # The modules' names, from the platform in one batch for the page's rows and the team's modules.
+    infos = get_backend().get_courses({row.course_key for row in page} | {row["course_key"] for row in applying})
+    for row in page:
+        row.module_name = infos[row.course_key].display_name if row.course_key in infos else str(row.course_key)
+    for row in applying:
+        key = row["course_key"]
+        row["module_name"] = infos[key].display_name if key in infos else str(key)
     return _render(
-        request,
-        "perf_mgmt/blended_observations.html",
-        {"page": page, "applying": blended.team_applications(request.user)},
-        _("Observations"),
+        request, "perf_mgmt/blended_observations.html", {"page": page, "applying": applying}, _("Observations")
     )
 
 
