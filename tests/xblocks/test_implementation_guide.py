@@ -333,9 +333,10 @@ def test_manager_queue_and_handlers_in_constant_queries(client, org, coaching_gu
     assert second_apply == first_apply
     # Pinned (SQLite). The page, 13: session and user, the access context (employee, HR group, grants), the
     # navigation's personas, the queue's count and page (rows with the learner), the team's modules (aggregate and
-    # people), the modules' names (one batch from the platform). An apply, 42: session, user service and masquerade check, the host's key-value reads of the block's
-    # fields and state, the employee, the competency and its level, the idempotency key, the row's insert or lock
-    # and version claim, the save, the redrawn steps and the completion row.
+    # people), the modules' names (one batch from the platform). An apply, 42: session, user service and masquerade
+    # check, the host's key-value reads of the block's fields and state, the employee, the competency and its level,
+    # the idempotency key, the row's insert or lock and version claim, the save, the redrawn steps and the completion
+    # row.
     assert (small, first_apply) == (13, 42)
 
 
