@@ -35,6 +35,10 @@ SHOTS = [
     ("priya", "/perf-mgmt/reviews/16/", "manager-review-page"),  # Bianca's review on a freshly loaded demo
     ("helen", "/perf-mgmt/review-cycles/2/", "hr-review-cycle"),
     ("helen", "/perf-mgmt/review-templates/", "hr-review-templates"),
+    # lane host: the requirements editor's preview (Software Engineer, copying the Engineering Manager's set) and a
+    # blended module's course page (taken after answering the check, by hand, for docs/screenshots)
+    ("helen", "/perf-mgmt/competencies/positions/7/requirements/?copy_from=6", "hr-position-requirements"),
+    ("alex", "/courses/course-v1:Northwind+PLAN101+2026/", "learner-module-page"),
 ]
 
 

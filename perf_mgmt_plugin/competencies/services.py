@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..core.access import require
 from ..core.sanitize import sanitize_html
+from ..core.versioning import claim_version
 from ..openedx.backend import parse_course_key
 from . import gaps
 from .errors import CompetencyError, InvalidLevel
@@ -22,6 +23,7 @@ from .models import (
     CourseCompetencyLink,
     Framework,
     PositionRequirement,
+    PositionRequirementSet,
     Scale,
     ScaleLevel,
 )
@@ -150,8 +152,15 @@ def set_requirement(position, competency, required_level, criticality="medium", 
     if changed_by is not None:
         requirement._history_user = changed_by  # pylint: disable=protected-access
     requirement.save()
+    _touch_requirement_set(position.pk)
     gaps.recompute_gaps(position_ids=[position.pk], competency_ids=[competency.pk])
     return requirement
+
+
+def _touch_requirement_set(position_id):
+    """A change made outside the requirements editor moves the set's version on, so an open editor learns of it."""
+    row, _created = PositionRequirementSet.objects.get_or_create(position_id=position_id)
+    claim_version(row)
 
 
 @transaction.atomic
@@ -161,6 +170,7 @@ def remove_requirement(requirement, changed_by=None):
     if changed_by is not None:
         requirement._history_user = changed_by  # pylint: disable=protected-access
     requirement.delete()
+    _touch_requirement_set(position_id)
     gaps.recompute_gaps(position_ids=[position_id], competency_ids=[competency_id])
 
 

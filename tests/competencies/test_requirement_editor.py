@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from perf_mgmt_plugin.competencies import requirement_sets, services
 from perf_mgmt_plugin.competencies.models import CompetencyGap, PositionRequirement, PositionRequirementSet
+from perf_mgmt_plugin.org.models import Position
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,10 @@ def client_for(client, user):
     return client
 
 
-def form(fw, coach=None, plan=None, version=0, action="preview", coach_crit="high", plan_crit="medium"):
+def form(fw, coach=None, plan=None, version=None, action="preview", coach_crit="high", plan_crit="medium"):
+    """The editor's form for the Developer position, stating its current version unless ``version`` is given."""
+    if version is None:
+        version = requirement_sets.version_of(Position.objects.get(code="DEV"))
     return {
         "action": action,
         "version": str(version),
@@ -122,21 +126,23 @@ def test_save_applies_the_previewed_set_with_its_version_and_recomputes_gaps(cli
     response = client.post(edit_url(org.dev), form(rated, 4, 4, action="save"))
     assert response.status_code == 302
     assert open_gaps(org) == {("alice", "COACH"), ("alice", "PLAN"), ("bob", "PLAN")}
-    assert PositionRequirementSet.objects.get(position=org.dev).version == 1
+    saved_version = PositionRequirementSet.objects.get(position=org.dev).version
+    assert saved_version == 3  # the fixture's two requirements, then this save
     requirement = PositionRequirement.objects.get(position=org.dev, competency=rated.coach)
     assert requirement.required_level == 4 and requirement.history.first().history_user == org.hr
-    # The same form again (a double submit, still stating version 0) changes nothing and is not a conflict.
-    assert client.post(edit_url(org.dev), form(rated, 4, 4, action="save")).status_code == 302
-    assert PositionRequirementSet.objects.get(position=org.dev).version == 1
+    # The same form again (a double submit, still stating the old version) changes nothing and is not a conflict.
+    assert client.post(edit_url(org.dev), form(rated, 4, 4, version=2, action="save")).status_code == 302
+    assert PositionRequirementSet.objects.get(position=org.dev).version == saved_version
 
 
 def test_a_save_over_someone_elses_is_a_conflict_and_writes_nothing(client, org, rated):
     client_for(client, org.hr)
-    client.post(edit_url(org.dev), form(rated, 4, 2, action="save"))  # someone saved: version 1
-    response = client.post(edit_url(org.dev), form(rated, 1, 1, version=0, action="save"))
+    opened_at = requirement_sets.version_of(org.dev)
+    client.post(edit_url(org.dev), form(rated, 4, 2, action="save"))  # someone saved: the version moved on
+    response = client.post(edit_url(org.dev), form(rated, 1, 1, version=opened_at, action="save"))
     assert response.status_code == 409
     assert "changed by someone else" in response.content.decode()
-    assert response.context["version"] == 1 and response.context["preview"] is not None  # input kept, previewed
+    assert response.context["version"] == opened_at + 1 and response.context["preview"] is not None  # input kept
     assert PositionRequirement.objects.get(position=org.dev, competency=rated.coach).required_level == 4
 
 
@@ -264,3 +270,12 @@ def test_queries_do_not_grow_with_the_people_holding_the_position(client, org, r
         person = factories.make_employee(f"dev{n}", manager=org.manager, org_unit=org.platform, position=org.dev)
         services.record_assessment(person.user, person, rated.coach, 1 + n % 4, "self")
     assert measure() == before
+
+
+def test_a_change_made_elsewhere_moves_the_version_so_the_open_editor_conflicts(client, org, rated):
+    client_for(client, org.hr)
+    opened_at = client.get(edit_url(org.dev)).context["version"]
+    services.set_requirement(org.dev, rated.plan, 3)  # through the REST API or the admin, meanwhile
+    response = client.post(edit_url(org.dev), form(rated, 4, 2, version=opened_at, action="save"))
+    assert response.status_code == 409
+    assert PositionRequirement.objects.get(position=org.dev, competency=rated.plan).required_level == 3

@@ -471,7 +471,7 @@ def test_demo_course_has_a_working_checkin(client):
 
     demo.load_demo_data()
     demo.load_demo_data()
-    [course_block] = CourseBlock.objects.filter(olx__contains="perf_mgmt_checkin")
+    [course_block] = CourseBlock.objects.filter(olx__contains="perf_mgmt_checkin", course_id=demo.CHECKIN_COURSE)
     learner = get_user_model().objects.get(username=demo.CHECKIN_LEARNER)
     client.force_login(learner)
 
