@@ -1366,6 +1366,9 @@ def load_modules():
 
 def load_module_guides():
     """The modules' implementation guides (4-6 steps) and two job aids each, at orders 50-59: lane ``guide``'s."""
+    from lms_host import demo_guides
+
+    demo_guides.load_module_guides()
 
 
 #: Learners part-way through the modules: (learner, module, plan owner's assigner, what they did).
@@ -1426,3 +1429,11 @@ def load_module_learners():
 
 
 LOADERS.extend([load_modules, load_module_guides, load_module_learners])
+
+
+# --- lane guide: implementation guides, job aids and learners applying them (lms_host/demo_guides.py); last --------
+# The guides and job aids come with the modules (load_module_guides above); the learners applying them come last,
+# once the modules' own learners are enrolled and part-way through.
+from lms_host import demo_guides  # noqa: E402
+
+LOADERS.append(demo_guides.load_guides_and_learners)

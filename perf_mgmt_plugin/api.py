@@ -240,10 +240,41 @@ def is_masquerade(runtime_user_id, user_service=None):
 
 
 # ------------------------------------------------------------------------------------------------------------------
+# Blended modules -- implementation guides (the guide XBlock), observations, job aids (issue 13)
+# ------------------------------------------------------------------------------------------------------------------
+
+from .blended import api as _blended  # noqa: E402
+
+BlendedError = _blended.BlendedError
+NoEmployeeRecordForGuide = _blended.NoEmployeeRecordForGuide
+GuideSpec = _blended.Guide
+GuideStep = _blended.Step
+GUIDE_MAX_TEXT = _blended.MAX_TEXT
+guide_applications_of = _blended.applications_of
+guide_completion = _blended.completion
+plan_guide_step = _blended.plan_step
+apply_guide_step = _blended.apply_step
+guide_step_rates = _blended.step_rates
+job_aids_of = _blended.job_aids_of
+observation_queue = _blended.observation_queue
+observe_application = _blended.observe
+from .core.idempotency import IdempotencyError  # noqa: E402,F401
+from .core.versioning import EditConflict  # noqa: E402,F401
+
+
+def job_aid_download_url(aid):
+    """The counted, access-checked download address of a job aid (the file or link is never linked directly)."""
+    from django.urls import reverse  # pylint: disable=import-outside-toplevel
+
+    return reverse("perf_mgmt:job-aid-download", kwargs={"pk": aid.pk})
+
+
+# ------------------------------------------------------------------------------------------------------------------
 # The domains' apis, gathered (``api.appraisals.create_cycle`` ...): one import for another Django app.
 # ------------------------------------------------------------------------------------------------------------------
 
 from .appraisals import api as appraisals  # noqa: E402
+from .blended import api as blended  # noqa: E402
 from .competencies import api as competencies  # noqa: E402
 from .development import api as development  # noqa: E402
 from .org import api as org  # noqa: E402
@@ -296,8 +327,26 @@ __all__ = [
     "reviews_visible_to",
     "run_cycle_launch",
     "start_cycle_launch",
+    # Blended modules (the implementation-guide XBlock)
+    "BlendedError",
+    "EditConflict",
+    "GUIDE_MAX_TEXT",
+    "GuideSpec",
+    "GuideStep",
+    "IdempotencyError",
+    "NoEmployeeRecordForGuide",
+    "apply_guide_step",
+    "guide_applications_of",
+    "guide_completion",
+    "guide_step_rates",
+    "job_aid_download_url",
+    "job_aids_of",
+    "observation_queue",
+    "observe_application",
+    "plan_guide_step",
     # The domains' apis
     "appraisals",
+    "blended",
     "competencies",
     "development",
     "org",

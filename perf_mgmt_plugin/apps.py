@@ -120,6 +120,7 @@ class PerfMgmtConfig(AppConfig):
         # pylint: disable=unused-import,import-outside-toplevel
         from . import handlers, rules  # noqa: F401
         from .appraisals import retirement as _appraisals_retirement  # noqa: F401
+        from .blended import retirement as _blended_retirement  # noqa: F401
         from .competencies import retirement as _competencies_retirement  # noqa: F401
         from .core import idempotency as _idempotency_retirement  # noqa: F401
         from .development import retirement as _development_retirement  # noqa: F401

@@ -15,6 +15,9 @@ from .appraisals.models import (  # noqa: F401,E402
     TemplateQuestion,
     TemplateSection,
 )
+
+# lane guide: blended modules (implementation guides, observations, job aids)
+from .blended.models import GuideApplication, JobAid, JobAidDownload  # noqa: F401,E402
 from .competencies.models import (  # noqa: F401,E402
     Assessment,
     BehaviouralIndicator,

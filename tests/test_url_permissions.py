@@ -27,6 +27,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from perf_mgmt_plugin.appraisals.models import FollowUpAction, InterimNote, Review, ReviewTemplate
+from perf_mgmt_plugin.blended.models import JobAid
 from perf_mgmt_plugin.competencies.models import CourseRecommendation, PositionRequirement
 from perf_mgmt_plugin.development import services as development
 from perf_mgmt_plugin.development.models import PlanTemplate
@@ -269,6 +270,9 @@ page.feedback-rounds                             get    login  403
 page.feedback-rounds                             post   login  403
 page.feedback-round                              get    login  403
 page.feedback-round                              post   login  403
+page.observations                                get    login  403
+page.observations                                post   login  403
+page.job-aid-download                            get    login  404
 """
 
 
@@ -400,6 +404,7 @@ def _profiling_world(org, fw):  # noqa: F811  (lane profiling)
         "profiling_round": rnd.pk,
         "profiling_subject": subject.pk,
         "profiling_rater": Rater.objects.get(subject=subject, group="self").pk,
+        "job_aid": JobAid.objects.create(course_key=org.course_key, title="Aid", url="/asset-v1:x").pk,
     }
 
 
@@ -443,6 +448,7 @@ KWARGS = [
     (r"profiling/rounds/<int:pk>/", {"pk": "profiling_round"}),
     (r"profiling/sheets/<int:pk>/", {"pk": "profiling_rater"}),
     (r"profiling/subjects/<int:pk>/", {"pk": "profiling_subject"}),
+    (r"job-aids/<int:pk>/", {"pk": "job_aid"}),
 ]
 
 

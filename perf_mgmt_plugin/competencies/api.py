@@ -107,6 +107,7 @@ from .services import (
     linked_courses,
     record_assessment,
     record_course_evidence,
+    record_observed_evidence,
     remove_requirement,
     requirements_for_positions,
     set_requirement,
@@ -398,6 +399,7 @@ __all__ = [
     "PROFILE_SOURCES",
     "get_scales_for",
     "record_round_results",
+    "record_observed_evidence",
 ]
 
 

@@ -35,6 +35,8 @@ SOURCE_PERMISSIONS = {
     Assessment.PEER: "perf_mgmt.peer_assess",
     Assessment.DIRECT_REPORT: "perf_mgmt.upward_assess",
     Assessment.COURSE: "perf_mgmt.course_assess",
+    # Recorded by the blended domain when a manager confirms an observed guide step (it checks the observer).
+    Assessment.OBSERVED: "perf_mgmt.observe_application",
 }
 
 
@@ -268,6 +270,27 @@ def record_course_evidence(person, competency, level, course_key, *, context_id=
         rater=None,
         context_type="course",
         context_id=context_id or str(course_key),
+        course_key=course_key,
+        evidence=evidence,
+    )
+
+
+@transaction.atomic
+def record_observed_evidence(observer, person, competency, level, *, context_id, course_key=None, evidence=""):
+    """
+    Observed application (ADR 0022): ``observer`` (a manager, checked by the blended domain before it calls this)
+    saw ``person`` apply ``competency`` on the job at ``level``, through a step of a module's implementation guide
+    (``context_id``). An ``observed`` assessment -- its own source, weighted by the current-level policy beside self,
+    peer, manager and course evidence; it never counts as the manager's own rating. The gap is recomputed.
+    """
+    return _create_assessment(
+        person,
+        competency,
+        level,
+        Assessment.OBSERVED,
+        rater=observer,
+        context_type="guide",
+        context_id=context_id,
         course_key=course_key,
         evidence=evidence,
     )

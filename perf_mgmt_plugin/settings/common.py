@@ -31,7 +31,7 @@ DEFAULTS = {
     "PERF_MGMT_COMPETENCY_POLICY": {
         "manager_wins": True,
         "recency_days": 730,
-        "weights": {"self": 1.0, "manager": 3.0, "peer": 1.0, "direct_report": 1.0, "course": 2.0},
+        "weights": {"self": 1.0, "manager": 3.0, "peer": 1.0, "direct_report": 1.0, "course": 2.0, "observed": 2.0},
     },
     # First month (1-12) of the organisation's financial year: quarters, halves and years of strategy periods follow it.
     "PERF_MGMT_FISCAL_YEAR_START_MONTH": 1,

@@ -7,6 +7,7 @@ from . import (
     appraisal_cycle_views,
     appraisal_template_views,
     appraisal_views,
+    blended_views,
     competency_views,
     development_views,
     import_views,
@@ -79,6 +80,9 @@ urlpatterns = [
         requirement_views.position_requirements,
         name="position-requirements",
     ),
+    # lane guide: blended modules (observations, job aids)
+    path("team/observations/", blended_views.observations, name="observations"),
+    path("job-aids/<int:pk>/download/", blended_views.job_aid_download, name="job-aid-download"),
 ]
 
 # lane profiling: 360 feedback pages

@@ -520,8 +520,8 @@ def test_template_detail_query_counts_pinned_and_constant(org, template, count_q
     assert counts() == small == (10, 17)
 
 
-# +1 each: the evidence reads the last released 360 (lane profiling).
-@pytest.mark.parametrize("role,pinned", [("alice", 20), ("manager", 21), ("seller", 24), ("hr", 22)])
+# +2 each: the evidence reads the last released 360 (lane profiling) and the period's blended modules (lane guide).
+@pytest.mark.parametrize("role,pinned", [("alice", 21), ("manager", 22), ("seller", 25), ("hr", 23)])
 def test_review_detail_query_count_pinned_and_constant(org, cycle, count_queries, role, pinned):
     from perf_mgmt_plugin.appraisals import coaching
 
