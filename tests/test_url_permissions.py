@@ -32,9 +32,6 @@ from perf_mgmt_plugin.development import services as development
 from perf_mgmt_plugin.development.models import PlanTemplate
 from perf_mgmt_plugin.org.models import ImportJob
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Impediment
-from tests.appraisals.conftest import cycle, kra_scale, template  # noqa: F401
-from tests.competencies.conftest import fw  # noqa: F401
-from tests.strategy.conftest import strategy, today  # noqa: F401
 
 from .routes import Route, plugin_routes
 
