@@ -10,6 +10,16 @@ from django.test.utils import CaptureQueriesContext
 pytest_plugins = ["tests.fixtures.plugin", "tests.fixtures.blocks"]
 
 
+def pytest_collection_modifyitems(items):
+    """
+    Modules holding a ``slow`` test run first, in their own order (a stable sort that keeps each module whole, so its
+    data built once stays once): run in parallel (``-n``), the long tests start at once instead of ending the run on
+    one worker while the other waits.
+    """
+    slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module.__name__ not in slow_modules)
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, request, tmp_path_factory):
     """

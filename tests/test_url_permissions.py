@@ -437,6 +437,7 @@ def _check(org, world, row):
     return problems
 
 
+@pytest.mark.slow  # every route as every persona
 @pytest.mark.parametrize("kind", ["api", "page"])
 def test_matrix(org, world, kind):
     """Every row of one kind against one world (one set-up: the rows only read, or write and are rolled back)."""
