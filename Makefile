@@ -19,10 +19,10 @@ DEMO_URL_HOST := $(HOST)
 DEMO_ALLOWED_HOSTS := $(HOST)
 endif
 DEMO_URL := http://$(DEMO_URL_HOST):$(PORT)/
-# The suites run on every core (pytest-xdist); WORKERS=0 runs them in one process. A module stays on one worker (its
-# data built once stays once: docs/decisions/0020).
+# The suites run on every core (pytest-xdist); WORKERS=0 runs them in one process. Tests are handed out in collection
+# order, transactional ones last (docs/decisions/0020).
 WORKERS ?= auto
-XDIST := -n $(WORKERS) --dist loadfile
+XDIST := -n $(WORKERS) --dist load
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'

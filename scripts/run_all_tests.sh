@@ -14,10 +14,11 @@ failed=()
 skipped=()
 # The main runs leave out the parts with their own step: the browser, the worker and the Tutor plugin.
 MAIN="not browser and not celery_worker and not tutor"
-# The suites run on every core (pytest-xdist; PERF_MGMT_TEST_WORKERS=0 runs them in one process). --dist loadfile keeps
-# a module on one worker, so its data built once is built once (docs/decisions/0020). Each worker has its own test
-# database: SQLite in memory, MariaDB's named test_<name>_gw<N>.
-XDIST=(-n "${PERF_MGMT_TEST_WORKERS:-auto}" --dist loadfile)
+# The suites run on every core (pytest-xdist; PERF_MGMT_TEST_WORKERS=0 runs them in one process). --dist load hands
+# tests out in collection order, where transactional tests come last (their flush empties the tables), so no worker
+# runs a test after one (docs/decisions/0020). Each worker has its own test database: SQLite in memory, MariaDB's
+# named test_<name>_gw<N>.
+XDIST=(-n "${PERF_MGMT_TEST_WORKERS:-auto}" --dist load)
 # The page tests that run again under LMS-shaped settings (lms_host/lms_shaped_settings.py), with tests/lms_shaped.
 LMS_SHAPED_TESTS=(
   tests/lms_shaped tests/test_api_schema.py tests/appraisals/test_pages.py tests/appraisals/test_template_pages.py

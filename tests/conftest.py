@@ -10,11 +10,15 @@ from django.test.utils import CaptureQueriesContext
 pytest_plugins = ["tests.fixtures.plugin", "tests.fixtures.blocks"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's own sort, which therefore stays the first key
 def pytest_collection_modifyitems(items):
     """
-    Modules holding a ``slow`` test run first, in their own order (a stable sort that keeps each module whole, so its
-    data built once stays once): run in parallel (``-n``), the long tests start at once instead of ending the run on
-    one worker while the other waits.
+    Modules holding a ``slow`` test run first, in their own order (a stable sort that keeps each module together, so
+    its data built once is built once): run in parallel (``-n``), the long tests start at once instead of ending the
+    run on one worker while the other waits. pytest-django then sorts by kind, stably, as Django's runner does: tests
+    in a transaction, then transactional tests (their flush empties the tables, the rows migrations seeded too), then
+    tests without a database; ``--dist load`` hands tests out in that order, so no worker runs a test in a transaction
+    after a transactional one.
     """
     slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.module.__name__ not in slow_modules)
