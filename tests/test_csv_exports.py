@@ -22,9 +22,6 @@ from perf_mgmt_plugin.appraisals import cycles
 from perf_mgmt_plugin.core import csv_export
 from perf_mgmt_plugin.development import services as development
 from perf_mgmt_plugin.strategy.models import Objective
-from tests.appraisals.conftest import cycle, kra_scale, template  # noqa: F401
-from tests.competencies.conftest import fw  # noqa: F401
-from tests.strategy.conftest import strategy, today  # noqa: F401
 
 from .routes import plugin_routes
 

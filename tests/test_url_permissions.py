@@ -33,9 +33,6 @@ from perf_mgmt_plugin.development import services as development
 from perf_mgmt_plugin.development.models import PlanTemplate
 from perf_mgmt_plugin.org.models import ImportJob
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Impediment
-from tests.appraisals.conftest import cycle, kra_scale, template  # noqa: F401
-from tests.competencies.conftest import fw  # noqa: F401
-from tests.strategy.conftest import strategy, today  # noqa: F401
 
 from .routes import Route, plugin_routes
 
@@ -512,6 +509,7 @@ def _check(org, world, row):
     return problems
 
 
+@pytest.mark.slow  # every route as every persona
 @pytest.mark.parametrize("kind", ["api", "page"])
 def test_matrix(org, world, kind):
     """Every row of one kind against one world (one set-up: the rows only read, or write and are rolled back)."""

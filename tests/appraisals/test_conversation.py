@@ -18,6 +18,9 @@ from tests import factories
 
 from . import builders
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("cycle_once")
+
 
 def _answers(review, rating_of=lambda item: 3, answer="<p>Fine</p>"):
     """Ratings for every rated item (``rating_of(item)``) and an answer to every question."""

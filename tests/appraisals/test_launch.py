@@ -14,8 +14,10 @@ from perf_mgmt_plugin.appraisals.models import Cycle, Review, ReviewItem
 from perf_mgmt_plugin.core.access import AccessDenied
 from perf_mgmt_plugin.strategy.models import Objective
 from tests import factories
+from tests.fixtures.build import cycle_dates
 
-from .conftest import cycle_dates
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("template_once", "strategy_once", "fw_once")
 
 
 def test_launch_creates_one_review_per_person_with_items_from_cascade_and_position(org, cycle, strategy, fw):

@@ -20,6 +20,9 @@ from tests.strategy.test_pages_forms import url, user_of
 
 from . import builders
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("template_once")
+
 ROLES = ["anon", "alice", "bob", "manager", "director", "ceo", "seller", "hr", "hr_eng", "outsider"]
 
 

@@ -16,9 +16,12 @@ from rest_framework.test import APIClient
 
 from perf_mgmt_plugin.appraisals import coaching, cycles, survey
 from perf_mgmt_plugin.appraisals.models import Cycle, Review, ReviewTemplate, SurveyInvitation, SurveyResponse
+from tests.fixtures.build import cycle_dates
 
 from . import builders
-from .conftest import cycle_dates
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once", "kra_scale_once")
 
 
 def client_for(user):
