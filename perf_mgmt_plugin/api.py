@@ -249,3 +249,8 @@ def is_masquerade(runtime_user_id, user_service=None):
     from .openedx.masquerade import is_masquerade as _is_masquerade  # pylint: disable=import-outside-toplevel
 
     return _is_masquerade(runtime_user_id, user_service)
+
+
+# lane health: organisational health and succession (issue 19) -- registers their retirement steps
+from .health import api as health_api  # noqa: E402,F401
+from .succession import api as succession_api  # noqa: E402,F401
