@@ -17,3 +17,9 @@ def chart_cell(value):
     from ..core.charts.base import number  # pylint: disable=import-outside-toplevel
 
     return number(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``mapping[key]`` in a template (``None`` when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -26,6 +26,10 @@ NAV = [
     ("hr_admin", "perf_mgmt:gap-audit", _("Gap audit")),
     ("hr_admin", "perf_mgmt:appraisal-cycles", _("Review cycles")),
     ("course_staff", "perf_mgmt:course-staff", _("My courses")),
+    # lane health: organisational health and succession (issue 19)
+    ("manager", "perf_mgmt:health", _("Organisational health")),
+    ("hr_admin", "perf_mgmt:health", _("Organisational health")),
+    ("hr_admin", "perf_mgmt:succession", _("Succession")),
 ]
 
 #: Entries that need more than their persona (e.g. HR admins limited to some units cannot import).

@@ -14,6 +14,10 @@ from . import (
     views,
 )
 
+# lane health: organisational health and succession (issue 19)
+# isort: split
+from . import health_views, succession_views
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("team/", views.my_team, name="my-team"),
@@ -71,4 +75,11 @@ urlpatterns = [
     path(
         "review-cycles/<int:pk>/survey.csv", appraisal_cycle_views.cycle_survey_csv, name="appraisal-cycle-survey-csv"
     ),
+    # lane health: organisational health and succession (issue 19)
+    path("health/", health_views.health_pack, name="health"),
+    path("health/preference/", health_views.health_preference, name="health-preference"),
+    path("health/managers/<int:pk>/", health_views.manager_flag, name="health-manager"),
+    path("succession/", succession_views.key_positions, name="succession"),
+    path("succession/<int:pk>/", succession_views.key_position, name="succession-position"),
+    path("talent-review/", succession_views.talent_grid, name="talent-grid"),
 ]
