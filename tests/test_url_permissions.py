@@ -231,6 +231,34 @@ page.appraisal-cycle-close                       post   login  403
 page.appraisal-cycle-coaches                     get    login  404
 page.appraisal-cycle-coaches                     post   login  404
 page.appraisal-cycle-survey-csv                  get    login  403
+api.health-pack                                  get    401    403
+api.health-pack-csv                              get    401    403
+api.health-preference                            get    401    403
+api.health-preference                            put    401    403
+api.health-manager                               get    401    404
+api.health-coaching-plan                         post   401    404
+api.succession-key-positions                     get    401    403
+api.succession-key-positions                     post   401    403
+api.succession-pool                              get    401    404
+api.succession-pool-csv                          get    401    404
+api.succession-suggestions                       get    401    404
+api.succession-candidates                        post   401    404
+api.succession-candidate                         get    401    404
+api.succession-candidate                         patch  401    404
+api.succession-candidate                         delete 401    404
+api.succession-candidate-gaps                    post   401    404
+api.succession-potential                         put    401    404
+api.succession-talent-grid                       get    401    403
+page.health                                      get    login  403
+page.health-preference                           get    405    405
+page.health-preference                           post   login  403
+page.health-manager                              get    login  404
+page.health-manager                              post   login  404
+page.succession                                  get    login  403
+page.succession                                  post   login  403
+page.succession-position                         get    login  404
+page.succession-position                         post   login  404
+page.talent-grid                                 get    login  403
 """
 
 
@@ -343,6 +371,18 @@ def world(org, cycle, fw, strategy, today):  # noqa: F811
         "import_job": ImportJob.objects.create(kind=ImportJob.KIND_ORG_UNITS, user=org.hr).pk,
         "course": str(org.course_key),
         "note": InterimNote.objects.create(author=org.manager.user, employee=org.alice, body="Noted").pk,
+        # lane health: a key position with one candidate
+        **_succession_world(org),
+    }
+
+
+def _succession_world(org):
+    from perf_mgmt_plugin.succession.models import KeyPosition, SuccessorCandidate  # noqa: PLC0415
+
+    key = KeyPosition.objects.create(position=org.dev)
+    return {
+        "key_position": key.pk,
+        "candidate": SuccessorCandidate.objects.create(key_position=key, employee=org.seller).pk,
     }
 
 
@@ -377,6 +417,11 @@ KWARGS = [
     (r"review-cycles/<int:pk>/", {"pk": "cycle"}),
     (r"reviews/survey/<int:pk>/", {"pk": "cycle"}),
     (r"reviews/<int:pk>/", {"pk": "review"}),
+    # lane health
+    (r"health/managers/<int:pk>/", {"pk": "reviewer"}),
+    (r"succession/key-positions/<int:pk>/", {"pk": "key_position"}),
+    (r"succession/candidates/<int:pk>/", {"pk": "candidate"}),
+    (r"succession/<int:pk>/", {"pk": "key_position"}),
 ]
 
 

@@ -7,6 +7,7 @@ from . import retirement  # noqa: F401  registers the retirement step
 from .access import can_read_pack, readable_units
 from .development import COACHING_TEMPLATE_SLUG, coaching_template, manager_flag, offer_coaching_plan
 from .errors import HealthError, NotLagging
+from .export import pack_csv
 from .pack import REASON_LABELS, Pack, compute_pack, current_period, health_pack, learning_mix, take_snapshot
 from .sending import send_packs, set_monthly_email, wants_monthly_email
 
@@ -24,6 +25,7 @@ __all__ = [
     "learning_mix",
     "manager_flag",
     "offer_coaching_plan",
+    "pack_csv",
     "readable_units",
     "send_packs",
     "set_monthly_email",

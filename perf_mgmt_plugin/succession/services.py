@@ -410,3 +410,31 @@ def eligible_positions():
 
 def positions_marked():
     return set(KeyPosition.objects.filter(active=True).values_list("position_id", flat=True))
+
+
+POOL_CSV_HEADER = ["key_position", "employee_id", "name", "fit", "suggested_readiness", "readiness", "confirmed_at"]
+
+
+def pool_csv(user, key_position):
+    """The pool of a key position as CSV (through ``core.csv_export``), for those who may view it."""
+    import io  # pylint: disable=import-outside-toplevel
+
+    from ..core import csv_export  # pylint: disable=import-outside-toplevel
+
+    bench = pool(user, key_position)
+    out = io.StringIO()
+    writer = csv_export.writer(out)
+    writer.writerow(POOL_CSV_HEADER)
+    for c in bench.candidates:
+        writer.writerow(
+            [
+                key_position.position.code,
+                c.employee_id,
+                c.employee.display_name,
+                c.fit,
+                c.suggested_readiness,
+                c.readiness,
+                c.confirmed_at.isoformat() if c.confirmed_at else "",
+            ]
+        )
+    return out.getvalue()
