@@ -7,15 +7,19 @@ managers flagged in a pack are named to its readers; each flagged manager's own 
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from django.urls import reverse
+
 from ..core import notify
 from ..org.models import Employee, HRAdminScope, OrgUnit
 from .access import heads
-from .models import HealthPackPreference
-from .pack import REASON_LABELS, take_snapshot
+from .errors import HealthError
+from .models import HealthPackPreference, HealthSnapshot
+from .pack import REASON_LABELS, compute_pack
 
 #: Units of these kinds get a monthly pack (teams see theirs on the page).
 PACK_UNIT_KINDS = ("company", "division", "department")
@@ -32,8 +36,6 @@ def recipients():
         heads().filter(org_unit__kind__in=PACK_UNIT_KINDS, org_unit__active=True).select_related("user", "org_unit")
     ):
         by_unit[employee.org_unit].append(employee.user)
-    from django.conf import settings  # pylint: disable=import-outside-toplevel
-
     hr_users = (
         get_user_model()
         .objects.filter(Q(groups__name=settings.PERF_MGMT_HR_ADMIN_GROUP) | Q(is_superuser=True), is_active=True)
@@ -51,19 +53,30 @@ def recipients():
     return by_unit
 
 
-def send_packs(as_of=None, base_url=""):
-    """Send this month's packs; returns ``(packs, emails)``. Safe to re-run: snapshots are replaced, not doubled."""
+def send_packs(as_of=None, base_url="", force=False):
+    """
+    Send this month's packs; returns ``(packs, emails)``. Meant to run daily (Celery beat): a unit whose pack went
+    out this month already (its snapshot of the month exists) is skipped, so only the month's first run sends and a
+    repeated or retried run sends nothing twice. ``force`` sends again (the snapshot is replaced, not doubled).
+    """
     as_of = as_of or timezone.localdate()
+    month_start = as_of.replace(day=1)
+    done = set(
+        HealthSnapshot.objects.filter(taken_on__gte=month_start, taken_on__lte=as_of).values_list(
+            "org_unit_id", flat=True
+        )
+    )
     skip = _opted_out()
-    packs = emails = 0
-    messages = []
+    messages, packs = [], []
     for unit, users in recipients().items():
+        if unit.pk in done and not force:
+            continue
+        try:
+            pack = compute_pack(unit, as_of=as_of)
+        except HealthError:  # no strategy period yet: nothing to report
+            continue
+        packs.append(pack)
         readers = [u for u in dict.fromkeys(users) if u.pk not in skip]
-        snapshot = take_snapshot(unit, as_of=as_of)
-        packs += 1
-        from .pack import compute_pack  # pylint: disable=import-outside-toplevel
-
-        pack = compute_pack(unit, snapshot.period, as_of)
         lagging = [
             {"name": m.name, "reasons": [REASON_LABELS[r] for r in m.reasons], "manager_id": m.manager_id}
             for m in pack.lagging_managers
@@ -71,26 +84,24 @@ def send_packs(as_of=None, base_url=""):
         context = {
             "unit": unit.name,
             "period": pack.period.name,
-            "figures": snapshot.figures,
+            "figures": pack.headline(),
             "lagging": lagging,
-            "url": f"{base_url}/perf-mgmt/health/?unit={unit.pk}",
+            "url": f"{base_url}{reverse('perf_mgmt:health')}?unit={unit.pk}",
         }
-        for user in readers:
-            messages.append(("health_pack", user, context, ()))
-        # Each flagged manager's own manager hears of it too (once per month, whatever the number of packs).
-        bosses = Employee.objects.filter(pk__in=[m["manager_id"] for m in lagging]).select_related("manager__user")
-        for employee in bosses:
+        messages.extend(("health_pack", user, context, ()) for user in readers)
+        # Each flagged manager's own manager hears of it too.
+        flagged = Employee.objects.filter(pk__in=[m["manager_id"] for m in lagging]).select_related(
+            "user", "manager__user"
+        )
+        for employee in flagged:
             boss = employee.manager.user if employee.manager_id else None
             if boss is not None and boss.pk not in skip:
+                url = reverse("perf_mgmt:health-manager", kwargs={"pk": employee.pk})
                 messages.append(
                     (
                         "health_manager_flag",
                         boss,
-                        {
-                            "manager": employee.display_name,
-                            "unit": unit.name,
-                            "url": f"{base_url}/perf-mgmt/health/managers/{employee.pk}/",
-                        },
+                        {"manager": employee.display_name, "unit": unit.name, "url": f"{base_url}{url}"},
                         (),
                     )
                 )
@@ -101,7 +112,11 @@ def send_packs(as_of=None, base_url=""):
             seen.add(key)
             unique.append((name, user, context, cc))
     emails = notify.send_many(unique)
-    return packs, emails
+    for pack in packs:  # after sending: a failed send leaves the month to the next run
+        HealthSnapshot.objects.update_or_create(
+            org_unit=pack.unit, period=pack.period, taken_on=pack.as_of, defaults={"figures": pack.headline()}
+        )
+    return len(packs), emails
 
 
 def set_monthly_email(user, enabled):

@@ -99,3 +99,26 @@ def test_succession_pages(client, health_org):
 @pytest.mark.parametrize("name", ["succession"])
 def test_outsiders_cannot_manage_succession(client, health_org, name):
     assert _get(client, health_org.head.user, reverse(f"perf_mgmt:{name}")).status_code == 403
+
+
+def test_monthly_packs_go_to_readers_once_a_month(health_org, mailoutbox):
+    from django.core.management import call_command
+
+    from perf_mgmt_plugin.health import api
+    from perf_mgmt_plugin.health.models import HealthSnapshot
+
+    api.set_monthly_email(health_org.hr_out, False)
+    call_command("send_health_packs")
+    packs = [m for m in mailoutbox if "health pack" in m.subject.lower()]
+    recipients = {(m.to[0], m.subject) for m in packs}
+    assert ("head@example.com", "Organisational health pack: Unit DIV (Health quarter)") in recipients
+    assert ("hhr@example.com", "Organisational health pack: Unit DIV (Health quarter)") in recipients
+    assert not any(m.to[0] == "hhr_out@example.com" for m in packs)  # opted out
+    division = next(m for m in packs if m.to[0] == "head@example.com" and "DIV" in m.subject)
+    assert "Mgr_b Tester: Few check-ins, No face-to-face meetings" in division.body
+    flags = [m for m in mailoutbox if "may need support" in m.subject]
+    assert [m.to[0] for m in flags] == ["head@example.com"]  # mgr_b's own manager
+    assert HealthSnapshot.objects.filter(org_unit=health_org.div).count() == 1
+    sent = len(mailoutbox)
+    call_command("send_health_packs")  # the same month: nothing again
+    assert len(mailoutbox) == sent
