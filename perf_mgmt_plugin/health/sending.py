@@ -10,9 +10,8 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
-
 from django.urls import reverse
+from django.utils import timezone
 
 from ..core import notify
 from ..org.models import Employee, HRAdminScope, OrgUnit
