@@ -30,7 +30,7 @@ def test_demo_health_and_succession(db):
     helen = get_user_model().objects.get(username="helen")
     benches = {
         b.key_position.position.code: b
-        for b in map(lambda k: succession.pool(helen, k), succession.key_positions_for(helen))
+        for b in (succession.pool(helen, k) for k in succession.key_positions_for(helen))
     }
     assert set(benches) == {"ENG-MGR", "SALES-MGR"}
     assert all(len(b.candidates) == 2 for b in benches.values())
