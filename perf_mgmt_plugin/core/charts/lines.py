@@ -41,8 +41,10 @@ def line(title, x_labels, series, *, min_value=0, max_value=None, unit=""):
         text(LEFT - 6, TOP + 4, f"{number(top)}{unit}", anchor="end"),
         text(LEFT - 6, TOP + plot_h, f"{number(bottom)}{unit}", anchor="end"),
     ]
+    last = len(x_labels) - 1
     for index, label in enumerate(x_labels):
-        body.append(text(LEFT + index * step, HEIGHT - 10, label, anchor="middle"))
+        anchor = "start" if index == 0 else "end" if index == last else "middle"
+        body.append(text(LEFT + index * step, HEIGHT - 10, label, anchor=anchor))
     x = LEFT
     for index, s in enumerate(series):
         colour = series_colour(index)
