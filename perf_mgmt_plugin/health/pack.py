@@ -263,6 +263,18 @@ def _cycles(period):
 # -- figures -------------------------------------------------------------------------------------------------------
 
 
+def _day_start(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _any(conditions):
+    """The OR of ``conditions`` (none: nothing matches)."""
+    result = Q(pk__in=[])
+    for condition in conditions:
+        result |= condition
+    return result
+
+
 def _strategy(unit, period, as_of):
     fig = StrategyFigures()
     objectives = Objective.objects.filter(active=True, period=period).filter(
@@ -387,10 +399,18 @@ def _process(unit, period, as_of, opts):
     fig.checkin_share = share(fig.covered, fig.reports)
     fig.face_to_face_share = share(fig.face_to_face, fig.held)
 
-    cycle_ids = list(_cycles(period).values_list("pk", flat=True))
+    deadlines = dict(_cycles(period).values_list("pk", "sign_off_due"))
+    cycle_ids = list(deadlines)
     reviews = Review.objects.filter(cycle_id__in=cycle_ids).filter(_in_unit("employee__", unit))
     completed = Q(stage=Review.COMPLETED)
-    on_time = completed & Q(completed_at__date__lte=F("cycle__sign_off_due"))
+    # "By the deadline" is before the day after it begins (in the current time zone), per cycle: a comparison the
+    # index can use, where ``completed_at__date`` casts every row (in Python on SQLite).
+    on_time = completed & _any(
+        Q(cycle_id=pk, completed_at__lt=_day_start(due + datetime.timedelta(days=1))) for pk, due in deadlines.items()
+    )
+    late_q = completed & _any(
+        Q(cycle_id=pk, completed_at__gte=_day_start(due + datetime.timedelta(days=1))) for pk, due in deadlines.items()
+    )
     counts = reviews.annotate(
         has_coach=Exists(
             CoachAssignment.objects.filter(cycle_id=OuterRef("cycle_id"), reviewer_id=OuterRef("manager_id"))
@@ -417,7 +437,7 @@ def _process(unit, period, as_of, opts):
         .values_list("manager_id")
         .annotate(
             total=Count("pk"),
-            late=Count("pk", filter=completed & Q(completed_at__date__gt=F("cycle__sign_off_due"))),
+            late=Count("pk", filter=late_q),
             missed=Count("pk", filter=~completed & Q(cycle__sign_off_due__lt=as_of)),
         )
     ):
@@ -604,11 +624,15 @@ def compute_pack(unit, period=None, as_of=None, *, with_names=True):
         manager.reasons = flag_reasons(manager, opts)
     if with_names:
         shown = [m.manager_id for m in pack.process.managers]
-        names = (
-            {e.pk: e.display_name for e in Employee.objects.filter(pk__in=shown).select_related("user")}
+        rows = (
+            Employee.objects.filter(pk__in=shown).values_list(
+                "pk", "user__first_name", "user__last_name", "user__username"
+            )
             if shown
-            else {}
+            else ()
         )
+        # As ``Employee.display_name`` says it, from plain rows (no model instances for thousands of managers).
+        names = {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
         for manager in pack.process.managers:
             manager.name = names.get(manager.manager_id, "")
     pack.history = [

@@ -137,3 +137,23 @@ def test_who_reads_the_pack(health_org):
         api.health_pack(o.mgr_b.user, o.div)
     assert [u.code for u in api.readable_units(o.head.user)] == ["DIV", "TEAM_A", "TEAM_B"]
     assert [u.code for u in api.readable_units(o.mgr_b.user)] == ["TEAM_B"]
+
+
+def test_a_period_without_cycles(health_org):
+    import datetime
+
+    from perf_mgmt_plugin.strategy.models import Period
+
+    later = Period.objects.create(
+        name="Later",
+        start=health_org.today + datetime.timedelta(days=100),
+        end=health_org.today + datetime.timedelta(days=190),
+    )
+    pack = api.compute_pack(health_org.div, later, health_org.today)
+    assert (pack.process.reviews, pack.process.on_time, pack.people_figures.reviews, pack.strategy.objectives) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert pack.process.completion is None and [m.late_reviews for m in pack.process.managers] == [0, 0, 0]
