@@ -125,7 +125,8 @@ def run(args):  # noqa: PLR0915
             "people": floor["people"],
         }
         print(
-            f"{name} ({floor['people']} people): {call['ms']} ms, {call['queries']} queries; floor {base['ms']} ms; ratio {results[name]['ratio']}x"
+            f"{name} ({floor['people']} people): {call['ms']} ms, {call['queries']} queries; "
+            f"floor {base['ms']} ms; ratio {results[name]['ratio']}x"
         )
     if results["pack_top"]["call"]["queries"] != results["pack_mid"]["call"]["queries"]:
         raise AssertionError("the pack's query count depends on the unit")
@@ -140,7 +141,8 @@ def run(args):  # noqa: PLR0915
     base = measure(lambda: health_floor.floor_suggestions(key, reqs), args.repeat)
     results["suggestions"] = {"call": call, "floor": base, "ratio": round(call["ms"] / base["ms"], 2)}
     print(
-        f"suggestions over {args.people} people: {call['ms']} ms, {call['queries']} queries; floor {base['ms']} ms; ratio {results['suggestions']['ratio']}x"
+        f"suggestions over {args.people} people: {call['ms']} ms, {call['queries']} queries; "
+        f"floor {base['ms']} ms; ratio {results['suggestions']['ratio']}x"
     )
     report["results"] = results
     worst = max(r["ratio"] for r in results.values())
