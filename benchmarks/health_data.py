@@ -46,7 +46,7 @@ def _bulk(model, objs):
     return len(objs)
 
 
-def build_health(built, requirements, *, seed=11, today=None):  # noqa: PLR0914
+def build_health(built, requirements, *, seed=11, today=None, prefix="bench"):  # noqa: PLR0914
     """Write the rows above for the people of ``built`` (``org_data.BuiltOrg``); ``requirements`` as built."""
     rng = random.Random(seed)
     today = today or timezone.localdate()
@@ -57,7 +57,7 @@ def build_health(built, requirements, *, seed=11, today=None):  # noqa: PLR0914
         )
     )
     period = Period.objects.create(
-        name="Bench quarter", start=today - datetime.timedelta(days=40), end=today + datetime.timedelta(days=50)
+        name=f"{prefix} quarter", start=today - datetime.timedelta(days=40), end=today + datetime.timedelta(days=50)
     )
     level = Level.objects.get_or_create(rank=5, defaults={"name": "Individual task"})[0]
     rows = {}
@@ -112,9 +112,9 @@ def build_health(built, requirements, *, seed=11, today=None):  # noqa: PLR0914
     rows["help_requests"] = _bulk(HelpRequest, help_requests)
     rows["check_ins"] = _bulk(CheckIn, check_ins)
 
-    template = ReviewTemplate.objects.create(slug="bench-health", name="Bench health")
+    template = ReviewTemplate.objects.create(slug=f"{prefix}-health", name="Bench health")
     cycle = Cycle.objects.create(
-        name="Bench health cycle",
+        name=f"{prefix} health cycle",
         template=template,
         start=period.start,
         end=today - datetime.timedelta(days=2),
