@@ -49,6 +49,17 @@ DEFAULTS = {
     "PERF_MGMT_APPRAISAL_REMINDER_DAYS": 3,
     # Celery queue for the plugin's tasks; None uses the platform's default routing.
     "PERF_MGMT_CELERY_QUEUE": None,
+    # lane health: the organisational health pack (check-in window, when a manager's figures lag, trend length)
+    # and successor suggestions (fit thresholds of each readiness, review score bands, pool size, vacancy horizon).
+    "PERF_MGMT_HEALTH": {"checkin_weeks": 6, "min_checkin_share": 0.5, "low_survey_score": 3.0, "trend_points": 6},
+    "PERF_MGMT_SUCCESSION": {
+        "ready_now_fit": 0.9,
+        "one_two_years_fit": 0.7,
+        "low_performance": 2.5,
+        "high_performance": 3.5,
+        "pool_size": 10,
+        "vacancy_months": 12,
+    },
 }
 
 
