@@ -186,7 +186,7 @@ def floor_pack(unit_path, period, as_of, weeks=6):  # noqa: PLR0914,PLR0915
         [like],
     )
     out["survey_answers"] = sum(a[2] for a in atoms if a[2] >= 3)
-    q(f"SELECT id, org_unit_id FROM {{emp}} WHERE id IN ({_ids(reports)})")
+    managers = q(f"SELECT id, org_unit_id, user_id FROM {{emp}} WHERE id IN ({_ids(reports)})")
     gap_join = "FROM {gap} g JOIN {emp} e ON g.person_id=e.id JOIN {unit} u ON e.org_unit_id=u.id WHERE e.active AND u.path LIKE ?"
     out["gaps_open"], out["gaps_closed"], _dev = q(
         "SELECT SUM(CASE WHEN g.status IN ('open','in_development') THEN 1 ELSE 0 END), SUM(CASE WHEN g.status='closed' THEN 1 ELSE 0 END), "
@@ -228,7 +228,7 @@ def floor_pack(unit_path, period, as_of, weeks=6):  # noqa: PLR0914,PLR0915
         [like],
     )
     q(
-        f"SELECT e.id, a.first_name, a.last_name, a.username FROM {{emp}} e JOIN auth_user a ON e.user_id=a.id WHERE e.id IN ({_ids(reports)})"
+        f"SELECT id, first_name, last_name, username FROM auth_user WHERE id IN ({_ids(user for _pk, _unit, user in managers)})"
     )
     q(
         "SELECT taken_on, figures FROM {hsnap} WHERE org_unit_id=(SELECT id FROM {unit} WHERE path=?) AND period_id=? AND taken_on < ? ORDER BY taken_on DESC LIMIT 6",

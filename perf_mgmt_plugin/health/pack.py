@@ -27,6 +27,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Round
 from django.utils import timezone
@@ -97,6 +98,7 @@ class ManagerFigures:
     manager_id: int
     name: str = ""
     unit_id: int | None = None
+    user_id: int | None = None
     reports: int = 0
     covered: int = 0
     held: int = 0
@@ -477,9 +479,12 @@ def _manager_survey(managers, atoms, recent):
                 latest[unit_id] = round(
                     (row["sum_clarity"] + row["sum_usefulness"] + row["sum_fairness"]) / (3 * row["n"]), 2
                 )
-    units = dict(Employee.objects.filter(pk__in=list(managers)).values_list("pk", "org_unit_id")) if managers else {}
+    rows = (
+        Employee.objects.filter(pk__in=list(managers)).values_list("pk", "org_unit_id", "user_id") if managers else ()
+    )
+    units = {pk: (unit_id, user_id) for pk, unit_id, user_id in rows}
     for manager_id, entry in managers.items():
-        entry.unit_id = units.get(manager_id)
+        entry.unit_id, entry.user_id = units.get(manager_id, (None, None))
         entry.survey_score = latest.get(entry.unit_id)
 
 
@@ -623,16 +628,17 @@ def compute_pack(unit, period=None, as_of=None, *, with_names=True):
     for manager in pack.process.managers:
         manager.reasons = flag_reasons(manager, opts)
     if with_names:
-        shown = [m.manager_id for m in pack.process.managers]
+        # Two single-table reads (the managers' user ids came with their units): a join of people and users filtered
+        # by thousands of ids is planned as a scan of the users on SQLite without statistics.
+        user_ids = [m.user_id for m in pack.process.managers if m.user_id]
         rows = (
-            Employee.objects.filter(pk__in=shown).values_list(
-                "pk", "user__first_name", "user__last_name", "user__username"
-            )
-            if shown
+            get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "first_name", "last_name", "username")
+            if user_ids
             else ()
         )
         # As ``Employee.display_name`` says it, from plain rows (no model instances for thousands of managers).
-        names = {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
+        by_user = {pk: f"{first} {last}".strip() or username for pk, first, last, username in rows}
+        names = {m.manager_id: by_user.get(m.user_id, "") for m in pack.process.managers}
         for manager in pack.process.managers:
             manager.name = names.get(manager.manager_id, "")
     pack.history = [
