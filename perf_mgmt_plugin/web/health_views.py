@@ -30,6 +30,12 @@ STATUS_LABELS = [
 ]
 
 
+def _int(value):
+    """A query's id as a number; anything else (text, a number beyond the database's) is 0, which matches nothing."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and int(text) <= 2**31 - 1 else 0
+
+
 def _pct(value):
     return None if value is None else round(100 * value, 1)
 
@@ -112,14 +118,14 @@ def _unit_and_period(request):
     units = health.readable_units(request.user)
     unit_id = request.GET.get("unit") or request.POST.get("unit")
     if unit_id:
-        unit = OrgUnit.objects.filter(pk=int(unit_id) if str(unit_id).isdigit() else 0).first()
+        unit = OrgUnit.objects.filter(pk=_int(unit_id)).first()
         if unit is None or not health.can_read_pack(request.user, unit):
             raise Http404
     else:
         unit = units[0] if units else None
     period = None
-    if str(request.GET.get("period", "")).isdigit():
-        period = Period.objects.filter(pk=int(request.GET["period"])).first()
+    if request.GET.get("period"):
+        period = Period.objects.filter(pk=_int(request.GET["period"])).first()
     return units, unit, period
 
 

@@ -20,6 +20,13 @@ from ..succession import api as succession
 from .access import page_requires
 from .views import _render
 
+
+def _int(value):
+    """A form's id as a number; anything else (text, a number beyond the database's) is 0, which matches nothing."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and int(text) <= 2**31 - 1 else 0
+
+
 PERFORMANCE = (_("Low performance"), _("Medium performance"), _("High performance"))
 POTENTIAL = (_("High potential"), _("Medium potential"), _("Low potential"))
 
@@ -28,7 +35,7 @@ POTENTIAL = (_("High potential"), _("Medium potential"), _("Low potential"))
 def key_positions(request):
     """HR: the key positions (bench and risk of each) and marking another one."""
     if request.method == "POST":
-        position = Position.objects.filter(pk=request.POST.get("position") or 0, active=True).first()
+        position = Position.objects.filter(pk=_int(request.POST.get("position")), active=True).first()
         if position is None:
             messages.error(request, _("Choose a position."))
         else:
@@ -46,7 +53,7 @@ def key_positions(request):
 
 
 def _key_position_or_404(request, pk):
-    key = succession.KeyPosition.objects.select_related("position__org_unit").filter(pk=pk, active=True).first()
+    key = succession.KeyPosition.objects.select_related("position__org_unit").filter(pk=_int(pk), active=True).first()
     if key is None or not can(request.user, "perf_mgmt.view_succession_pool", key):
         raise Http404
     return key
@@ -57,13 +64,13 @@ def _post_pool(request, key):  # noqa: PLR0911
     if not can(request.user, "perf_mgmt.edit_succession_pool", key):
         raise Http404
     if action == "add":
-        employee = Employee.objects.filter(pk=request.POST.get("employee") or 0, active=True).first()
+        employee = Employee.objects.filter(pk=_int(request.POST.get("employee")), active=True).first()
         if employee is None:
             raise Http404
         succession.add_candidate(request.user, key, employee, idempotency_key=request.POST.get("idempotency_key", ""))
         messages.success(request, _("%(name)s is in the pool.") % {"name": employee.display_name})
         return None
-    candidate = succession.candidate_of(request.user, request.POST.get("candidate") or 0)
+    candidate = succession.candidate_of(request.user, _int(request.POST.get("candidate")))
     if candidate is None or candidate.key_position_id != key.pk:
         raise Http404
     if action == "readiness":
@@ -123,7 +130,7 @@ def talent_grid(request):
         if unit_id and unit_id.isdigit()
         else (units[0] if units else None)
     )
-    if unit is not None and not can(request.user, "perf_mgmt.view_talent_grid", unit):
+    if (unit_id and unit is None) or (unit is not None and not can(request.user, "perf_mgmt.view_talent_grid", unit)):
         raise Http404
     context = {"units": units, "unit": unit}
     if unit is not None:

@@ -122,3 +122,15 @@ def test_monthly_packs_go_to_readers_once_a_month(health_org, mailoutbox):
     sent = len(mailoutbox)
     call_command("send_health_packs")  # the same month: nothing again
     assert len(mailoutbox) == sent
+
+
+def test_hostile_ids_are_plain_refusals(client, health_org):
+    key = succession.mark_key_position(health_org.hr, health_org.lead_pos)
+    client.force_login(health_org.hr)
+    url = reverse("perf_mgmt:succession-position", kwargs={"pk": key.pk})
+    for value in ("abc", "99999999999999999999", "-1", ""):
+        assert client.post(url, {"action": "add", "employee": value}).status_code == 404
+        assert client.post(url, {"action": "readiness", "candidate": value, "readiness": "later"}).status_code == 404
+        assert client.get(reverse("perf_mgmt:health"), {"unit": value or "x"}).status_code == 404
+        assert client.get(reverse("perf_mgmt:talent-grid"), {"unit": value or "x"}).status_code == 404
+    assert client.post(reverse("perf_mgmt:succession"), {"position": "abc"}).status_code == 302
