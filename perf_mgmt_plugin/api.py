@@ -277,9 +277,11 @@ from .appraisals import api as appraisals  # noqa: E402
 from .blended import api as blended  # noqa: E402
 from .competencies import api as competencies  # noqa: E402
 from .development import api as development  # noqa: E402
+from .health import api as health  # noqa: E402
 from .org import api as org  # noqa: E402
 from .profiling import api as profiling  # noqa: E402
 from .strategy import api as strategy  # noqa: E402
+from .succession import api as succession  # noqa: E402
 
 __all__ = [
     # Access and concurrency
@@ -349,7 +351,9 @@ __all__ = [
     "blended",
     "competencies",
     "development",
+    "health",
     "org",
     "profiling",
     "strategy",
+    "succession",
 ]

@@ -147,3 +147,13 @@ def send_appraisal_reminders(days_before=None):
     from .appraisals import api as appraisals_api  # pylint: disable=import-outside-toplevel
 
     return appraisals_api.send_appraisal_reminders(days_before=days_before).__dict__
+
+
+# lane health: the monthly organisational health pack (issue 19)
+@shared_task(name="perf_mgmt.send_health_packs", ignore_result=True)
+def send_health_packs():
+    """Email this month's health packs; scheduled daily, only the month's first run sends (``health.sending``)."""
+    from .health import api as health  # pylint: disable=import-outside-toplevel
+
+    packs, emails = health.send_packs()
+    return {"packs": packs, "emails": emails}

@@ -127,7 +127,18 @@ CASES = {
     "api.gap-audit-export": ("hr", lambda org, p: {}, {}, ["person"]),
     "api.framework-export": ("hr", lambda org, p: {"slug": "leadership"}, {"as": "csv"}, ["competency"]),
     "page.feedback-report-csv": ("hr", lambda org, p: {"pk": _closed_360(org)}, {}, ["competency"]),  # lane profiling
+    # lane health: the health pack and a key position's pool
+    "api.health-pack-csv": ("hr", lambda org, p: {}, {"unit": "company"}, []),
+    "api.succession-pool-csv": ("hr", lambda org, p: {"pk": _pool_with_alice(org)}, {}, ["person"]),
 }
+
+
+def _pool_with_alice(org):
+    from perf_mgmt_plugin.succession.models import KeyPosition, SuccessorCandidate  # noqa: PLC0415
+
+    key = KeyPosition.objects.create(position=org.dev)
+    SuccessorCandidate.objects.create(key_position=key, employee=org.alice)
+    return key.pk
 
 
 def test_every_csv_route_has_a_case():
@@ -141,6 +152,8 @@ def test_every_csv_neutralises_planted_formulas(org, planted, name):
     client = APIClient()
     user = getattr(org, role)
     client.force_login(getattr(user, "user", user))
+    if query.get("unit") == "company":  # lane health: the unit's id is known only now
+        query = {**query, "unit": org.company.pk}
     with override_settings(PERF_MGMT_SURVEY_MIN_GROUP=3):
         response = client.get(route.path(**kwargs(org, planted)), query)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")

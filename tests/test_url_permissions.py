@@ -270,6 +270,34 @@ page.feedback-round                              post   login  403
 page.observations                                get    login  403
 page.observations                                post   login  403
 page.job-aid-download                            get    login  404
+api.health-pack                                  get    401    403
+api.health-pack-csv                              get    401    403
+api.health-preference                            get    401    403
+api.health-preference                            put    401    403
+api.health-manager                               get    401    404
+api.health-coaching-plan                         post   401    404
+api.succession-key-positions                     get    401    403
+api.succession-key-positions                     post   401    403
+api.succession-pool                              get    401    404
+api.succession-pool-csv                          get    401    404
+api.succession-suggestions                       get    401    404
+api.succession-candidates                        post   401    404
+api.succession-candidate                         get    401    404
+api.succession-candidate                         patch  401    404
+api.succession-candidate                         delete 401    404
+api.succession-candidate-gaps                    post   401    404
+api.succession-potential                         put    401    404
+api.succession-talent-grid                       get    401    403
+page.health                                      get    login  403
+page.health-preference                           get    405    405
+page.health-preference                           post   login  403
+page.health-manager                              get    login  404
+page.health-manager                              post   login  404
+page.succession                                  get    login  403
+page.succession                                  post   login  403
+page.succession-position                         get    login  404
+page.succession-position                         post   login  404
+page.talent-grid                                 get    login  403
 """
 
 
@@ -402,6 +430,18 @@ def _profiling_world(org, fw):  # noqa: F811  (lane profiling)
         "profiling_subject": subject.pk,
         "profiling_rater": Rater.objects.get(subject=subject, group="self").pk,
         "job_aid": JobAid.objects.create(course_key=org.course_key, title="Aid", url="/asset-v1:x").pk,
+        # lane health: a key position with one candidate
+        **_succession_world(org),
+    }
+
+
+def _succession_world(org):
+    from perf_mgmt_plugin.succession.models import KeyPosition, SuccessorCandidate  # noqa: PLC0415
+
+    key = KeyPosition.objects.create(position=org.dev)
+    return {
+        "key_position": key.pk,
+        "candidate": SuccessorCandidate.objects.create(key_position=key, employee=org.seller).pk,
     }
 
 
@@ -446,6 +486,11 @@ KWARGS = [
     (r"profiling/sheets/<int:pk>/", {"pk": "profiling_rater"}),
     (r"profiling/subjects/<int:pk>/", {"pk": "profiling_subject"}),
     (r"job-aids/<int:pk>/", {"pk": "job_aid"}),
+    # lane health
+    (r"health/managers/<int:pk>/", {"pk": "reviewer"}),
+    (r"succession/key-positions/<int:pk>/", {"pk": "key_position"}),
+    (r"succession/candidates/<int:pk>/", {"pk": "candidate"}),
+    (r"succession/<int:pk>/", {"pk": "key_position"}),
 ]
 
 

@@ -54,6 +54,8 @@ from .launch import (
     start_launch,
 )
 from .models import (
+    CoachAssignment,
+    CoachingFeedback,
     Cycle,
     FollowUpAction,
     InterimNote,
@@ -98,6 +100,7 @@ from .survey import (
     export_rows,
     min_group,
     pending_surveys,
+    released_cycle_ids,
     results,
     submit_response,
     trends,
@@ -184,4 +187,7 @@ __all__ = [
     "update_cycle",
     "update_note",
     "update_template",
+    "CoachAssignment",
+    "CoachingFeedback",
+    "released_cycle_ids",
 ]

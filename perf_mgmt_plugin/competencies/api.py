@@ -53,6 +53,7 @@ from .models import (
     CourseCompetencyLink,
     CourseRecommendation,
     Framework,
+    GapSnapshot,
     PositionRequirement,
     Scale,
     ScaleLevel,
@@ -400,6 +401,7 @@ __all__ = [
     "get_scales_for",
     "record_round_results",
     "record_observed_evidence",
+    "GapSnapshot",
 ]
 
 

@@ -13,11 +13,13 @@ from .errors import (
 )
 from .models import (
     CATEGORY_CHOICES,
+    DEFAULT_CATEGORY,
     KIND_CHOICES,
     Plan,
     PlanComment,
     PlanItem,
     PlanTemplate,
+    TemplateItem,
 )
 from .progress import (
     BLOCK_COMPLETION_EVENT,
@@ -43,6 +45,7 @@ from .services import (
     course_learners,
     course_summary,
     create_plan,
+    create_template,
     enrol_in_item,
     items_of_plan,
     next_steps,
@@ -92,4 +95,7 @@ __all__ = [
     "team_plans",
     "update_plan",
     "visible_plans",
+    "DEFAULT_CATEGORY",
+    "TemplateItem",
+    "create_template",
 ]

@@ -16,6 +16,10 @@ from . import (
     views,
 )
 
+# lane health: organisational health and succession (issue 19)
+# isort: split
+from . import health_views, succession_views
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("team/", views.my_team, name="my-team"),
@@ -101,4 +105,11 @@ urlpatterns += [
     path("feedback/profiles/<int:pk>/", profiling_views.profile_detail, name="feedback-profile"),
     path("feedback/rounds/", profiling_views.rounds, name="feedback-rounds"),
     path("feedback/rounds/<int:pk>/", profiling_views.round_detail, name="feedback-round"),
+    # lane health: organisational health and succession (issue 19)
+    path("health/", health_views.health_pack, name="health"),
+    path("health/preference/", health_views.health_preference, name="health-preference"),
+    path("health/managers/<int:pk>/", health_views.manager_flag, name="health-manager"),
+    path("succession/", succession_views.key_positions, name="succession"),
+    path("succession/<int:pk>/", succession_views.key_position, name="succession-position"),
+    path("talent-review/", succession_views.talent_grid, name="talent-grid"),
 ]

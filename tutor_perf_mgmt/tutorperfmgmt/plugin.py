@@ -35,6 +35,8 @@ PERIODIC_JOBS = [
     ("perf_mgmt.schedule_check_ins", 2, 30),  # due check-ins created, unheld past ones marked missed
     ("perf_mgmt.send_plan_reminders", 7, 0),  # overdue development plan items
     ("perf_mgmt.send_appraisal_reminders", 7, 15),  # appraisal steps before their deadline and once overdue
+    # lane health: daily, but only the month's first run sends (perf_mgmt_plugin/health/sending.py)
+    ("perf_mgmt.send_health_packs", 6, 0),  # the monthly organisational health pack
 ]
 
 SETTINGS_PATCH = """
