@@ -147,3 +147,56 @@ def send_appraisal_reminders(days_before=None):
     from .appraisals import reminders  # pylint: disable=import-outside-toplevel
 
     return reminders.send_appraisal_reminders(days_before=days_before).__dict__
+
+
+# --- lane speed: the learning loop's worker side (ADR 0021) ---------------------------------------------------------
+
+
+@shared_task(name="perf_mgmt.apply_learning_events", ignore_result=True, acks_late=True)
+def apply_learning_events(user_id, course_key):
+    """
+    Apply the LMS events the receivers recorded for one person and course (all that are pending, in event-time
+    order). Safe to repeat: applied rows are no longer pending, and applying is idempotent and order-free. A failure
+    keeps the events for ``replay_failed_lms_events``.
+    """
+    from .development import progress  # pylint: disable=import-outside-toplevel
+
+    result = progress.run_pending(user_id, course_key)
+    return result if isinstance(result, int | str) else None
+
+
+class _LearningEventFlush:
+    """The one commit callback of a transaction: a task per (user, course) it recorded events for."""
+
+    def __init__(self):
+        self.pairs = {}
+
+    def __call__(self):
+        _send_learning_tasks(self.pairs)
+
+
+def _send_learning_tasks(pairs):
+    queue = settings.PERF_MGMT_CELERY_QUEUE
+    options = {"queue": queue} if queue else {}
+    for user_id, course_key in pairs:
+        apply_learning_events.apply_async((user_id, course_key), **options)
+
+
+def enqueue_learning_events(user_id, course_key, using=None):
+    """
+    Ask for :func:`apply_learning_events` of ``(user_id, course_key)`` once the current transaction commits, once
+    per pair however many events the transaction recorded (a burst of events for one learner is one task). No query.
+    """
+    connection = transaction.get_connection(using)
+    pair = (user_id, str(course_key))
+    if not connection.in_atomic_block:
+        _send_learning_tasks([pair])  # autocommit: the event's row is already committed
+        return
+    # Django keeps the commit callbacks of the transaction (and drops those of a rolled-back savepoint): reuse ours.
+    for _savepoints, callback, *_rest in connection.run_on_commit:
+        if isinstance(callback, _LearningEventFlush):
+            callback.pairs[pair] = None
+            return
+    flush = _LearningEventFlush()
+    flush.pairs[pair] = None
+    transaction.on_commit(flush, using=using)

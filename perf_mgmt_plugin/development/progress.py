@@ -8,14 +8,19 @@ overwrites a newer fact, so any order of delivery ends in the same state. An eve
 that no item tracks is kept as an :class:`UnmatchedEvent` and replayed onto the item when one is added
 (:func:`catch_up`); block completions need no such log, edx-completion keeps them and ``catch_up`` counts them.
 
-Each event costs a fixed number of queries (the items, the processed-event insert, one update, plus the evidence
-and its gap recomputation when an item completes), whatever the size of the plans or the organisation.
+The work is split in two (ADR 0021). In the platform's request a receiver only *records* the event: one INSERT of
+a pending :class:`ProcessedEvent` (``record_event`` / ``record_block_completion``), and asks for a worker after
+the commit, once per person and course however many events the transaction sent (``tasks.enqueue_learning_events``).
+The worker (``apply_pending``) applies every pending event of that person and course in one transaction: a fixed
+number of queries (the locked items, the pending rows, one update by primary key, the rows stamped, plus the
+evidence and its gap recomputation when an item completes), whatever the size of the plans or the organisation.
 """
 
+import datetime
 import logging
 import uuid
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -110,11 +115,22 @@ def _derive(item, total_blocks=None, now=None):
 
 
 def _save(items, before):
-    """One update for the changed items, then evidence and recommendations for those that moved."""
+    """
+    Write the changed items -- one ``UPDATE ... WHERE id = %s`` of the changed columns for a single item (the
+    usual case: one event, one item), one bulk update for several -- then evidence and recommendations for those
+    that moved.
+    """
     changed = [i for i in items if _state(i) != before[i.pk]]
     if not changed:
         return 0
-    PlanItem.objects.bulk_update(changed, ITEM_FIELDS)
+    if len(changed) == 1:
+        item = changed[0]
+        old = dict(zip(ITEM_FIELDS, before[item.pk], strict=True))
+        PlanItem.objects.filter(pk=item.pk).update(
+            **{name: getattr(item, name) for name in ITEM_FIELDS if getattr(item, name) != old[name]}
+        )
+    else:
+        PlanItem.objects.bulk_update(changed, ITEM_FIELDS)
     completed = [i for i in changed if i.status == PlanItem.COMPLETED and before[i.pk][0] != PlanItem.COMPLETED]
     _record_evidence(completed)
     enrolled = [i.recommendation_id for i in changed if i.recommendation_id and i.enrolled]
@@ -158,40 +174,26 @@ def _record_evidence(items):
         PlanItem.objects.filter(pk__in=done).update(evidence_recorded=True)
 
 
-def _items_of(user_id, course_key, kinds=COURSE_KINDS):
-    return list(
-        PlanItem.objects.filter(owner__user_id=user_id, course_key=course_key, kind__in=kinds).exclude(
-            status=PlanItem.CANCELLED
-        )
+def _items_of(user_id, course_key, kinds=COURSE_KINDS, lock=False):
+    items = PlanItem.objects.filter(owner__user_id=user_id, course_key=course_key, kind__in=kinds).exclude(
+        status=PlanItem.CANCELLED
     )
+    return list(items.select_for_update() if lock else items)
 
 
-@transaction.atomic
-def apply_event(event_id, event_type, user_id, course_key, occurred_at, fact, value, payload=None):
+# --- The platform's request: record the fact (one INSERT), a worker applies it after commit (ADR 0021) ----------
+
+
+def record_event(event_id, event_type, user_id, course_key, occurred_at, fact, value, payload=None):
     """
-    Apply one openedx-events event: ``fact`` is ``enrollment`` (value: active), ``achievement`` (value: passed or
-    certified) or ``grade`` (value: ``(percent 0..1, passed_at)``, the time the learner first passed or ``None``),
-    ``occurred_at`` the event's own time. Returns
-    ``"duplicate"``, ``"unmatched"`` (logged), ``"ignored"`` (not an employee) or the number of items changed.
+    Record one openedx-events event for a worker (the receivers' only write in the platform's request): a pending
+    :class:`ProcessedEvent` holding the fact -- ``enrollment`` (value: active), ``achievement`` (passed or
+    certified) or ``grade`` (``(percent 0..1, passed_at)``) -- stamped with the event's own time. One
+    ``INSERT ... ON CONFLICT DO NOTHING`` (``INSERT IGNORE`` on MySQL): a redelivered event (same id) is dropped by
+    the database, with no savepoint and no error in the platform's transaction.
     """
-    course_key = parse_course_key(course_key)
-    items = _items_of(user_id, course_key)
-    try:
-        with transaction.atomic():
-            ProcessedEvent.objects.create(
-                event_id=str(event_id),
-                event_type=event_type,
-                user_id=user_id,
-                course_key=course_key,
-                occurred_at=occurred_at,
-                items=len(items),
-            )
-    except IntegrityError:
-        return "duplicate"
-    if not items:
-        if not Employee.objects.filter(user_id=user_id).exists():
-            return "ignored"  # learners outside the organisation are none of the plugin's business
-        UnmatchedEvent.objects.create(
+    _insert(
+        ProcessedEvent(
             event_id=str(event_id),
             event_type=event_type,
             user_id=user_id,
@@ -199,12 +201,161 @@ def apply_event(event_id, event_type, user_id, course_key, occurred_at, fact, va
             occurred_at=occurred_at,
             payload={"fact": fact, "value": json_value(value), **(payload or {})},
         )
+    )
+
+
+def record_block_completion(user_id, course_key, block_key, completion, occurred_at=None):
+    """
+    Record that a BlockCompletion of the person in the course was saved (a fresh id: the worker recounts, so a
+    repeated save is harmless). One INSERT.
+    """
+    _insert(
+        ProcessedEvent(
+            event_id=f"completion:{uuid.uuid4().hex}",
+            event_type=BLOCK_COMPLETION_EVENT,
+            user_id=user_id,
+            course_key=course_key,
+            occurred_at=occurred_at or timezone.now(),
+            payload={"block_key": str(block_key), "completion": float(completion)},
+        )
+    )
+
+
+def _insert(row):
+    ProcessedEvent.objects.bulk_create([row], ignore_conflicts=True)
+
+
+# --- The worker: apply the pending facts of one person and course ---------------------------------------------------
+
+
+def apply_pending(user_id, course_key):
+    """
+    Apply every pending recorded event of the person in the course, in one transaction (the task of ADR 0021;
+    raises on failure, see :func:`run_pending`). The person's course items are read with a locking read (workers
+    for the same person serialise on them; the learner's requests do not touch them), then the pending rows, each
+    applied in event-time order to the registers (an older event never overwrites a newer fact, so duplicates and
+    any order of delivery end in the same state); block completions recount once. Changed items are written by
+    primary key, the rows stamped applied (consumed completions deleted). No items: an employee's events are kept
+    as :class:`UnmatchedEvent` for :func:`catch_up`; anyone else's are none of the plugin's business.
+    Returns the number of items changed, or ``"unmatched"`` / ``"ignored"``.
+    """
+    course_key = parse_course_key(course_key)
+    with transaction.atomic():
+        items = _items_of(user_id, course_key, lock=True)
+        rows = list(
+            ProcessedEvent.objects.filter(user_id=user_id, course_key=course_key, applied_at__isnull=True)
+            .order_by("occurred_at", "pk")
+            .only("pk", "event_id", "event_type", "occurred_at", "payload")
+        )
+        if not rows:
+            return 0
+        events = [r for r in rows if r.event_type != BLOCK_COMPLETION_EVENT]
+        completions = [r for r in rows if r.event_type == BLOCK_COMPLETION_EVENT]
+        result = _apply_rows(user_id, course_key, items, events, completions)
+        _consume(events, completions, result if isinstance(result, int) else 0)
+    return result
+
+
+def _apply_rows(user_id, course_key, items, events, completions):
+    if not items:
+        if not events:
+            return 0
+        if not Employee.objects.filter(user_id=user_id).exists():
+            return "ignored"  # learners outside the organisation are none of the plugin's business
+        UnmatchedEvent.objects.bulk_create(
+            [
+                UnmatchedEvent(
+                    event_id=row.event_id,
+                    event_type=row.event_type,
+                    user_id=user_id,
+                    course_key=course_key,
+                    occurred_at=row.occurred_at,
+                    payload=row.payload,
+                )
+                for row in events
+            ],
+            ignore_conflicts=True,
+        )
         return "unmatched"
     before = {i.pk: _state(i) for i in items}
+    for row in events:
+        fact, value = _fact(row.payload)
+        for item in items:
+            _apply(item, fact, value, row.occurred_at)
+    totals = None
+    if completions:
+        totals = _recount(user_id, course_key, items, completions)
     for item in items:
-        _apply(item, fact, value, occurred_at)
-        _derive(item)
+        _derive(item, totals)
     return _save(items, before)
+
+
+def _fact(payload):
+    fact, value = payload.get("fact"), payload.get("value")
+    if fact == GRADE:
+        value = tuple(value)
+    return fact, value
+
+
+def _recount(user_id, course_key, items, completions):
+    """Completed blocks of the course items (one count); a course part item takes its block's latest completion."""
+    backend = get_backend()
+    totals = None
+    if any(i.kind == KIND_COURSE for i in items):
+        count = backend.completed_blocks([user_id], [course_key]).get((user_id, course_key), 0)
+        totals = backend.completable_block_counts([course_key]).get(course_key)
+        for item in items:
+            if item.kind == KIND_COURSE:
+                item.blocks_completed = count
+    for row in completions:
+        for item in items:
+            if item.kind == KIND_COURSE_PART and str(item.usage_key) == row.payload.get("block_key"):
+                _part_progress(item, float(row.payload.get("completion", 0.0)))
+    return totals
+
+
+def _consume(events, completions, changed):
+    if events:
+        ProcessedEvent.objects.filter(pk__in=[r.pk for r in events]).update(
+            applied_at=timezone.now(), items=changed, payload={}
+        )
+    if completions:
+        ProcessedEvent.objects.filter(pk__in=[r.pk for r in completions]).delete()
+
+
+def run_pending(user_id, course_key):
+    """
+    The worker's entry point: :func:`apply_pending`, never lost on failure -- the pending rows become kept failures
+    (:class:`UnmatchedEvent` with the error) for ``replay_failed_lms_events``; if even that fails they stay pending,
+    and the same command applies stale pending rows.
+    """
+    try:
+        return apply_pending(user_id, course_key)
+    except Exception as exc:  # pylint: disable=broad-except
+        log.exception("perf-mgmt could not apply the events of user id=%s in %s; kept for replay", user_id, course_key)
+        try:
+            with transaction.atomic():
+                _keep_pending_as_failed(user_id, course_key, exc)
+        except Exception:  # pylint: disable=broad-except
+            log.critical(
+                "perf-mgmt could not keep the failed events of user id=%s; still pending", user_id, exc_info=True
+            )
+        return None
+
+
+def _keep_pending_as_failed(user_id, course_key, error):
+    rows = list(ProcessedEvent.objects.filter(user_id=user_id, course_key=course_key, applied_at__isnull=True))
+    for row in rows:
+        keep_failed_event(
+            row.event_type,
+            user_id,
+            row.occurred_at,
+            error,
+            course_key=course_key,
+            event_id=row.event_id,
+            payload=row.payload,
+        )
+    ProcessedEvent.objects.filter(pk__in=[r.pk for r in rows]).delete()  # frees the ids for the replay
 
 
 def json_value(value):
@@ -212,33 +363,6 @@ def json_value(value):
     if isinstance(value, tuple):
         return [item.isoformat() if hasattr(item, "isoformat") else item for item in value]
     return value
-
-
-@transaction.atomic
-def apply_block_completion(user_id, course_key, block_key, completion):
-    """
-    A BlockCompletion row was saved: the course's items count the completed blocks (progress against the number
-    of completable blocks, where the platform backend knows it), an item for that very block (a part of a course)
-    takes its completion. Recounting makes it idempotent and order-free. Returns the number of items changed.
-    """
-    course_key = parse_course_key(course_key)
-    items = _items_of(user_id, course_key)
-    if not items:
-        return 0
-    backend = get_backend()
-    before = {i.pk: _state(i) for i in items}
-    totals = {}
-    if any(i.kind == KIND_COURSE for i in items):
-        count = backend.completed_blocks([user_id], [course_key]).get((user_id, course_key), 0)
-        totals = backend.completable_block_counts([course_key])
-        for item in items:
-            if item.kind == KIND_COURSE:
-                item.blocks_completed = count
-    for item in items:
-        if item.kind == KIND_COURSE_PART and str(item.usage_key) == str(block_key):
-            _part_progress(item, completion)
-        _derive(item, totals.get(course_key))
-    return _save(items, before)
 
 
 def _part_progress(item, completion):
@@ -342,19 +466,39 @@ def failed_events():
     return UnmatchedEvent.objects.exclude(error="").filter(resolved_at__isnull=True).order_by("occurred_at", "pk")
 
 
+#: A recorded event still pending after this long lost its task (broker down, worker killed): replayed.
+STALE_PENDING = datetime.timedelta(minutes=10)
+
+
+def stale_pending_pairs(now=None):
+    """``(user_id, course_key)`` of recorded events still pending ``STALE_PENDING`` after they were received."""
+    cutoff = (now or timezone.now()) - STALE_PENDING
+    return list(
+        ProcessedEvent.objects.filter(applied_at__isnull=True, received_at__lt=cutoff)
+        .values_list("user_id", "course_key")
+        .distinct()
+    )
+
+
 def replay_failed_events(retire, limit=None):
     """
-    Apply the kept failures again, oldest first, each in its own transaction: a success removes the row (an event
-    that still matches no item is kept again as an ordinary unmatched event); a new failure keeps the row with the
-    new error. ``retire(user_id, retired_username, retired_email)`` replays a retirement. Returns
+    Apply the recorded events whose task never ran (stale pending, one transaction per person and course), then
+    the kept failures again, oldest first, each in its own transaction: a success removes the row (an event that
+    still matches no item is kept again as an ordinary unmatched event); a new failure keeps the row with the new
+    error. ``retire(user_id, retired_username, retired_email)`` replays a retirement. Returns
     ``(replayed, still_failing)``.
     """
-    rows = list(failed_events()[:limit] if limit else failed_events())
     replayed = failing = 0
+    for user_id, course_key in stale_pending_pairs():
+        if run_pending(user_id, course_key) is None:
+            failing += 1
+        else:
+            replayed += 1
+    rows = list(failed_events()[:limit] if limit else failed_events())
     for row in rows:
         try:
             with transaction.atomic():
-                row.delete()  # frees the event id for apply_event's own bookkeeping
+                row.delete()  # frees the event id for the bookkeeping of record_event
                 _replay(row, retire)
         except Exception as exc:  # pylint: disable=broad-except
             log.exception("perf-mgmt: replaying %s (%s) failed again", row.event_type, row.event_id)
@@ -370,11 +514,11 @@ def _replay(row, retire):
     payload = row.payload or {}
     if row.event_type == RETIREMENT_EVENT:
         retire(row.user_id, payload.get("retired_username"), payload.get("retired_email"))
-    elif row.event_type == BLOCK_COMPLETION_EVENT:
-        apply_block_completion(row.user_id, row.course_key, payload.get("block_key"), float(payload["completion"]))
+        return
+    if row.event_type == BLOCK_COMPLETION_EVENT:
+        record_block_completion(row.user_id, row.course_key, payload.get("block_key"), payload.get("completion", 1.0))
     else:
         fact, value = payload.get("fact"), payload.get("value")
-        if fact == GRADE:
-            value = tuple(value)
         extra = {k: v for k, v in payload.items() if k not in ("fact", "value")}
-        apply_event(row.event_id, row.event_type, row.user_id, row.course_key, row.occurred_at, fact, value, extra)
+        record_event(row.event_id, row.event_type, row.user_id, row.course_key, row.occurred_at, fact, value, extra)
+    apply_pending(row.user_id, row.course_key)

@@ -201,8 +201,7 @@ def broken_apply(monkeypatch):
 
         return failing
 
-    monkeypatch.setattr(progress, "apply_event", wrap(progress.apply_event))
-    monkeypatch.setattr(progress, "apply_block_completion", wrap(progress.apply_block_completion))
+    monkeypatch.setattr(progress, "apply_pending", wrap(progress.apply_pending))  # the worker's side (ADR 0021)
     return state
 
 
