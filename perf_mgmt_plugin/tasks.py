@@ -169,9 +169,10 @@ class _LearningEventFlush:
     """The one commit callback of a transaction: a task per (user, course) it recorded events for."""
 
     def __init__(self):
-        self.pairs = {}
+        self.pairs, self.sent = {}, False
 
     def __call__(self):
+        self.sent = True
         _send_learning_tasks(self.pairs)
 
 
@@ -194,7 +195,7 @@ def enqueue_learning_events(user_id, course_key, using=None):
         return
     # Django keeps the commit callbacks of the transaction (and drops those of a rolled-back savepoint): reuse ours.
     for _savepoints, callback, *_rest in connection.run_on_commit:
-        if isinstance(callback, _LearningEventFlush):
+        if isinstance(callback, _LearningEventFlush) and not callback.sent:
             callback.pairs[pair] = None
             return
     flush = _LearningEventFlush()
