@@ -34,8 +34,12 @@ class BuiltPlans:
     items: int
 
 
-def build_plans(built, *, courses=3, blocks=20, prefix="B"):
-    """One active plan per person of ``built`` with ``courses`` course items and one on-the-job item."""
+def build_plans(built, *, courses=3, blocks=20, prefix="B", competency_ids=None, target_level=4):
+    """
+    One active plan per person of ``built`` with ``courses`` course items and one on-the-job item. With
+    ``competency_ids``, course item ``n`` develops competency ``competency_ids[n % len]`` to ``target_level`` (a
+    completed item then records course evidence and its gap is recomputed, as for items from the gap audit).
+    """
     keys = [CourseKey.from_string(f"course-v1:{prefix}Bench+C{n:02d}+2026") for n in range(courses)]
     Course.objects.bulk_create([Course(id=key, display_name=f"Bench course {n}") for n, key in enumerate(keys)])
     CourseBlock.objects.bulk_create(
@@ -75,6 +79,8 @@ def build_plans(built, *, courses=3, blocks=20, prefix="B"):
                     title=f"Course {order}",
                     course_key=key,
                     category="education",
+                    competency_id=competency_ids[order % len(competency_ids)] if competency_ids else None,
+                    target_level=target_level if competency_ids else None,
                     source="manager",
                     status=PlanItem.IN_PROGRESS,
                     enrolled=True,

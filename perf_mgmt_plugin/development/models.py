@@ -320,6 +320,7 @@ class ProcessedEvent(models.Model):
         indexes = [
             models.Index(fields=["received_at"], name="perf_procevent_received"),
             models.Index(fields=["user_id", "course_key", "applied_at"], name="perf_procevent_pending"),
+            models.Index(fields=["applied_at"], name="perf_procevent_applied"),
         ]
 
     def __str__(self):

@@ -37,5 +37,9 @@ class Migration(migrations.Migration):
             model_name='processedevent',
             index=models.Index(fields=['user_id', 'course_key', 'applied_at'], name='perf_procevent_pending'),
         ),
+        migrations.AddIndex(
+            model_name='processedevent',
+            index=models.Index(fields=['applied_at'], name='perf_procevent_applied'),
+        ),
         migrations.RunPython(applied_already, migrations.RunPython.noop),
     ]

@@ -151,3 +151,43 @@ def test_a_task_that_never_ran_is_found_stale_and_replayed(org, item, lms, djang
     assert api.replay_failed_platform_events() == (1, 0)
     assert _state(item)[:2] == (PlanItem.COMPLETED, True)
     assert progress.stale_pending_pairs() == []
+
+
+def test_a_task_behind_a_backlog_applies_it_set_wise_in_constant_queries(
+    org, item, lms, count_queries, django_capture_on_commit_callbacks
+):
+    bob_plan = services.create_plan(org.manager.user, org.bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        bob_item = services.add_item(org.manager.user, bob_plan, kind="course", title="LT", course_key=org.course_key)
+    with django_capture_on_commit_callbacks(execute=False):  # the worker lags: nothing ran yet
+        for n in range(3):
+            lms.grade(org.alice.user, org.course_key, 0.3 + n / 10, when=minutes_ago(10 - n))
+            lms.grade(org.bob.user, org.course_key, 0.2 + n / 10, when=minutes_ago(10 - n))
+            lms.complete_block(org.bob.user, org.course_key, n)
+    with count_queries() as queries:
+        assert tasks.apply_learning_events(org.alice.user.pk, str(org.course_key)) == 2  # Bob's item too
+    small = len(queries)
+    assert _state(item)[2] == 0.5 and _state(bob_item)[2:] == (0.4, 3)
+    with count_queries() as queries:  # Bob's own task: already applied, one read
+        assert tasks.apply_learning_events(org.bob.user.pk, str(org.course_key)) == 0
+    assert len(queries) == 1
+    assert small <= 12, [q["sql"][:60] for q in queries.captured_queries]
+
+
+def test_a_bad_event_in_the_batch_does_not_fail_the_others(org, item, lms, django_capture_on_commit_callbacks):
+    plan = services.create_plan(org.manager.user, org.bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_item(org.manager.user, plan, kind="course", title="LT", course_key=org.course_key)
+    with django_capture_on_commit_callbacks(execute=False):
+        lms.grade(org.alice.user, org.course_key, 0.4)
+    bad = ProcessedEvent.objects.create(
+        event_id="bad",
+        event_type="x",
+        user_id=org.bob.user.pk,
+        course_key=org.course_key,
+        occurred_at=timezone.now(),
+        payload={"fact": "grade", "value": "not a pair"},
+    )
+    tasks.apply_learning_events(org.alice.user.pk, str(org.course_key))  # the batch fails on Bob's: Alice's alone
+    assert _state(item)[2] == 0.4
+    assert ProcessedEvent.objects.filter(pk=bad.pk, applied_at__isnull=True).exists()  # Bob's task will keep it
