@@ -27,8 +27,8 @@ from django.utils.dateparse import parse_datetime
 
 from ..competencies import recommendations
 from ..competencies import services as competency_services
-from ..competencies.errors import CompetencyError
 from ..competencies.models import Competency
+from ..core.bulk import bulk_update_by_pk
 from ..openedx import get_backend
 from ..openedx.backend import parse_course_key
 from ..org.models import Employee
@@ -130,8 +130,8 @@ def _save(items, before):
         PlanItem.objects.filter(pk=item.pk).update(
             **{name: getattr(item, name) for name in ITEM_FIELDS if getattr(item, name) != old[name]}
         )
-    else:
-        PlanItem.objects.bulk_update(changed, ITEM_FIELDS)
+    else:  # a batch: one statement sent once with every row's values (no CASE per row and field)
+        bulk_update_by_pk(PlanItem, ITEM_FIELDS, {i.pk: _state(i) for i in changed})
     completed = [i for i in changed if i.status == PlanItem.COMPLETED and before[i.pk][0] != PlanItem.COMPLETED]
     _record_evidence(completed)
     enrolled = [i.recommendation_id for i in changed if i.recommendation_id and i.enrolled]
@@ -156,21 +156,23 @@ def _record_evidence(items):
         return
     people = {e.pk: e for e in Employee.objects.filter(pk__in={i.owner_id for i in todo})}
     competencies = {c.pk: c for c in Competency.objects.filter(pk__in={i.competency_id for i in todo})}
-    done = []
-    for item in todo:  # one item per event in practice; a template catch-up is bounded by the template's items
-        try:
-            competency_services.record_course_evidence(
+    # One batch for the assessments and the gap recomputation, whatever the number of items (a worker's batch).
+    done, errors = competency_services.record_course_evidence_batch(
+        [
+            (
+                item.pk,
                 people[item.owner_id],
                 competencies[item.competency_id],
                 item.target_level,
                 item.course_key,
-                context_id=f"plan-item:{item.pk}",
-                evidence=f"Completed {item.course_key} (development plan item {item.pk}).",
+                f"plan-item:{item.pk}",
+                f"Completed {item.course_key} (development plan item {item.pk}).",
             )
-        except CompetencyError as exc:  # an inactive person or a level no longer on the scale: keep the item done
-            log.warning("perf-mgmt: no course evidence for plan item %s: %s", item.pk, exc)
-            continue
-        done.append(item.pk)
+            for item in todo
+        ]
+    )
+    for pk, exc in errors.items():  # an inactive person or a level no longer on the scale: keep the item done
+        log.warning("perf-mgmt: no course evidence for plan item %s: %s", pk, exc)
     if done:
         PlanItem.objects.filter(pk__in=done).update(evidence_recorded=True)
 
