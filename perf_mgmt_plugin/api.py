@@ -189,9 +189,12 @@ def start_cycle_launch(user, cycle):
     return _appraisal_launch.start_launch(user, cycle)
 
 
-def run_cycle_launch(cycle_id):
-    """Create the cycle's missing reviews now, recording progress on the cycle (the worker's and the command's job)."""
-    return _appraisal_launch.run_launch(cycle_id)
+def run_cycle_launch(cycle_id, rerun=False):
+    """
+    Create the cycle's missing reviews now, recording progress on the cycle (the worker's and the command's job).
+    A duplicate delivery does nothing; ``rerun`` (the command) also re-runs a finished launch.
+    """
+    return _appraisal_launch.run_launch(cycle_id, rerun=rerun)
 
 
 def cycle_launch_progress(cycle):
@@ -249,3 +252,9 @@ def is_masquerade(runtime_user_id, user_service=None):
     from .openedx.masquerade import is_masquerade as _is_masquerade  # pylint: disable=import-outside-toplevel
 
     return _is_masquerade(runtime_user_id, user_service)
+
+
+# --- lane speed ---------------------------------------------------------------------------------------------------
+def cycle_launch_is_stale(cycle):
+    """Whether the cycle's launch says "running" but has shown no sign of life for a while (resumable)."""
+    return _appraisal_launch.is_stale(cycle)

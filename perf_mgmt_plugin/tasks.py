@@ -93,12 +93,13 @@ def schedule_check_ins():
     return checkins.schedule_due()
 
 
-@shared_task(name="perf_mgmt.launch_review_cycle", ignore_result=True)
+@shared_task(name="perf_mgmt.launch_review_cycle", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def launch_review_cycle(cycle_id):
     """
     Create the reviews of a launching appraisal cycle in batches, recording progress on the cycle (the cycle page
-    shows it). Safe to repeat: people who already have a review in the cycle are skipped, so a duplicated message or
-    a re-run after a failure only adds what is missing.
+    shows it). Acknowledged late: a message whose worker was killed is delivered again (the run resumes once the
+    launch is stale). Safe to repeat: a duplicated message finds the launch held or done and does nothing; people
+    who already have a review in the cycle are skipped, so a re-run after a failure only adds what is missing.
     """
     from . import api  # pylint: disable=import-outside-toplevel
 
