@@ -177,6 +177,9 @@ class Loop:
         post_save.disconnect(sender=BlockCompletion, dispatch_uid="perf_mgmt.handlers.on_block_completion_saved")
         self.signal, self.metadata = signals.PERSISTENT_GRADE_SUMMARY_CHANGED, EventsMetadata
         self.grade_class, self.course_class = PersistentCourseGradeData, CourseData
+        from . import development_data  # pylint: disable=import-outside-toplevel
+
+        self.sender = development_data.Sender()
         self.users = {}
         self.queue = []
         tasks._send_learning_tasks = self.queue.extend  # the broker: tasks wait for the worker side
@@ -218,16 +221,7 @@ class Loop:
             args = (self._user(user_id), usage_key)
         else:
             now = timezone.now()
-            grade = self.grade_class(
-                user_id=user_id,
-                course=self.course_class(course_key=key),
-                course_edited_timestamp=now,
-                course_version="bench",
-                grading_policy_hash="bench",
-                percent_grade=n / 10,
-                letter_grade="Pass" if n >= 8 else "",
-                passed_timestamp=now if n >= 8 else None,
-            )
+            grade = self.sender.grade(user_id, key, n, now)
             metadata = self.metadata(event_type=self.signal.event_type, id=uuid.uuid1(), time=now)
             args = (grade, metadata)
         for arm in ("project", "floor") if project_first else ("floor", "project"):

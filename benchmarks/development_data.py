@@ -145,8 +145,11 @@ class Sender:
         if kind == "completion":
             self.completions.submit_completion(self._user(user_id), key.make_usage_key("html", f"unit{n}"), 1.0)
             return
-        now = timezone.now()
-        grade = self.grade_class(
+        self.signal.send_event(send_robust=False, grade=self.grade(user_id, key, n, timezone.now()))
+
+    def grade(self, user_id, key, n, now):
+        """The ``PersistentCourseGradeData`` of a grade event (``n`` tenths; 8 or more passes, stamped ``now``)."""
+        return self.grade_class(
             user_id=user_id,
             course=self.course_class(course_key=key),
             course_edited_timestamp=now,
@@ -156,4 +159,3 @@ class Sender:
             letter_grade="Pass" if n >= 8 else "",
             passed_timestamp=now if n >= 8 else None,
         )
-        self.signal.send_event(send_robust=False, grade=grade)
