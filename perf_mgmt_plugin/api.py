@@ -181,9 +181,12 @@ def start_cycle_launch(user, cycle):
     return appraisals_api.start_launch(user, cycle)
 
 
-def run_cycle_launch(cycle_id):
-    """Create the cycle's missing reviews now, recording progress on the cycle (the worker's and the command's job)."""
-    return appraisals_api.run_launch(cycle_id)
+def run_cycle_launch(cycle_id, rerun=False):
+    """
+    Create the cycle's missing reviews now, recording progress on the cycle (the worker's and the command's job).
+    A duplicate delivery does nothing; ``rerun`` (the command) also re-runs a finished launch.
+    """
+    return appraisals_api.run_launch(cycle_id, rerun=rerun)
 
 
 def cycle_launch_progress(cycle):
@@ -237,6 +240,11 @@ def is_masquerade(runtime_user_id, user_service=None):
     from .openedx.masquerade import is_masquerade as _is_masquerade  # pylint: disable=import-outside-toplevel
 
     return _is_masquerade(runtime_user_id, user_service)
+
+
+def cycle_launch_is_stale(cycle):
+    """Whether the cycle's launch says "running" but has shown no sign of life for a while (resumable)."""
+    return appraisals_api.launch_is_stale(cycle)
 
 
 # ------------------------------------------------------------------------------------------------------------------
@@ -324,6 +332,7 @@ __all__ = [
     "AppraisalError",
     "add_interim_note",
     "add_late_joiners",
+    "cycle_launch_is_stale",
     "cycle_launch_progress",
     "open_follow_up_actions",
     "reviews_visible_to",

@@ -49,3 +49,23 @@ def count_queries():
         return CaptureQueriesContext(connection)
 
     return factory
+
+
+# --- lane speed: LMS events in tests (ADR 0021) --------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def learning_events_applied_at_once(request, monkeypatch):
+    """
+    The receivers record an LMS event and ask for a worker after the platform's transaction commits; a test runs in
+    a transaction that never commits, so here the worker (eager Celery) runs at once, right after the record, in
+    the same transaction. Tests marked ``deferred_learning_events`` keep the real after-commit path
+    (``django_capture_on_commit_callbacks``).
+    """
+    if request.node.get_closest_marker("deferred_learning_events"):
+        return
+    from perf_mgmt_plugin import tasks  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(
+        tasks,
+        "enqueue_learning_events",
+        lambda user_id, course_key, using=None: tasks._send_learning_tasks([(user_id, str(course_key))]),
+    )  # noqa: E501

@@ -53,6 +53,9 @@ from .launch import (
     run_launch,
     start_launch,
 )
+from .launch import (
+    is_stale as launch_is_stale,
+)
 from .models import (
     CoachAssignment,
     CoachingFeedback,
@@ -190,4 +193,5 @@ __all__ = [
     "CoachAssignment",
     "CoachingFeedback",
     "released_cycle_ids",
+    "launch_is_stale",
 ]

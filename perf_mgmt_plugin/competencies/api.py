@@ -108,6 +108,7 @@ from .services import (
     linked_courses,
     record_assessment,
     record_course_evidence,
+    record_course_evidence_batch,
     record_observed_evidence,
     remove_requirement,
     requirements_for_positions,
@@ -402,6 +403,7 @@ __all__ = [
     "record_round_results",
     "record_observed_evidence",
     "GapSnapshot",
+    "record_course_evidence_batch",
 ]
 
 

@@ -24,11 +24,13 @@ from .models import (
 from .progress import (
     BLOCK_COMPLETION_EVENT,
     RETIREMENT_EVENT,
-    apply_block_completion,
-    apply_event,
+    apply_pending,
     json_value,
     keep_failed_event,
+    record_block_completion,
+    record_event,
     replay_failed_events,
+    run_pending,
 )
 from .reminders import (
     send_overdue_reminders,
@@ -71,8 +73,10 @@ __all__ = [
     "absorb_recommendations",
     "add_comment",
     "add_item",
-    "apply_block_completion",
-    "apply_event",
+    "apply_pending",
+    "record_block_completion",
+    "record_event",
+    "run_pending",
     "approve_items",
     "approve_plan",
     "assign_template",

@@ -198,7 +198,7 @@ def test_launch_query_count_does_not_grow_with_people(org, template, strategy, f
         assert launch.run_launch(large.pk) == 6
     # One batch: 5 writes and reads, savepoints, progress, and (ADR 0015) the lock of the cycle and the locking read
     # of the batch's existing reviews, so two runs of one launch take turns and nobody gets two reviews.
-    assert len(q_small) == len(q_large) <= 20
+    assert len(q_small) == len(q_large) <= 21  # + the claim of the launch (issue 14)
 
 
 def test_task_enqueue_and_command_rerun(org, cycle, django_capture_on_commit_callbacks):
