@@ -126,6 +126,8 @@ CASES = {
     "page.gap-audit-csv": ("hr", lambda org, p: {}, {}, ["person"]),
     "api.gap-audit-export": ("hr", lambda org, p: {}, {}, ["person"]),
     "api.framework-export": ("hr", lambda org, p: {"slug": "leadership"}, {"as": "csv"}, ["competency"]),
+    # the HR requirements editor's download (``?format=csv``): codes and levels only, no free text to carry
+    "page.position-requirements": ("hr", lambda org, p: {"pk": org.dev.pk}, {"format": "csv"}, []),
     "page.feedback-report-csv": ("hr", lambda org, p: {"pk": _closed_360(org)}, {}, ["competency"]),  # lane profiling
     # lane health: the health pack and a key position's pool
     "api.health-pack-csv": ("hr", lambda org, p: {}, {"unit": "company"}, []),

@@ -18,6 +18,7 @@ from lms_host import xblock_runtime
 from perf_mgmt_plugin.blended.models import GuideApplication
 from perf_mgmt_plugin.competencies.models import Assessment, CompetencyGap
 from tests import factories
+from tests.fixtures.blocks import course_block_factory
 from xblocks.implementation_guide.block import ImplementationGuideXBlock
 
 from .conftest import (
@@ -25,7 +26,6 @@ from .conftest import (
     block_with_shouting_i18n,
     call_handler,
     catalogue,
-    course_block_factory,
     handler,
     marked_strings,
     page_of,
