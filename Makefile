@@ -19,6 +19,10 @@ DEMO_URL_HOST := $(HOST)
 DEMO_ALLOWED_HOSTS := $(HOST)
 endif
 DEMO_URL := http://$(DEMO_URL_HOST):$(PORT)/
+# The suites run on every core (pytest-xdist); WORKERS=0 runs them in one process. Tests are handed out in collection
+# order, transactional ones last (docs/decisions/0020).
+WORKERS ?= auto
+XDIST := -n $(WORKERS) --dist load
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -56,7 +60,7 @@ demo: $(VENV)/.demo-installed ## set up the demo host (SQLite in var/), load the
 test: ## everything: quality, SQLite, MariaDB, Celery worker, Chromium, LMS-shaped settings, Tutor, master's pins
 	bash scripts/test_prerequisites.sh services
 	$(MAKE) --no-print-directory requirements
-	bash scripts/run_all_tests.sh
+	PERF_MGMT_TEST_WORKERS=$(WORKERS) bash scripts/run_all_tests.sh
 
 quality: requirements ## ruff, import-linter, makemigrations --check
 	$(BIN)/ruff check perf_mgmt_plugin xblocks lms_host tests benchmarks
@@ -68,11 +72,11 @@ pii_check: requirements ## OEP-30 PII annotations at 100% coverage
 	DJANGO_SETTINGS_MODULE=lms_host.test_settings $(BIN)/code_annotations django_find_annotations \
 		--config_file .pii_annotations.yml --lint --report --coverage --report_path var/pii_report
 
-test-sqlite: requirements ## unit and integration tests on SQLite
-	$(BIN)/pytest -m "not browser and not celery_worker and not tutor"
+test-sqlite: requirements ## unit and integration tests on SQLite, on every core (WORKERS=0: one process)
+	$(BIN)/pytest $(XDIST) -m "not browser and not celery_worker and not tutor"
 
-test-mysql: requirements ## the same suite on MariaDB/MySQL at 127.0.0.1:3306
-	PERF_MGMT_DB=mysql $(BIN)/pytest -m "not browser and not celery_worker and not tutor"
+test-mysql: requirements ## the same suite on MariaDB/MySQL at 127.0.0.1:3306 (a test database per worker)
+	PERF_MGMT_DB=mysql $(BIN)/pytest $(XDIST) -m "not browser and not celery_worker and not tutor"
 
 test-celery: requirements ## a task on a real Celery worker over Redis
 	$(BIN)/pytest -m celery_worker
@@ -81,13 +85,13 @@ test-browser: requirements ## pages and XBlocks in headless Chromium
 	$(BIN)/pytest -m browser
 
 test-lms-shaped: requirements ## pages, static files (after collectstatic) and the API under LMS-shaped settings
-	bash scripts/run_all_tests.sh lms-shaped
+	PERF_MGMT_TEST_WORKERS=$(WORKERS) bash scripts/run_all_tests.sh lms-shaped
 
 test-tutor: requirements ## the Tutor plugin rendered by Tutor from PyPI (its own virtualenv in var/tutor-venv)
 	$(BIN)/pytest -m tutor tests/tutor
 
 test-master-pins: ## the SQLite suite on Python 3.12 against openedx-platform master's pins (.venv-master)
-	bash scripts/run_all_tests.sh master-pins
+	PERF_MGMT_TEST_WORKERS=$(WORKERS) bash scripts/run_all_tests.sh master-pins
 
 upgrade: $(BIN)/python ## re-pin requirements/*.txt from requirements/*.in (with constraints.txt)
 	$(PIP) pip-tools

@@ -60,6 +60,7 @@ setup(
         "xblock.v1": [
             "perf_mgmt_self_assessment = xblocks.self_assessment.block:SelfAssessmentXBlock",
             "perf_mgmt_checkin = xblocks.checkin.block:CheckInXBlock",
+            "perf_mgmt_implementation_guide = xblocks.implementation_guide.block:ImplementationGuideXBlock",
         ],
     },
     classifiers=[

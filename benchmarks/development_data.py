@@ -34,8 +34,12 @@ class BuiltPlans:
     items: int
 
 
-def build_plans(built, *, courses=3, blocks=20, prefix="B"):
-    """One active plan per person of ``built`` with ``courses`` course items and one on-the-job item."""
+def build_plans(built, *, courses=3, blocks=20, prefix="B", competency_ids=None, target_level=4):
+    """
+    One active plan per person of ``built`` with ``courses`` course items and one on-the-job item. With
+    ``competency_ids``, course item ``n`` develops competency ``competency_ids[n % len]`` to ``target_level`` (a
+    completed item then records course evidence and its gap is recomputed, as for items from the gap audit).
+    """
     keys = [CourseKey.from_string(f"course-v1:{prefix}Bench+C{n:02d}+2026") for n in range(courses)]
     Course.objects.bulk_create([Course(id=key, display_name=f"Bench course {n}") for n, key in enumerate(keys)])
     CourseBlock.objects.bulk_create(
@@ -75,6 +79,8 @@ def build_plans(built, *, courses=3, blocks=20, prefix="B"):
                     title=f"Course {order}",
                     course_key=key,
                     category="education",
+                    competency_id=competency_ids[order % len(competency_ids)] if competency_ids else None,
+                    target_level=target_level if competency_ids else None,
                     source="manager",
                     status=PlanItem.IN_PROGRESS,
                     enrolled=True,
@@ -139,8 +145,11 @@ class Sender:
         if kind == "completion":
             self.completions.submit_completion(self._user(user_id), key.make_usage_key("html", f"unit{n}"), 1.0)
             return
-        now = timezone.now()
-        grade = self.grade_class(
+        self.signal.send_event(send_robust=False, grade=self.grade(user_id, key, n, timezone.now()))
+
+    def grade(self, user_id, key, n, now):
+        """The ``PersistentCourseGradeData`` of a grade event (``n`` tenths; 8 or more passes, stamped ``now``)."""
+        return self.grade_class(
             user_id=user_id,
             course=self.course_class(course_key=key),
             course_edited_timestamp=now,
@@ -150,4 +159,3 @@ class Sender:
             letter_grade="Pass" if n >= 8 else "",
             passed_timestamp=now if n >= 8 else None,
         )
-        self.signal.send_event(send_robust=False, grade=grade)

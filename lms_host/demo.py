@@ -1175,6 +1175,55 @@ def load_profiling():
     profiling.set_profile_status(helen, self_profile, Profile.ACTIVE)
 
 
+# lane health: organisational health and succession (issue 19)
+def load_health():
+    """
+    A health pack with good and lagging teams, two key positions with pools, and potential ratings for the grid:
+    Sofia holds weekly face-to-face check-ins with her account executives (a good team); Marcus holds none with
+    his (flagged: few check-ins, no face-to-face meetings). Engineering Manager and Sales Manager are key positions,
+    each pool the two best-fitting suggestions, one confirmed ready. A snapshot a month ago gives the trends a start.
+    Once: skipped when the Engineering Manager is already a key position.
+    """
+    from perf_mgmt_plugin.health import api as health
+    from perf_mgmt_plugin.strategy import checkins
+    from perf_mgmt_plugin.strategy.models import CheckIn
+    from perf_mgmt_plugin.succession import api as succession
+
+    if succession.KeyPosition.objects.filter(position__code="ENG-MGR").exists():
+        return
+    today = datetime.date.today()
+    hr = get_user_model().objects.get(username="helen")
+    employees = {e.user.username: e for e in Employee.objects.select_related("user", "manager__user")}
+    sofia = employees["sofia"]
+    for username in ("karim", "lena", "mateo", "nora", "oliver"):
+        checkins.create_series(
+            sofia.user, manager=sofia, employee=employees[username], start=today - datetime.timedelta(weeks=5)
+        )
+    checkins.schedule_due(today)
+    for check_in in CheckIn.objects.filter(manager=sofia, scheduled_for__lt=today).exclude(status=CheckIn.HELD):
+        checkins.hold(sofia.user, check_in, mode=CheckIn.FACE_TO_FACE, next_actions="Two discovery calls a week.")
+    for manager, ratings in (
+        ("priya", {"alex": 3, "bianca": 2, "chen": 2, "dara": 3}),
+        ("sofia", {"karim": 3, "nora": 2}),
+    ):
+        for username, potential in ratings.items():
+            succession.rate_potential(employees[manager].user, employees[username], potential)
+    positions = {p.code: p for p in Position.objects.filter(code__in=["ENG-MGR", "SALES-MGR"])}
+    vacancy = {"ENG-MGR": today + datetime.timedelta(days=150), "SALES-MGR": None}
+    for code in ("ENG-MGR", "SALES-MGR"):
+        key = succession.mark_key_position(
+            hr, positions[code], reason="Leads a revenue-critical team", expected_vacancy=vacancy[code]
+        )
+        pool = [
+            succession.add_candidate(hr, key, Employee.objects.get(pk=s.employee_id))
+            for s in succession.suggestions(key, limit=2)
+        ]
+        if pool:
+            succession.set_readiness(hr, pool[0], "one_two_years" if code == "ENG-MGR" else "ready_now")
+    for code in ("NW", "TECH", "SALES"):
+        health.take_snapshot(OrgUnit.objects.get(code=code), as_of=today - datetime.timedelta(days=30))
+
+
 LOADERS = [
     load_org,
     load_courses,
@@ -1185,6 +1234,7 @@ LOADERS = [
     load_checkin_block,
     load_appraisals,
     load_profiling,  # lane profiling: last, it reads the people, frameworks and courses above
+    load_health,  # lane health: last, it reads what the others made
 ]
 
 
@@ -1366,6 +1416,9 @@ def load_modules():
 
 def load_module_guides():
     """The modules' implementation guides (4-6 steps) and two job aids each, at orders 50-59: lane ``guide``'s."""
+    from lms_host import demo_guides
+
+    demo_guides.load_module_guides()
 
 
 #: Learners part-way through the modules: (learner, module, plan owner's assigner, what they did).
@@ -1458,3 +1511,11 @@ def load_profile_self_blocks():
 
 
 LOADERS.append(load_profile_self_blocks)
+
+
+# --- lane guide: implementation guides, job aids and learners applying them (lms_host/demo_guides.py); last --------
+# The guides and job aids come with the modules (load_module_guides above); the learners applying them come last,
+# once the modules' own learners are enrolled and part-way through.
+from lms_host import demo_guides  # noqa: E402
+
+LOADERS.append(demo_guides.load_guides_and_learners)

@@ -241,3 +241,7 @@ LOGGING = {
 
 # As in lms/envs/common.py (settings type "common"); test and production types are added by their modules.
 add_plugins(__name__, "lms.djangoapp", os.environ.get("PERF_MGMT_SETTINGS_TYPE", "common"))
+
+# lane guide: uploaded files (the modules' job aids) in the host's own storage; served only through the plugin's
+# counted, access-checked download view, never as a public URL.
+MEDIA_ROOT = os.environ.get("PERF_MGMT_MEDIA_ROOT", str(VAR_DIR / "media"))

@@ -418,6 +418,9 @@ class ImportJobAdmin(RuleAdminMixin, admin.ModelAdmin):
 
 # The domains register their own admin classes.
 from .appraisals import admin as _appraisals_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
+
+# lane guide: the modules' job aids
+from .blended import admin as _blended_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .competencies import admin as _competencies_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .development import admin as _development_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import
 from .profiling import admin as _profiling_admin  # noqa: E402,F401  pylint: disable=wrong-import-position,unused-import

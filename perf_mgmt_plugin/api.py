@@ -181,9 +181,12 @@ def start_cycle_launch(user, cycle):
     return appraisals_api.start_launch(user, cycle)
 
 
-def run_cycle_launch(cycle_id):
-    """Create the cycle's missing reviews now, recording progress on the cycle (the worker's and the command's job)."""
-    return appraisals_api.run_launch(cycle_id)
+def run_cycle_launch(cycle_id, rerun=False):
+    """
+    Create the cycle's missing reviews now, recording progress on the cycle (the worker's and the command's job).
+    A duplicate delivery does nothing; ``rerun`` (the command) also re-runs a finished launch.
+    """
+    return appraisals_api.run_launch(cycle_id, rerun=rerun)
 
 
 def cycle_launch_progress(cycle):
@@ -239,16 +242,54 @@ def is_masquerade(runtime_user_id, user_service=None):
     return _is_masquerade(runtime_user_id, user_service)
 
 
+def cycle_launch_is_stale(cycle):
+    """Whether the cycle's launch says "running" but has shown no sign of life for a while (resumable)."""
+    return appraisals_api.launch_is_stale(cycle)
+
+
+# ------------------------------------------------------------------------------------------------------------------
+# Blended modules -- implementation guides (the guide XBlock), observations, job aids (issue 13)
+# ------------------------------------------------------------------------------------------------------------------
+
+from .blended import api as _blended  # noqa: E402
+
+BlendedError = _blended.BlendedError
+NoEmployeeRecordForGuide = _blended.NoEmployeeRecordForGuide
+GuideSpec = _blended.Guide
+GuideStep = _blended.Step
+GUIDE_MAX_TEXT = _blended.MAX_TEXT
+guide_applications_of = _blended.applications_of
+guide_completion = _blended.completion
+plan_guide_step = _blended.plan_step
+apply_guide_step = _blended.apply_step
+guide_step_rates = _blended.step_rates
+job_aids_of = _blended.job_aids_of
+observation_queue = _blended.observation_queue
+observe_application = _blended.observe
+from .core.idempotency import IdempotencyError  # noqa: E402,F401
+from .core.versioning import EditConflict  # noqa: E402,F401
+
+
+def job_aid_download_url(aid):
+    """The counted, access-checked download address of a job aid (the file or link is never linked directly)."""
+    from django.urls import reverse  # pylint: disable=import-outside-toplevel
+
+    return reverse("perf_mgmt:job-aid-download", kwargs={"pk": aid.pk})
+
+
 # ------------------------------------------------------------------------------------------------------------------
 # The domains' apis, gathered (``api.appraisals.create_cycle`` ...): one import for another Django app.
 # ------------------------------------------------------------------------------------------------------------------
 
 from .appraisals import api as appraisals  # noqa: E402
+from .blended import api as blended  # noqa: E402
 from .competencies import api as competencies  # noqa: E402
 from .development import api as development  # noqa: E402
+from .health import api as health  # noqa: E402
 from .org import api as org  # noqa: E402
 from .profiling import api as profiling  # noqa: E402
 from .strategy import api as strategy  # noqa: E402
+from .succession import api as succession  # noqa: E402
 
 # -- lane profiling2: a self-only profile in a course (the self-assessment XBlock's profile mode) --
 ProfilingError = profiling.ProfilingError
@@ -298,15 +339,35 @@ __all__ = [
     "AppraisalError",
     "add_interim_note",
     "add_late_joiners",
+    "cycle_launch_is_stale",
     "cycle_launch_progress",
     "open_follow_up_actions",
     "reviews_visible_to",
     "run_cycle_launch",
     "start_cycle_launch",
+    # Blended modules (the implementation-guide XBlock)
+    "BlendedError",
+    "EditConflict",
+    "GUIDE_MAX_TEXT",
+    "GuideSpec",
+    "GuideStep",
+    "IdempotencyError",
+    "NoEmployeeRecordForGuide",
+    "apply_guide_step",
+    "guide_applications_of",
+    "guide_completion",
+    "guide_step_rates",
+    "job_aid_download_url",
+    "job_aids_of",
+    "observation_queue",
+    "observe_application",
+    "plan_guide_step",
     # The domains' apis
     "appraisals",
+    "blended",
     "competencies",
     "development",
+    "health",
     "org",
     "profiling",
     "strategy",
@@ -316,4 +377,5 @@ __all__ = [
     "list_self_profiles",
     "record_self_profile",
     "self_profile_change",
+    "succession",
 ]

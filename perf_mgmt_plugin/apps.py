@@ -120,11 +120,14 @@ class PerfMgmtConfig(AppConfig):
         # pylint: disable=unused-import,import-outside-toplevel
         from . import handlers, rules  # noqa: F401
         from .appraisals import retirement as _appraisals_retirement  # noqa: F401
+        from .blended import retirement as _blended_retirement  # noqa: F401
         from .competencies import retirement as _competencies_retirement  # noqa: F401
         from .core import idempotency as _idempotency_retirement  # noqa: F401
         from .development import retirement as _development_retirement  # noqa: F401
+        from .health import retirement as _health_retirement  # noqa: F401
         from .org import retirement as _org_retirement  # noqa: F401
         from .profiling import retirement as _profiling_retirement  # noqa: F401
         from .strategy import retirement as _strategy_retirement  # noqa: F401
+        from .succession import retirement as _succession_retirement  # noqa: F401
 
         handlers.connect_platform_receivers()

@@ -116,15 +116,17 @@ def connect_platform_receivers():
 
 # --- The learning loop: openedx-events and edx-completion -> development plan items --------------------------------
 # Declared in ``apps.PerfMgmtConfig.plugin_app['signals_config']`` for the LMS (the signals exist wherever
-# openedx-events and edx-completion are installed). Each receiver only unpacks the event's data class.
+# openedx-events and edx-completion are installed). Each receiver only unpacks the event's data class, records the
+# fact (one INSERT in the platform's transaction) and asks for a worker after the commit (ADR 0021).
 
 
 def _course_event(signal, metadata, user_id, course_key, fact, value, payload=None):
     """
-    Apply one openedx-events event, never raising into the platform: a key that is not a course's (a content
-    library's, from the v2 XBlock runtime) is none of the plugin's business; a failure on our side is logged and
-    the event kept for ``replay_failed_lms_events``.
+    Record one openedx-events event for a worker, never raising into the platform: a key that is not a course's (a
+    content library's, from the v2 XBlock runtime) is none of the plugin's business; a failure on our side is
+    logged and the event kept for ``replay_failed_lms_events``.
     """
+    from . import tasks  # pylint: disable=import-outside-toplevel
     from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
     key = plugin_course_key(course_key)
@@ -132,7 +134,7 @@ def _course_event(signal, metadata, user_id, course_key, fact, value, payload=No
         log.debug("perf-mgmt ignores %s for %r: not a course", metadata.event_type, course_key)
         return None
     try:
-        return development_api.apply_event(
+        development_api.record_event(
             event_id=str(metadata.id),
             event_type=metadata.event_type,
             user_id=user_id,
@@ -142,8 +144,9 @@ def _course_event(signal, metadata, user_id, course_key, fact, value, payload=No
             value=value,
             payload=payload,
         )
+        tasks.enqueue_learning_events(user_id, key)
     except Exception as exc:  # pylint: disable=broad-except
-        log.exception("perf-mgmt could not apply %s (%s); kept for replay", metadata.event_type, metadata.id)
+        log.exception("perf-mgmt could not record %s (%s); kept for replay", metadata.event_type, metadata.id)
         _keep(
             metadata.event_type,
             user_id=user_id,
@@ -153,7 +156,7 @@ def _course_event(signal, metadata, user_id, course_key, fact, value, payload=No
             occurred_at=metadata.time,
             payload={"fact": fact, "value": development_api.json_value(value), **(payload or {})},
         )
-        return None
+    return None
 
 
 def _keep(what, user_id, error, event_type=None, **fields):
@@ -272,6 +275,7 @@ def on_block_completion_saved(sender, instance, raw=False, **kwargs):  # pylint:
     """
     if raw:
         return None
+    from . import tasks  # pylint: disable=import-outside-toplevel
     from .development import api as development_api  # pylint: disable=import-outside-toplevel
 
     key = plugin_course_key(instance.context_key)
@@ -279,9 +283,10 @@ def on_block_completion_saved(sender, instance, raw=False, **kwargs):  # pylint:
         return None
     completion = float(instance.completion)
     try:
-        return development_api.apply_block_completion(instance.user_id, key, instance.block_key, completion)
+        development_api.record_block_completion(instance.user_id, key, instance.block_key, completion)
+        tasks.enqueue_learning_events(instance.user_id, key)
     except Exception as exc:  # pylint: disable=broad-except
-        log.exception("perf-mgmt could not count the completion of %s; kept for replay", instance.block_key)
+        log.exception("perf-mgmt could not record the completion of %s; kept for replay", instance.block_key)
         _keep(
             "block completion",
             user_id=instance.user_id,
@@ -290,7 +295,7 @@ def on_block_completion_saved(sender, instance, raw=False, **kwargs):  # pylint:
             course_key=key,
             payload={"block_key": str(instance.block_key), "completion": completion},
         )
-        return None
+    return None
 
 
 def on_course_recommendations_changed(sender, person_ids=(), **kwargs):  # pylint: disable=unused-argument

@@ -15,6 +15,9 @@ from .appraisals.models import (  # noqa: F401,E402
     TemplateQuestion,
     TemplateSection,
 )
+
+# lane guide: blended modules (implementation guides, observations, job aids)
+from .blended.models import GuideApplication, JobAid, JobAidDownload  # noqa: F401,E402
 from .competencies.models import (  # noqa: F401,E402
     Assessment,
     BehaviouralIndicator,
@@ -65,3 +68,8 @@ from .strategy.models import (  # noqa: F401,E402
     Period,
     ProgressUpdate,
 )
+
+# lane health: organisational health and succession (issue 19)
+# isort: split
+from .health.models import HealthPackPreference, HealthSnapshot  # noqa: F401,E402
+from .succession.models import KeyPosition, PotentialRating, SuccessorCandidate  # noqa: F401,E402

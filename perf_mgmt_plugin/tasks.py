@@ -93,12 +93,13 @@ def schedule_check_ins():
     return strategy_api.schedule_due()
 
 
-@shared_task(name="perf_mgmt.launch_review_cycle", ignore_result=True)
+@shared_task(name="perf_mgmt.launch_review_cycle", ignore_result=True, acks_late=True, reject_on_worker_lost=True)
 def launch_review_cycle(cycle_id):
     """
     Create the reviews of a launching appraisal cycle in batches, recording progress on the cycle (the cycle page
-    shows it). Safe to repeat: people who already have a review in the cycle are skipped, so a duplicated message or
-    a re-run after a failure only adds what is missing.
+    shows it). Acknowledged late: a message whose worker was killed is delivered again (the run resumes once the
+    launch is stale). Safe to repeat: a duplicated message finds the launch held or done and does nothing; people
+    who already have a review in the cycle are skipped, so a re-run after a failure only adds what is missing.
     """
     from . import api  # pylint: disable=import-outside-toplevel
 
@@ -160,3 +161,67 @@ def send_profiling_reminders(interval_days=None):
     from .profiling import api as profiling_api  # pylint: disable=import-outside-toplevel
 
     return profiling_api.send_profiling_reminders(interval=interval_days).__dict__
+
+
+# lane health: the monthly organisational health pack (issue 19)
+@shared_task(name="perf_mgmt.send_health_packs", ignore_result=True)
+def send_health_packs():
+    """Email this month's health packs; scheduled daily, only the month's first run sends (``health.sending``)."""
+    from .health import api as health  # pylint: disable=import-outside-toplevel
+
+    packs, emails = health.send_packs()
+    return {"packs": packs, "emails": emails}
+
+
+# --- lane speed: the learning loop's worker side (ADR 0021) ---------------------------------------------------------
+
+
+@shared_task(name="perf_mgmt.apply_learning_events", ignore_result=True, acks_late=True)
+def apply_learning_events(user_id, course_key):
+    """
+    Apply the LMS events the receivers recorded for one person and course (all that are pending, in event-time
+    order). Safe to repeat: applied rows are no longer pending, and applying is idempotent and order-free. A failure
+    keeps the events for ``replay_failed_lms_events``.
+    """
+    from .development import api as development_api  # pylint: disable=import-outside-toplevel
+
+    result = development_api.run_pending(user_id, course_key)
+    return result if isinstance(result, int | str) else None
+
+
+class _LearningEventFlush:
+    """The one commit callback of a transaction: a task per (user, course) it recorded events for."""
+
+    def __init__(self):
+        self.pairs, self.sent = {}, False
+
+    def __call__(self):
+        self.sent = True
+        _send_learning_tasks(self.pairs)
+
+
+def _send_learning_tasks(pairs):
+    queue = settings.PERF_MGMT_CELERY_QUEUE
+    options = {"queue": queue} if queue else {}
+    for user_id, course_key in pairs:
+        apply_learning_events.apply_async((user_id, course_key), **options)
+
+
+def enqueue_learning_events(user_id, course_key, using=None):
+    """
+    Ask for :func:`apply_learning_events` of ``(user_id, course_key)`` once the current transaction commits, once
+    per pair however many events the transaction recorded (a burst of events for one learner is one task). No query.
+    """
+    connection = transaction.get_connection(using)
+    pair = (user_id, str(course_key))
+    if not connection.in_atomic_block:
+        _send_learning_tasks([pair])  # autocommit: the event's row is already committed
+        return
+    # Django keeps the commit callbacks of the transaction (and drops those of a rolled-back savepoint): reuse ours.
+    for _savepoints, callback, *_rest in connection.run_on_commit:
+        if isinstance(callback, _LearningEventFlush) and not callback.sent:
+            callback.pairs[pair] = None
+            return
+    flush = _LearningEventFlush()
+    flush.pairs[pair] = None
+    transaction.on_commit(flush, using=using)

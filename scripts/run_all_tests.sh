@@ -14,6 +14,11 @@ failed=()
 skipped=()
 # The main runs leave out the parts with their own step: the browser, the worker and the Tutor plugin.
 MAIN="not browser and not celery_worker and not tutor"
+# The suites run on every core (pytest-xdist; PERF_MGMT_TEST_WORKERS=0 runs them in one process). --dist load hands
+# tests out in collection order, where transactional tests come last (their flush empties the tables), so no worker
+# runs a test after one (docs/decisions/0020). Each worker has its own test database: SQLite in memory, MariaDB's
+# named test_<name>_gw<N>.
+XDIST=(-n "${PERF_MGMT_TEST_WORKERS:-auto}" --dist load)
 # The page tests that run again under LMS-shaped settings (lms_host/lms_shaped_settings.py), with tests/lms_shaped.
 LMS_SHAPED_TESTS=(
   tests/lms_shaped tests/test_api_schema.py tests/appraisals/test_pages.py tests/appraisals/test_template_pages.py
@@ -21,11 +26,13 @@ LMS_SHAPED_TESTS=(
   tests/competencies/test_entry_points.py tests/development/test_workflow_and_access.py tests/org/test_query_counts.py
 )
 
-step() {  # step NAME COMMAND...
+step() {  # step NAME COMMAND...   (its wall time goes to $OUT/step-times.txt, printed at the end)
   local name=$1; shift
+  local started=$SECONDS
   echo
   echo "==== $name ===="
   if "$@"; then echo "==== $name: ok"; else echo "==== $name: FAILED"; failed+=("$name"); fi
+  printf '%5ds  %s\n' $((SECONDS - started)) "$name" >> "$OUT/step-times.txt"
 }
 
 reachable() {  # reachable HOST PORT
@@ -46,14 +53,18 @@ lms_shaped() {
   step "collectstatic under LMS-shaped settings (manifest storage)" env PERF_MGMT_STATIC_ROOT="$static_root" \
     DJANGO_SETTINGS_MODULE=lms_host.lms_shaped_settings "$BIN/python" manage.py collectstatic --noinput -v 0
   step "pages, static files and API under LMS-shaped settings" env PERF_MGMT_STATIC_ROOT="$static_root" \
-    "$BIN/pytest" --ds=lms_host.lms_shaped_settings -m "$MAIN" --junitxml="$OUT/lms_shaped.xml" "${LMS_SHAPED_TESTS[@]}"
+    "$BIN/pytest" "${XDIST[@]}" --ds=lms_host.lms_shaped_settings -m "$MAIN" --junitxml="$OUT/lms_shaped.xml" \
+    "${LMS_SHAPED_TESTS[@]}"
 }
 
 master_pins() {
+  local started=$SECONDS
   bash scripts/master_pins_env.sh
-  case $? in
-    0) step "SQLite suite on Python 3.12 with openedx-platform master's pins" .venv-master/bin/pytest -m "$MAIN" \
-         --junitxml="$OUT/master_pins.xml" ;;
+  local status=$?
+  printf '%5ds  %s\n' $((SECONDS - started)) "installing or checking .venv-master" >> "$OUT/step-times.txt"
+  case $status in
+    0) step "SQLite suite on Python 3.12 with openedx-platform master's pins" .venv-master/bin/pytest "${XDIST[@]}" \
+         -m "$MAIN" --junitxml="$OUT/master_pins.xml" ;;
     3) skipped+=("openedx master pins: no Python 3.12 here (set PYTHON312=/path/to/python3.12)") ;;
     *) failed+=("installing openedx-platform master's pins (.venv-master)") ;;
   esac
@@ -71,6 +82,9 @@ finish() {
   if [ ${#failed[@]} -gt 0 ]; then
     echo "FAILED: ${failed[*]}"
   fi
+  echo "Time per step (wall, seconds):"
+  cat "$OUT/step-times.txt" 2>/dev/null
+  printf '%5ds  %s\n' "$SECONDS" "in all"
   cat "$OUT/summary.txt"
   [ ${#failed[@]} -eq 0 ]
 }
@@ -87,11 +101,11 @@ step "migrations are up to date" "$BIN/python" manage.py makemigrations --check 
 step "PII annotations (OEP-30)" "$BIN/code_annotations" django_find_annotations \
   --config_file .pii_annotations.yml --lint --report --coverage --report_path var/pii_report
 
-step "tests on SQLite" "$BIN/pytest" -m "$MAIN" --junitxml="$OUT/sqlite.xml"
+step "tests on SQLite" "$BIN/pytest" "${XDIST[@]}" -m "$MAIN" --junitxml="$OUT/sqlite.xml"
 
 if reachable 127.0.0.1 3306; then
   step "migrations and tests on MariaDB/MySQL" env PERF_MGMT_DB=mysql "$BIN/pytest" \
-    -m "$MAIN" --junitxml="$OUT/mysql.xml"
+    "${XDIST[@]}" -m "$MAIN" --junitxml="$OUT/mysql.xml"
 else
   skipped+=("MariaDB/MySQL suite: nothing listens on 127.0.0.1:3306")
 fi

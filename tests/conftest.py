@@ -1,15 +1,27 @@
-"""Shared fixtures: a small organisation with one person per persona."""
+"""
+The suite's root: the shared data fixtures (``tests/fixtures``: ``org``, ``strategy``, ``fw``, ``template``, ``cycle``,
+each also built once per module on request), the test database settings and ``count_queries``.
+"""
 
 import pytest
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
-from opaque_keys.edx.keys import CourseKey
 
-from lms_host.courses.models import Course, CourseAccessRole
+pytest_plugins = ["tests.fixtures.plugin", "tests.fixtures.blocks"]
 
-from . import factories
 
-COURSE_KEY = CourseKey.from_string("course-v1:DemoOrg+LEAD101+2026")
+@pytest.hookimpl(tryfirst=True)  # before pytest-django's own sort, which therefore stays the first key
+def pytest_collection_modifyitems(items):
+    """
+    Modules holding a ``slow`` test run first, in their own order (a stable sort that keeps each module together, so
+    its data built once is built once): run in parallel (``-n``), the long tests start at once instead of ending the
+    run on one worker while the other waits. pytest-django then sorts by kind, stably, as Django's runner does: tests
+    in a transaction, then transactional tests (their flush empties the tables, the rows migrations seeded too), then
+    tests without a database; ``--dist load`` hands tests out in that order, so no worker runs a test in a transaction
+    after a transactional one.
+    """
+    slow_modules = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.module.__name__ not in slow_modules)
 
 
 @pytest.fixture(scope="session")
@@ -30,53 +42,6 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, r
 
 
 @pytest.fixture
-def org(db):
-    """
-    company > engineering > platform-team; a CEO, a director, a manager with two reports, and an outsider in
-    another unit. Plus an HR admin, an HR admin limited to engineering, and a course staff member.
-    """
-    company = factories.make_unit("ACME", kind="company")
-    engineering = factories.make_unit("ENG", parent=company, kind="department")
-    platform = factories.make_unit("PLAT", parent=engineering)
-    sales = factories.make_unit("SALES", parent=company, kind="department")
-    dev = factories.make_position("DEV", "Developer", platform)
-    ceo = factories.make_employee("ceo", org_unit=company)
-    director = factories.make_employee("director", manager=ceo, org_unit=engineering)
-    manager = factories.make_employee("manager", manager=director, org_unit=platform)
-    alice = factories.make_employee("alice", manager=manager, org_unit=platform, position=dev)
-    bob = factories.make_employee("bob", manager=manager, org_unit=platform, position=dev)
-    seller = factories.make_employee("seller", manager=ceo, org_unit=sales)
-    hr = factories.make_hr_admin("hr")
-    hr_eng = factories.make_hr_admin("hr_eng", scope_units=[engineering])
-    staff = factories.make_user("coursestaff")
-    Course.objects.create(id=COURSE_KEY, display_name="Leading Teams")
-    CourseAccessRole.objects.create(user=staff, course_id=COURSE_KEY, role="staff", org="DemoOrg")
-    outsider = factories.make_user("outsider")
-    return type(
-        "Org",
-        (),
-        {
-            "company": company,
-            "engineering": engineering,
-            "platform": platform,
-            "sales": sales,
-            "dev": dev,
-            "ceo": ceo,
-            "director": director,
-            "manager": manager,
-            "alice": alice,
-            "bob": bob,
-            "seller": seller,
-            "hr": hr,
-            "hr_eng": hr_eng,
-            "staff": staff,
-            "outsider": outsider,
-            "course_key": COURSE_KEY,
-        },
-    )
-
-
-@pytest.fixture
 def count_queries():
     """``with count_queries() as q: ...; len(q)`` -- the number of queries run in the block."""
 
@@ -84,3 +49,23 @@ def count_queries():
         return CaptureQueriesContext(connection)
 
     return factory
+
+
+# --- lane speed: LMS events in tests (ADR 0021) --------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def learning_events_applied_at_once(request, monkeypatch):
+    """
+    The receivers record an LMS event and ask for a worker after the platform's transaction commits; a test runs in
+    a transaction that never commits, so here the worker (eager Celery) runs at once, right after the record, in
+    the same transaction. Tests marked ``deferred_learning_events`` keep the real after-commit path
+    (``django_capture_on_commit_callbacks``).
+    """
+    if request.node.get_closest_marker("deferred_learning_events"):
+        return
+    from perf_mgmt_plugin import tasks  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setattr(
+        tasks,
+        "enqueue_learning_events",
+        lambda user_id, course_key, using=None: tasks._send_learning_tasks([(user_id, str(course_key))]),
+    )  # noqa: E501

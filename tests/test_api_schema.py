@@ -6,11 +6,13 @@ from django.core.management import call_command
 from django.urls import reverse
 
 
-@pytest.fixture
-def schema(tmp_path, db):
-    path = tmp_path / "schema.yml"
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory, django_db_setup, django_db_blocker):  # noqa: ARG001
+    """The schema written by the command, once for the tests reading it (generating and validating it is slow)."""
+    path = tmp_path_factory.mktemp("schema") / "schema.yml"
     # --fail-on-warn: an unresolvable serializer field, authenticator or enum collision fails the build.
-    call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(path))
+    with django_db_blocker.unblock():
+        call_command("spectacular", "--fail-on-warn", "--validate", "--file", str(path))
     return yaml.safe_load(path.read_text())
 
 

@@ -20,7 +20,9 @@ from perf_mgmt_plugin.strategy import services as strategy_services
 from perf_mgmt_plugin.strategy.models import Objective
 from tests.appraisals.test_rest_api import client_for as api
 from tests.appraisals.test_rest_api import url as rest
-from tests.strategy.conftest import strategy, today  # noqa: F401
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once")
 
 TOO_BIG = 2**63
 

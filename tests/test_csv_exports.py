@@ -22,9 +22,6 @@ from perf_mgmt_plugin.appraisals import cycles
 from perf_mgmt_plugin.core import csv_export
 from perf_mgmt_plugin.development import services as development
 from perf_mgmt_plugin.strategy.models import Objective
-from tests.appraisals.conftest import cycle, kra_scale, template  # noqa: F401
-from tests.competencies.conftest import fw  # noqa: F401
-from tests.strategy.conftest import strategy, today  # noqa: F401
 
 from .routes import plugin_routes
 
@@ -129,8 +126,21 @@ CASES = {
     "page.gap-audit-csv": ("hr", lambda org, p: {}, {}, ["person"]),
     "api.gap-audit-export": ("hr", lambda org, p: {}, {}, ["person"]),
     "api.framework-export": ("hr", lambda org, p: {"slug": "leadership"}, {"as": "csv"}, ["competency"]),
+    # the HR requirements editor's download (``?format=csv``): codes and levels only, no free text to carry
+    "page.position-requirements": ("hr", lambda org, p: {"pk": org.dev.pk}, {"format": "csv"}, []),
     "page.feedback-report-csv": ("hr", lambda org, p: {"pk": _closed_360(org)}, {}, ["competency"]),  # lane profiling
+    # lane health: the health pack and a key position's pool
+    "api.health-pack-csv": ("hr", lambda org, p: {}, {"unit": "company"}, []),
+    "api.succession-pool-csv": ("hr", lambda org, p: {"pk": _pool_with_alice(org)}, {}, ["person"]),
 }
+
+
+def _pool_with_alice(org):
+    from perf_mgmt_plugin.succession.models import KeyPosition, SuccessorCandidate  # noqa: PLC0415
+
+    key = KeyPosition.objects.create(position=org.dev)
+    SuccessorCandidate.objects.create(key_position=key, employee=org.alice)
+    return key.pk
 
 
 def test_every_csv_route_has_a_case():
@@ -144,6 +154,8 @@ def test_every_csv_neutralises_planted_formulas(org, planted, name):
     client = APIClient()
     user = getattr(org, role)
     client.force_login(getattr(user, "user", user))
+    if query.get("unit") == "company":  # lane health: the unit's id is known only now
+        query = {**query, "unit": org.company.pk}
     with override_settings(PERF_MGMT_SURVEY_MIN_GROUP=3):
         response = client.get(route.path(**kwargs(org, planted)), query)
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")

@@ -14,7 +14,7 @@ def test_subtree_filters_go_through_subtree_q():
         f"{path.relative_to(path.parents[1])}:{number}"
         for path in SOURCES
         for number, line in enumerate(path.read_text().splitlines(), 1)
-        if re.search(r"path__startswith\b", line)
+        if re.search(r"path__i?startswith\b", line) and path.name != "paths.py"
     ]
     assert not offenders, offenders
 

@@ -14,6 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
+pytestmark = pytest.mark.slow  # two builds of the package
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):

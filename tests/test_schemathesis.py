@@ -93,6 +93,7 @@ def run_schemathesis(user):
     return failures, calls
 
 
+@pytest.mark.slow  # hundreds of generated requests per persona
 @pytest.mark.parametrize("persona", ["learner", "manager", "hr"])
 def test_api_conforms_to_its_schema(org, persona):
     user = {"learner": org.alice.user, "manager": org.manager.user, "hr": org.hr}[persona]

@@ -27,14 +27,12 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from perf_mgmt_plugin.appraisals.models import FollowUpAction, InterimNote, Review, ReviewTemplate
+from perf_mgmt_plugin.blended.models import JobAid
 from perf_mgmt_plugin.competencies.models import CourseRecommendation, PositionRequirement
 from perf_mgmt_plugin.development import services as development
 from perf_mgmt_plugin.development.models import PlanTemplate
 from perf_mgmt_plugin.org.models import ImportJob
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Impediment
-from tests.appraisals.conftest import cycle, kra_scale, template  # noqa: F401
-from tests.competencies.conftest import fw  # noqa: F401
-from tests.strategy.conftest import strategy, today  # noqa: F401
 
 from .routes import Route, plugin_routes
 
@@ -277,6 +275,37 @@ api.profiling-profile-status                     post   401    403
 api.profiling-own-round                          post   401    400
 api.profiling-coach                              post   401    403
 api.profiling-round-deadlines                    post   401    404
+page.observations                                get    login  403
+page.observations                                post   login  403
+page.job-aid-download                            get    login  404
+api.health-pack                                  get    401    403
+api.health-pack-csv                              get    401    403
+api.health-preference                            get    401    403
+api.health-preference                            put    401    403
+api.health-manager                               get    401    404
+api.health-coaching-plan                         post   401    404
+api.succession-key-positions                     get    401    403
+api.succession-key-positions                     post   401    403
+api.succession-pool                              get    401    404
+api.succession-pool-csv                          get    401    404
+api.succession-suggestions                       get    401    404
+api.succession-candidates                        post   401    404
+api.succession-candidate                         get    401    404
+api.succession-candidate                         patch  401    404
+api.succession-candidate                         delete 401    404
+api.succession-candidate-gaps                    post   401    404
+api.succession-potential                         put    401    404
+api.succession-talent-grid                       get    401    403
+page.health                                      get    login  403
+page.health-preference                           get    405    405
+page.health-preference                           post   login  403
+page.health-manager                              get    login  404
+page.health-manager                              post   login  404
+page.succession                                  get    login  403
+page.succession                                  post   login  403
+page.succession-position                         get    login  404
+page.succession-position                         post   login  404
+page.talent-grid                                 get    login  403
 """
 
 
@@ -408,6 +437,19 @@ def _profiling_world(org, fw):  # noqa: F811  (lane profiling)
         "profiling_round": rnd.pk,
         "profiling_subject": subject.pk,
         "profiling_rater": Rater.objects.get(subject=subject, group="self").pk,
+        "job_aid": JobAid.objects.create(course_key=org.course_key, title="Aid", url="/asset-v1:x").pk,
+        # lane health: a key position with one candidate
+        **_succession_world(org),
+    }
+
+
+def _succession_world(org):
+    from perf_mgmt_plugin.succession.models import KeyPosition, SuccessorCandidate  # noqa: PLC0415
+
+    key = KeyPosition.objects.create(position=org.dev)
+    return {
+        "key_position": key.pk,
+        "candidate": SuccessorCandidate.objects.create(key_position=key, employee=org.seller).pk,
     }
 
 
@@ -452,6 +494,12 @@ KWARGS = [
     (r"profiling/sheets/<int:pk>/", {"pk": "profiling_rater"}),
     (r"profiling/subjects/<int:pk>/", {"pk": "profiling_subject"}),
     (r"profiling/profiles/<int:pk>/", {"pk": "profiling_profile"}),  # lane profiling2
+    (r"job-aids/<int:pk>/", {"pk": "job_aid"}),
+    # lane health
+    (r"health/managers/<int:pk>/", {"pk": "reviewer"}),
+    (r"succession/key-positions/<int:pk>/", {"pk": "key_position"}),
+    (r"succession/candidates/<int:pk>/", {"pk": "candidate"}),
+    (r"succession/<int:pk>/", {"pk": "key_position"}),
 ]
 
 
@@ -515,6 +563,7 @@ def _check(org, world, row):
     return problems
 
 
+@pytest.mark.slow  # every route as every persona
 @pytest.mark.parametrize("kind", ["api", "page"])
 def test_matrix(org, world, kind):
     """Every row of one kind against one world (one set-up: the rows only read, or write and are rolled back)."""

@@ -53,7 +53,12 @@ from .launch import (
     run_launch,
     start_launch,
 )
+from .launch import (
+    is_stale as launch_is_stale,
+)
 from .models import (
+    CoachAssignment,
+    CoachingFeedback,
     Cycle,
     FollowUpAction,
     InterimNote,
@@ -98,6 +103,7 @@ from .survey import (
     export_rows,
     min_group,
     pending_surveys,
+    released_cycle_ids,
     results,
     submit_response,
     trends,
@@ -184,4 +190,8 @@ __all__ = [
     "update_cycle",
     "update_note",
     "update_template",
+    "CoachAssignment",
+    "CoachingFeedback",
+    "released_cycle_ids",
+    "launch_is_stale",
 ]

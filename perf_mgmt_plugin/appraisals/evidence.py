@@ -3,9 +3,9 @@ The period's evidence shown beside a review: check-in history, objective progres
 progress and the person's current competency levels.
 
 Why: a manager rating from memory rates the last few weeks. Everything here was recorded through the period by the
-other domains, so the review reads it rather than asking anyone to retype it. Five queries whatever the amount of
-data (pinned by a test), and those of the last 360 report released to the person when there is one (a constant
-number); callers that already checked ``perf_mgmt.view_review`` call it.
+other domains, so the review reads it rather than asking anyone to retype it. Six queries whatever the amount of
+data (pinned by a test; one of them the period's blended modules), and those of the last 360 report released to the
+person when there is one (a constant number); callers that already checked ``perf_mgmt.view_review`` call it.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from ..blended import api as blended
 from ..competencies.api import CompetencyGap
 from ..development.api import Plan, PlanItem
 from ..profiling import api as profiling_api
@@ -32,9 +33,11 @@ class Evidence:
     gaps: dict = field(default_factory=dict)
     #: The person's last 360 report released to them (``profiling``), or ``None``.
     feedback: object = None
+    #: The blended modules taken in the period: course result, observed application, reflections (lane guide).
+    modules: list = field(default_factory=list)
 
     def __bool__(self):
-        return bool(self.check_ins or self.objectives or self.plan_items or self.gaps or self.feedback)
+        return bool(self.check_ins or self.objectives or self.plan_items or self.gaps or self.feedback or self.modules)
 
 
 def _objectives_q(cycle):
@@ -44,7 +47,7 @@ def _objectives_q(cycle):
 
 
 def evidence_for(review):
-    """The :class:`Evidence` of ``review``'s person over its cycle's period (``start`` .. ``end``), four queries."""
+    """The :class:`Evidence` of ``review``'s person over its cycle's period (``start`` .. ``end``), five queries."""
     cycle, person_id = review.cycle, review.employee_id
     check_ins = list(
         CheckIn.objects.filter(employee_id=person_id, scheduled_for__gte=cycle.start, scheduled_for__lte=cycle.end)
@@ -83,6 +86,7 @@ def evidence_for(review):
         plan_done=sum(1 for item in plan_items if item.status == PlanItem.COMPLETED),
         gaps=gaps,
         feedback=profiling_api.last_360_for(person_id),
+        modules=blended.module_evidence(person_id, cycle.start, cycle.end, plan_items),
     )
 
 

@@ -10,6 +10,7 @@ re-run (after a crash, or with a wider population) only adds the reviews that ar
 ``launch_total``/``launch_done`` after each committed batch, so the page shows the progress of the Celery task.
 """
 
+import datetime
 import logging
 
 from django.db import transaction
@@ -62,13 +63,49 @@ def start_launch(actor, cycle):
         raise AppraisalError(_("The cycle's template is no longer active."))
     if not cycle.template.sections.exists():
         raise AppraisalError(_("The cycle's template has no sections."))
+    if cycle.launch_status == Cycle.LAUNCH_RUNNING and not is_stale(cycle):
+        return cycle  # a launch is under way (a double click): the task sent again finds it held and does nothing
     cycle.status = Cycle.ACTIVE
     cycle.launch_status = Cycle.LAUNCH_RUNNING
     cycle.launch_error = ""
     cycle.launch_done = 0
     cycle.launched_at = cycle.launched_at or timezone.now()
-    cycle.save(update_fields=["status", "launch_status", "launch_error", "launch_done", "launched_at"])
+    cycle.launch_heartbeat = None  # free for the next run (a stale one is resumed)
+    cycle.save(
+        update_fields=["status", "launch_status", "launch_error", "launch_done", "launched_at", "launch_heartbeat"]
+    )
     return cycle
+
+
+#: A running launch without a sign of life for this long is stale (its worker was killed): resumable from the page.
+LAUNCH_STALE = datetime.timedelta(minutes=5)
+
+
+def is_stale(cycle, now=None):
+    """
+    Whether the cycle's launch says "running" but its run stopped: no heartbeat (each committed batch beats) for
+    ``LAUNCH_STALE``, or never claimed that long after it was started.
+    """
+    if cycle.launch_status != Cycle.LAUNCH_RUNNING:
+        return False
+    last = cycle.launch_heartbeat or cycle.launched_at
+    return last is None or last < (now or timezone.now()) - LAUNCH_STALE
+
+
+def _claim(cycle_id, rerun):
+    """
+    Take the launch of the cycle for this run (one conditional UPDATE): a running launch nobody holds or whose
+    holder went silent (stale); with ``rerun`` (the operator's command) also a finished or failed one. ``False``
+    when another run holds it -- a duplicate delivery of the task -- or the launch is already done.
+    """
+    now = timezone.now()
+    free = Q(launch_heartbeat__isnull=True) | Q(launch_heartbeat__lt=now - LAUNCH_STALE)
+    statuses = [Cycle.LAUNCH_RUNNING] + ([Cycle.LAUNCH_DONE, Cycle.LAUNCH_FAILED, Cycle.LAUNCH_IDLE] if rerun else [])
+    return bool(
+        Cycle.objects.filter(free, pk=cycle_id, launch_status__in=statuses).update(
+            launch_heartbeat=now, launch_status=Cycle.LAUNCH_RUNNING
+        )
+    )
 
 
 class _ItemSources:
@@ -196,15 +233,24 @@ def _create_reviews(entries, *, joined_late, sources):
 _PERSON_FIELDS = ("pk", "manager_id", "position_id")
 
 
-def run_launch(cycle_id, *, batch_size=BATCH_SIZE):
+def run_launch(cycle_id, *, batch_size=BATCH_SIZE, rerun=False):
     """
     Create the missing reviews of a launching cycle, in batches (idempotent: people who have a review in the cycle
     are skipped, so a re-run after a failure or a change of population only adds what is missing). Records progress
-    after each batch and ``done`` or ``failed`` (with the error) at the end. Returns the number of reviews created.
+    and a heartbeat after each batch and ``done`` or ``failed`` (with the error) at the end. Returns the number of
+    reviews created.
+
+    Serialised on the cycle: the run first claims the launch (``_claim``). A second delivery of the task while a run
+    holds it, or after the launch is done, does nothing and fails nothing (it returns 0). A run whose worker was
+    killed leaves the launch "running" with an old heartbeat: stale, it is resumed from the cycle page (or by a
+    redelivered message once stale). ``rerun`` (the operator's command) also re-runs a finished or failed launch.
     """
     cycle = Cycle.objects.select_related("template").get(pk=cycle_id)
     if cycle.status != Cycle.ACTIVE:
         raise AppraisalError(_("Only an active cycle can be launched."))
+    if not _claim(cycle.pk, rerun):
+        log.info("Launch of cycle %s is held by another run or done: this delivery does nothing", cycle_id)
+        return 0
     try:
         people = list(population(cycle).order_by("pk").values(*_PERSON_FIELDS))
         existing = set(Review.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
@@ -218,9 +264,11 @@ def run_launch(cycle_id, *, batch_size=BATCH_SIZE):
             created += _launch_batch(cycle, todo[start : start + batch_size], sources)
     except Exception as error:
         log.exception("Launch of cycle %s failed", cycle_id)
-        Cycle.objects.filter(pk=cycle.pk).update(launch_status=Cycle.LAUNCH_FAILED, launch_error=str(error)[:2000])
+        Cycle.objects.filter(pk=cycle.pk).update(
+            launch_status=Cycle.LAUNCH_FAILED, launch_error=str(error)[:2000], launch_heartbeat=None
+        )
         raise
-    Cycle.objects.filter(pk=cycle.pk).update(launch_status=Cycle.LAUNCH_DONE, launch_error="")
+    Cycle.objects.filter(pk=cycle.pk).update(launch_status=Cycle.LAUNCH_DONE, launch_error="", launch_heartbeat=None)
     return created
 
 
@@ -239,7 +287,7 @@ def _launch_batch(cycle, batch, sources):
     )
     batch = [person for person in batch if person["pk"] not in done]
     created = _create_reviews([(cycle, person) for person in batch], joined_late=False, sources=sources)
-    Cycle.objects.filter(pk=cycle.pk).update(launch_done=F("launch_done") + len(batch))
+    Cycle.objects.filter(pk=cycle.pk).update(launch_done=F("launch_done") + len(batch), launch_heartbeat=timezone.now())
     return created
 
 

@@ -182,6 +182,9 @@ class Cycle(models.Model):
     launch_done = models.PositiveIntegerField(default=0)
     launch_error = models.TextField(blank=True, default="")
     launched_at = models.DateTimeField(null=True, blank=True)
+    launch_heartbeat = models.DateTimeField(
+        null=True, blank=True, help_text=_("Last sign of life of the running launch (stale when old: resumable).")
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

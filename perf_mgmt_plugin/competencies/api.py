@@ -53,6 +53,7 @@ from .models import (
     CourseCompetencyLink,
     CourseRecommendation,
     Framework,
+    GapSnapshot,
     PositionRequirement,
     Scale,
     ScaleLevel,
@@ -107,6 +108,8 @@ from .services import (
     linked_courses,
     record_assessment,
     record_course_evidence,
+    record_course_evidence_batch,
+    record_observed_evidence,
     remove_requirement,
     requirements_for_positions,
     set_requirement,
@@ -398,6 +401,9 @@ __all__ = [
     "PROFILE_SOURCES",
     "get_scales_for",
     "record_round_results",
+    "record_observed_evidence",
+    "GapSnapshot",
+    "record_course_evidence_batch",
 ]
 
 

@@ -219,12 +219,14 @@ class Assessment(models.Model):
     PEER = "peer"
     DIRECT_REPORT = "direct_report"
     COURSE = "course"
+    OBSERVED = "observed"
     SOURCE_CHOICES = [
         (SELF, _("Self")),
         (MANAGER, _("Manager")),
         (PEER, _("Peer")),
         (DIRECT_REPORT, _("Direct report")),
         (COURSE, _("Course evidence")),
+        (OBSERVED, _("Observed application")),
     ]
 
     person = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="competency_assessments")

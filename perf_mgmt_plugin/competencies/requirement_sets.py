@@ -133,15 +133,14 @@ def from_form(data, competencies):
         if not raw:
             continue
         criticality = (data.get(f"criticality_{competency.pk}") or "medium").strip()
+        if not raw.isdigit():  # a level is a whole number: anything else is a typing slip, not a bug
+            errors.append(_("%(name)s: choose a level.") % {"name": competency.name})
+            continue
+        level = int(raw)
         try:
-            level = int(raw)
             _check(competency, level, criticality)
-        except (ValueError, CompetencyError) as exc:
-            errors.append(
-                str(exc)
-                if isinstance(exc, CompetencyError)
-                else _("%(name)s: choose a level.") % {"name": competency.name}
-            )
+        except CompetencyError as exc:
+            errors.append(str(exc))
             continue
         proposal[competency.pk] = (level, criticality)
     return proposal, errors

@@ -35,6 +35,8 @@ SOURCE_PERMISSIONS = {
     Assessment.PEER: "perf_mgmt.peer_assess",
     Assessment.DIRECT_REPORT: "perf_mgmt.upward_assess",
     Assessment.COURSE: "perf_mgmt.course_assess",
+    # Recorded by the blended domain when a manager confirms an observed guide step (it checks the observer).
+    Assessment.OBSERVED: "perf_mgmt.observe_application",
 }
 
 
@@ -273,7 +275,69 @@ def record_course_evidence(person, competency, level, course_key, *, context_id=
     )
 
 
+@transaction.atomic
+def record_observed_evidence(observer, person, competency, level, *, context_id, course_key=None, evidence=""):
+    """
+    Observed application (ADR 0022): ``observer`` (a manager, checked by the blended domain before it calls this)
+    saw ``person`` apply ``competency`` on the job at ``level``, through a step of a module's implementation guide
+    (``context_id``). An ``observed`` assessment -- its own source, weighted by the current-level policy beside self,
+    peer, manager and course evidence; it never counts as the manager's own rating. The gap is recomputed.
+    """
+    return _create_assessment(
+        person,
+        competency,
+        level,
+        Assessment.OBSERVED,
+        rater=observer,
+        context_type="guide",
+        context_id=context_id,
+        course_key=course_key,
+        evidence=evidence,
+    )
+
+
 def assessments_of(viewer, person):
     """The person's assessments, newest first, if ``viewer`` may view their competencies (else ``AccessDenied``)."""
     require(viewer, "perf_mgmt.view_competencies", person)
     return Assessment.objects.filter(person=person).select_related("competency__framework", "rater")
+
+
+# --- lane speed: course evidence of a batch of completed plan items (the learning loop's worker, ADR 0021) ---------
+def record_course_evidence_batch(entries):
+    """
+    :func:`record_course_evidence` for many at once: ``entries`` are ``(key, person, competency, level, course_key,
+    context_id, evidence)``. The scales are read once, the valid assessments inserted together and the gaps of the
+    people and competencies recomputed in one batch, whatever the number of entries. An entry of an inactive
+    person or with a level not on the scale records nothing. Returns ``(recorded keys, {key: error})``.
+    """
+    values = scale_values({entry[2].pk for entry in entries})
+    recorded, errors, rows = [], {}, []
+    for key, person, competency, level, course_key, context_id, evidence in entries:
+        try:
+            check_level(competency, level, values.get(competency.pk, set()))
+            if not person.active:
+                raise CompetencyError(_("%(person)s is no longer an active employee.") % {"person": person})
+        except CompetencyError as exc:
+            errors[key] = exc
+            continue
+        recorded.append(key)
+        rows.append(
+            Assessment(
+                person=person,
+                competency=competency,
+                level=level,
+                source=Assessment.COURSE,
+                rater=None,
+                context_type="course",
+                context_id=str(context_id or course_key),
+                course_key=parse_course_key(course_key),
+                evidence=sanitize_html(evidence or ""),
+            )
+        )
+    if rows:
+        Assessment.objects.bulk_create(rows)
+        gaps.recompute_gaps(
+            employee_ids=sorted({row.person_id for row in rows}),
+            competency_ids=sorted({row.competency_id for row in rows}),
+        )
+    return recorded, errors

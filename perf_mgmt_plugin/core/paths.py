@@ -2,8 +2,9 @@
 Materialized paths for trees (org units, reporting lines, later the objective cascade).
 
 A node's path is the concatenation of fixed-width base-36 steps, one per ancestor and itself, so "all
-descendants" is one ``path LIKE 'prefix%'`` query on an index and "all ancestors" is one ``pk IN (...)`` query on
-the ids decoded from the path, whatever the depth. Fixed width keeps prefixes unambiguous without separators.
+descendants" is one range query on an index (``path >= prefix AND path < next_prefix(prefix)``) and "all
+ancestors" is one ``pk IN (...)`` query on the ids decoded from the path, whatever the depth. Fixed width keeps
+prefixes unambiguous without separators.
 """
 
 from django.db.models import Q
@@ -50,15 +51,32 @@ def depth_of(path):
     return max(len(path or "") // STEP_LEN - 1, 0)
 
 
+def next_prefix(path):
+    """
+    The smallest string above every path that starts with ``path`` (``None`` when there is none: all ``z``), in the
+    order of both binary and case-insensitive collations: the last step digit that is not ``z`` goes up by one in
+    the alphabet (``9`` -> ``a``: nothing in a path sorts between them), the ``z`` after it are dropped.
+    """
+    stem = (path or "").rstrip(ALPHABET[-1])
+    if not stem:
+        return None
+    return stem[:-1] + ALPHABET[ALPHABET.index(stem[-1]) + 1]
+
+
 def subtree_q(field, path):
     """
-    A ``Q`` for the rows whose ``field`` (a materialized path) starts with ``path``: the subtree of ``path``. Every
-    subtree filter of every domain uses this one.
+    A ``Q`` for the rows whose ``field`` (a materialized path) starts with ``path``: the subtree of ``path``, as a
+    range predicate ``field >= path AND field < next_prefix(path)``. Every subtree filter of every domain uses this.
 
-    ``istartswith``, not ``startswith``: on MySQL/MariaDB Django writes ``startswith`` as ``LIKE BINARY``, which
-    cannot range-scan the index of a case-insensitive column and reads the whole index instead (a manager of 194
-    people scoped a heatmap over 50,000 people in 172 ms instead of 14; ``benchmarks/bench_competencies.py``).
-    Paths use only lowercase base-36 digits, so both select exactly the same rows; SQLite writes both as the same
-    ``LIKE``.
+    Why a range, not ``LIKE 'path%'``: SQLite only range-scans an index for ``LIKE`` when the column's collation
+    and ``case_sensitive_like`` agree, which Django's columns do not, so ``LIKE`` read the whole index (the
+    mid-level manager's count was about 100x slower; issue 14); MySQL/MariaDB wrote ``startswith`` as
+    ``LIKE BINARY``, which cannot range-scan a case-insensitive index either. A range on the indexed column is a
+    range scan everywhere. Paths use only lowercase base-36 digits, ordered alike by every collation.
     """
-    return Q(**{f"{field}__istartswith": path})
+    if not path:
+        return Q()
+    upper = next_prefix(path)
+    if upper is None:
+        return Q(**{f"{field}__gte": path})
+    return Q(**{f"{field}__gte": path, f"{field}__lt": upper})

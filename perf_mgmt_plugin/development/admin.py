@@ -188,7 +188,16 @@ class EventLogAdmin(DevelopmentAdminMixin, admin.ModelAdmin):
 
 @admin.register(ProcessedEvent)
 class ProcessedEventAdmin(EventLogAdmin):
-    list_display = ("event_type", "event_id", "user_id", "course_key", "occurred_at", "received_at", "items")
+    list_display = (
+        "event_type",
+        "event_id",
+        "user_id",
+        "course_key",
+        "occurred_at",
+        "received_at",
+        "applied_at",
+        "items",
+    )
     list_filter = ("event_type",)
     search_fields = ("event_id", "course_key")
     date_hierarchy = "received_at"

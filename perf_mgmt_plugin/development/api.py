@@ -13,20 +13,24 @@ from .errors import (
 )
 from .models import (
     CATEGORY_CHOICES,
+    DEFAULT_CATEGORY,
     KIND_CHOICES,
     Plan,
     PlanComment,
     PlanItem,
     PlanTemplate,
+    TemplateItem,
 )
 from .progress import (
     BLOCK_COMPLETION_EVENT,
     RETIREMENT_EVENT,
-    apply_block_completion,
-    apply_event,
+    apply_pending,
     json_value,
     keep_failed_event,
+    record_block_completion,
+    record_event,
     replay_failed_events,
+    run_pending,
 )
 from .reminders import (
     send_overdue_reminders,
@@ -43,6 +47,7 @@ from .services import (
     course_learners,
     course_summary,
     create_plan,
+    create_template,
     enrol_in_item,
     items_of_plan,
     next_steps,
@@ -68,8 +73,10 @@ __all__ = [
     "absorb_recommendations",
     "add_comment",
     "add_item",
-    "apply_block_completion",
-    "apply_event",
+    "apply_pending",
+    "record_block_completion",
+    "record_event",
+    "run_pending",
     "approve_items",
     "approve_plan",
     "assign_template",
@@ -92,4 +99,7 @@ __all__ = [
     "team_plans",
     "update_plan",
     "visible_plans",
+    "DEFAULT_CATEGORY",
+    "TemplateItem",
+    "create_template",
 ]

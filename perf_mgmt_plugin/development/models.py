@@ -293,8 +293,12 @@ class PlanComment(models.Model):
 
 class ProcessedEvent(models.Model):
     """
-    An openedx-events event (by its metadata id) already applied: a redelivered event finds its id here and is
-    skipped. Rows are small and can be pruned after a few weeks (events are not redelivered after that).
+    An LMS event the receivers recorded (ADR 0021): an openedx-events event by its metadata id, or a block
+    completion (a fresh id). The receiver's only write in the platform's request is this row, ``applied_at`` empty
+    (pending) and ``payload`` the fact; a worker applies the pending rows of one person and course together and
+    stamps ``applied_at`` (a consumed block completion row is deleted: it only said "recount"). A redelivered event
+    finds its id here and is skipped. Applied rows are small and can be pruned after a few weeks (events are not
+    redelivered after that); pending rows are never pruned, ``replay_failed_lms_events`` applies stale ones.
 
     .. pii: The LMS user id the event was about. The retirement step deletes the user's rows.
     .. pii_types: id
@@ -308,10 +312,16 @@ class ProcessedEvent(models.Model):
     occurred_at = models.DateTimeField()
     received_at = models.DateTimeField(default=timezone.now)
     items = models.PositiveIntegerField(default=0, help_text=_("Plan items it moved."))
+    payload = models.JSONField(default=dict, blank=True, help_text=_("The fact the event carries, until applied."))
+    applied_at = models.DateTimeField(null=True, blank=True, help_text=_("Empty while a worker has still to apply it."))
 
     class Meta:
         app_label = "perf_mgmt"
-        indexes = [models.Index(fields=["received_at"], name="perf_procevent_received")]
+        indexes = [
+            models.Index(fields=["received_at"], name="perf_procevent_received"),
+            models.Index(fields=["user_id", "course_key", "applied_at"], name="perf_procevent_pending"),
+            models.Index(fields=["applied_at"], name="perf_procevent_applied"),
+        ]
 
     def __str__(self):
         return f"{self.event_type} {self.event_id}"

@@ -31,7 +31,7 @@ DEFAULTS = {
     "PERF_MGMT_COMPETENCY_POLICY": {
         "manager_wins": True,
         "recency_days": 730,
-        "weights": {"self": 1.0, "manager": 3.0, "peer": 1.0, "direct_report": 1.0, "course": 2.0},
+        "weights": {"self": 1.0, "manager": 3.0, "peer": 1.0, "direct_report": 1.0, "course": 2.0, "observed": 2.0},
     },
     # First month (1-12) of the organisation's financial year: quarters, halves and years of strategy periods follow it.
     "PERF_MGMT_FISCAL_YEAR_START_MONTH": 1,
@@ -54,6 +54,17 @@ DEFAULTS = {
     "PERF_MGMT_PROFILING_MIN_GROUP": 3,
     # How far (in scale points) self and the others' mean differ before a blind spot or hidden strength is named.
     "PERF_MGMT_PROFILING_GAP_THRESHOLD": 1.0,
+    # lane health: the organisational health pack (check-in window, when a manager's figures lag, trend length)
+    # and successor suggestions (fit thresholds of each readiness, review score bands, pool size, vacancy horizon).
+    "PERF_MGMT_HEALTH": {"checkin_weeks": 6, "min_checkin_share": 0.5, "low_survey_score": 3.0, "trend_points": 6},
+    "PERF_MGMT_SUCCESSION": {
+        "ready_now_fit": 0.9,
+        "one_two_years_fit": 0.7,
+        "low_performance": 2.5,
+        "high_performance": 3.5,
+        "pool_size": 10,
+        "vacancy_months": 12,
+    },
 }
 
 

@@ -126,7 +126,13 @@ def cycle_detail(request, pk):
     context = {
         "cycle": cycle,
         "phase": appraisals_api.current_phase(cycle),
-        "launch": {"status": status, "done": done, "total": total, "error": error},
+        "launch": {
+            "status": status,
+            "done": done,
+            "total": total,
+            "error": error,
+            "stale": api.cycle_launch_is_stale(cycle),
+        },
         "may_manage": can(user, appraisals_api.MANAGE_APPRAISALS),
         "stages": Review.STAGE_CHOICES,
         "completion": _completion_rows(appraisals_api.completion_by_phase(user, cycle, by="org_unit")),

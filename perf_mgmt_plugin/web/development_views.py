@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .. import api
+from ..blended import api as blended
 from ..core import csv_export
 from ..core.access import can
 from ..core.versioning import EditConflict
@@ -67,8 +68,9 @@ def my_plan(request):
                 body = request.POST.get("body", "")
                 attempt(request, development_api.add_comment, request.user, plan, body, idempotency_key=key)
         return redirect(reverse("perf_mgmt:my-plan"))
-    items = development_api.items_of_plan(plan) if plan else []
+    items = blended.attach_job_aids(development_api.items_of_plan(plan) if plan else [])
     context = {
+        "mix": blended.plan_mix(plan.owner, items) if plan else None,  # lane guide: 70/20/10
         "employee": employee,
         "plan": plan,
         "items": items,
@@ -150,8 +152,9 @@ def plan_review(request, pk):
                 request, development_api.add_comment, request.user, plan, comment, idempotency_key=key, success=done
             )
         return redirect(reverse("perf_mgmt:plan-review", kwargs={"pk": plan.pk}))
-    items = development_api.items_of_plan(plan)
+    items = blended.attach_job_aids(development_api.items_of_plan(plan))
     context = {
+        "mix": blended.plan_mix(plan.owner, items),  # lane guide: 70/20/10
         "plan": plan,
         "items": items,
         "may_manage": may_manage,

@@ -33,6 +33,12 @@ NAV = [
     ("manager", "perf_mgmt:feedback-rounds", _("Feedback rounds")),
     ("hr_admin", "perf_mgmt:feedback-rounds", _("Feedback rounds")),
     ("hr_admin", "perf_mgmt:feedback-profiles", _("Feedback profiles")),
+    # lane guide: the team's guide steps awaiting the manager's observation
+    ("manager", "perf_mgmt:observations", _("Observations")),
+    # lane health: organisational health and succession (issue 19)
+    ("manager", "perf_mgmt:health", _("Organisational health")),
+    ("hr_admin", "perf_mgmt:health", _("Organisational health")),
+    ("hr_admin", "perf_mgmt:succession", _("Succession")),
 ]
 
 #: Entries that need more than their persona (e.g. HR admins limited to some units cannot import).

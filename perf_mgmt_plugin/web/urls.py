@@ -7,6 +7,7 @@ from . import (
     appraisal_cycle_views,
     appraisal_template_views,
     appraisal_views,
+    blended_views,
     competency_views,
     development_views,
     import_views,
@@ -14,6 +15,10 @@ from . import (
     strategy_views,
     views,
 )
+
+# lane health: organisational health and succession (issue 19)
+# isort: split
+from . import health_views, succession_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -79,6 +84,9 @@ urlpatterns = [
         requirement_views.position_requirements,
         name="position-requirements",
     ),
+    # lane guide: blended modules (observations, job aids)
+    path("team/observations/", blended_views.observations, name="observations"),
+    path("job-aids/<int:pk>/download/", blended_views.job_aid_download, name="job-aid-download"),
 ]
 
 # lane profiling: 360 feedback pages
@@ -97,4 +105,11 @@ urlpatterns += [
     path("feedback/profiles/<int:pk>/", profiling_views.profile_detail, name="feedback-profile"),
     path("feedback/rounds/", profiling_views.rounds, name="feedback-rounds"),
     path("feedback/rounds/<int:pk>/", profiling_views.round_detail, name="feedback-round"),
+    # lane health: organisational health and succession (issue 19)
+    path("health/", health_views.health_pack, name="health"),
+    path("health/preference/", health_views.health_preference, name="health-preference"),
+    path("health/managers/<int:pk>/", health_views.manager_flag, name="health-manager"),
+    path("succession/", succession_views.key_positions, name="succession"),
+    path("succession/<int:pk>/", succession_views.key_position, name="succession-position"),
+    path("talent-review/", succession_views.talent_grid, name="talent-grid"),
 ]

@@ -24,6 +24,9 @@ from perf_mgmt_plugin.appraisals.models import (
 from tests import factories
 from tests.development.test_admin import staff_client
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once", "kra_scale_once")
+
 ADMIN = "/admin/perf_mgmt/"
 MODELS = ("reviewtemplate", "cycle", "review", "followupaction", "coachassignment")
 HIDDEN = ("surveyresponse", "surveyinvitation", "interimnote", "coachingfeedback", "reviewitem", "reviewevent")

@@ -9,8 +9,7 @@ from perf_mgmt_plugin.appraisals.errors import AppraisalError
 from perf_mgmt_plugin.appraisals.models import Cycle, Review, ReviewItem, ReviewTemplate, SurveyInvitation
 from perf_mgmt_plugin.core.access import AccessDenied
 from tests import factories
-
-from .conftest import cycle_dates
+from tests.fixtures.build import cycle_dates
 
 D = datetime.date
 

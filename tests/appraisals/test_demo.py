@@ -6,6 +6,7 @@ and interim notes -- all through the domain functions; loading twice changes not
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from lms_host import demo
@@ -40,6 +41,7 @@ def _snapshot():
     )
 
 
+@pytest.mark.slow  # the whole demo loaded (twice)
 def test_demo_appraisals(db, django_user_model):
     demo.load_demo_data()
     users = {u.username: u for u in django_user_model.objects.filter(username__in=["alex", "priya", "tomas", "helen"])}

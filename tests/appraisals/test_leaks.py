@@ -21,6 +21,9 @@ from .test_pages import client_for as page_client
 from .test_rest_api import client_for as api
 from .test_rest_api import url as rest
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("cycle_once")
+
 
 def test_nobody_names_a_coach_outside_their_scope_on_any_entry_point(org, cycle, admin_client):
     # The seller (sales, reporting to the CEO) is outside the director's scope; made a manager so that only the scope

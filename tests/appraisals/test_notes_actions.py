@@ -13,6 +13,9 @@ from perf_mgmt_plugin.core.access import AccessDenied
 from perf_mgmt_plugin.development.models import Plan, PlanItem
 from tests.appraisals.builders import add_review, make_cycle
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("cycle_once")
+
 
 def _bodies(qs):
     return sorted(note.body for note in qs)

@@ -20,6 +20,9 @@ from tests.strategy.test_pages_forms import url, user_of
 
 from . import builders
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("template_once")
+
 ROLES = ["anon", "alice", "bob", "manager", "director", "ceo", "seller", "hr", "hr_eng", "outsider"]
 
 
@@ -453,14 +456,16 @@ def test_query_count_constant_with_data_size(org, cycle, count_queries, role, na
 
 #: The query count of each page, pinned: session and user (2), access context and rules, then the page's own reads
 #: (the review page: the review, its detail in a constant number of queries, the permission checks of its forms).
+#: Review pages: one more for the blended modules' guide applications in the period's evidence (lane guide).
 PINNED = {
-    ("alice", "my-reviews"): 25,  # +1 with each review's evidence: the last released 360 (lane profiling)
+    # +2 with each review's evidence: the last released 360 (lane profiling), the period's blended modules (lane guide)
+    ("alice", "my-reviews"): 26,
     ("manager", "team-reviews"): 11,
-    ("manager", "review"): 23,  # +1 likewise
-    ("alice", "review"): 22,  # +1 likewise
+    ("manager", "review"): 24,  # +2 likewise
+    ("alice", "review"): 23,  # +2 likewise
     ("seller", "coaching"): 8,
-    ("seller", "review"): 25,  # +1 likewise
-    ("hr", "review"): 22,  # +1 likewise
+    ("seller", "review"): 26,  # +2 likewise
+    ("hr", "review"): 23,  # +2 likewise
     ("manager", "notes"): 9,
     ("manager", "my-team"): 11,
     ("hr", "appraisal-cycles"): 10,

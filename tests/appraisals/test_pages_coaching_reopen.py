@@ -15,6 +15,9 @@ from tests.strategy.test_pages_forms import url, user_of
 
 from .test_pages import _manager_post, _self_post, client_for
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("cycle_once")
+
 # Who may open the coaches page of the cycle: whoever may give ``manager`` (its only reviewing manager) a coach.
 COACHES_PAGE = {
     "anon": 302,

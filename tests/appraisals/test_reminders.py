@@ -6,6 +6,7 @@ reminder once (cron and Celery on the same day send nothing twice), in a constan
 import datetime
 import io
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.test import override_settings
@@ -15,6 +16,9 @@ from perf_mgmt_plugin import tasks
 from perf_mgmt_plugin.appraisals import reminders
 from perf_mgmt_plugin.appraisals.models import Cycle, Review
 from tests.appraisals.builders import WEEK, add_review, make_cycle, make_people
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once")
 
 TODAY = datetime.date(2026, 6, 1)
 DAY = datetime.timedelta(days=1)

@@ -15,6 +15,9 @@ from perf_mgmt_plugin.competencies import services as competency_services
 from perf_mgmt_plugin.core.access import AccessDenied
 from tests.appraisals.builders import WEEK, add_review, make_cycle, make_people
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once")
+
 TODAY = datetime.date(2026, 6, 1)
 
 

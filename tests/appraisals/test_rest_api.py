@@ -16,9 +16,12 @@ from rest_framework.test import APIClient
 
 from perf_mgmt_plugin.appraisals import coaching, cycles, survey
 from perf_mgmt_plugin.appraisals.models import Cycle, Review, ReviewTemplate, SurveyInvitation, SurveyResponse
+from tests.fixtures.build import cycle_dates
 
 from . import builders
-from .conftest import cycle_dates
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once", "kra_scale_once")
 
 
 def client_for(user):
@@ -520,8 +523,8 @@ def test_template_detail_query_counts_pinned_and_constant(org, template, count_q
     assert counts() == small == (10, 17)
 
 
-# +1 each: the evidence reads the last released 360 (lane profiling).
-@pytest.mark.parametrize("role,pinned", [("alice", 20), ("manager", 21), ("seller", 24), ("hr", 22)])
+# +2 each: the evidence reads the last released 360 (lane profiling) and the period's blended modules (lane guide).
+@pytest.mark.parametrize("role,pinned", [("alice", 21), ("manager", 22), ("seller", 25), ("hr", 23)])
 def test_review_detail_query_count_pinned_and_constant(org, cycle, count_queries, role, pinned):
     from perf_mgmt_plugin.appraisals import coaching
 

@@ -17,6 +17,9 @@ from perf_mgmt_plugin.appraisals.models import Review
 
 from . import builders
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("cycle_once")
+
 ROLES = ["alice", "bob", "manager", "director", "seller", "hr", "hr_eng", "outsider", "anonymous"]
 
 

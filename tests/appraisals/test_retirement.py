@@ -2,6 +2,7 @@
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from perf_mgmt_plugin import api
@@ -17,6 +18,9 @@ from perf_mgmt_plugin.appraisals.models import (
 )
 
 from . import builders
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("cycle_once")
 
 
 def _items(review, rating, comment):

@@ -17,6 +17,9 @@ from tests import factories
 
 from . import builders
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("cycle_once")
+
 PERMS = (
     "view_review",
     "write_self_review",

@@ -14,6 +14,9 @@ from tests.strategy.test_pages_forms import url, user_of
 
 from .test_pages import client_for
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once", "kra_scale_once")
+
 
 def _management(total, initial=0):
     return {

@@ -28,6 +28,9 @@ from tests.strategy.test_pages_forms import url as page_url
 from . import builders
 from .test_rest_api import _answers, client_for, url
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once")
+
 
 @pytest.fixture
 def review(cycle, org):

@@ -16,8 +16,10 @@ from perf_mgmt_plugin.appraisals.models import Cycle, FollowUpAction, Review, Re
 from perf_mgmt_plugin.competencies.models import Assessment
 from perf_mgmt_plugin.development.models import PlanItem
 from tests import factories
+from tests.fixtures.build import cycle_dates
 
-from .conftest import cycle_dates
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("template_once", "strategy_once", "fw_once")
 
 
 def _rate(review, rating):

@@ -13,9 +13,6 @@ import pytest
 from django.utils import timezone
 
 from perf_mgmt_plugin.appraisals.models import Review
-from tests.appraisals.conftest import cycle, kra_scale, template  # noqa: F401  (fixtures)
-from tests.competencies.conftest import fw  # noqa: F401
-from tests.strategy.conftest import strategy, today  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,6 @@ import pytest
 from lms_host.courses.models import CourseEnrollment
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest
 from tests.browser.test_self_assessment_browser import tab_to
-from tests.xblocks.conftest import add_checkin, strategy, today  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

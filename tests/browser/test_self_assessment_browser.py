@@ -8,7 +8,6 @@ import pytest
 
 from lms_host.courses.models import CourseEnrollment
 from perf_mgmt_plugin.competencies.models import Assessment
-from tests.xblocks.conftest import add_block, framework  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

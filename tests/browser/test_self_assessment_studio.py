@@ -12,7 +12,6 @@ import pytest
 from lms_host import xblock_runtime
 from lms_host.courses.models import CourseBlock, CourseEnrollment
 from perf_mgmt_plugin.competencies import services
-from tests.xblocks.conftest import framework  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

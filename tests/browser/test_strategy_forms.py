@@ -11,7 +11,6 @@ import re
 import pytest
 
 from perf_mgmt_plugin.strategy.models import Objective
-from tests.strategy.conftest import strategy, today  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

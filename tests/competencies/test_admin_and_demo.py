@@ -31,6 +31,7 @@ def test_assessments_are_read_only_in_admin(org, fw):
     assert client.get(reverse("admin:perf_mgmt_courserecommendation_add")).status_code == 403
 
 
+@pytest.mark.slow  # the whole demo loaded (twice)
 def test_demo_data_is_idempotent(db):
     demo.load_demo_data()
     counts = (Framework.objects.count(), PositionRequirement.objects.count(), Assessment.objects.count())

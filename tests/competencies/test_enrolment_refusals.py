@@ -19,7 +19,11 @@ from perf_mgmt_plugin.development.models import PlanItem
 
 from .test_recommendations import api_url, client_for, linked, recs  # noqa: F401  (linked: a fixture)
 
-pytestmark = pytest.mark.django_db
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fw_once"),
+]
 
 PAST = datetime(2020, 1, 1, tzinfo=UTC)
 

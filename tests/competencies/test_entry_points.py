@@ -11,6 +11,9 @@ from perf_mgmt_plugin.competencies import services, transfer
 from perf_mgmt_plugin.competencies.models import Assessment, CompetencyGap, Framework
 from tests import factories
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("fw_once")
+
 
 def client_for(user):
     client = Client()

@@ -17,6 +17,9 @@ from perf_mgmt_plugin.core.access import AccessDenied
 from perf_mgmt_plugin.openedx import get_backend
 from tests import factories
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("fw_once")
+
 PLANNING_KEY = CourseKey.from_string("course-v1:DemoOrg+PLAN101+2026")
 ROLES = ["alice", "bob", "manager", "director", "seller", "hr", "hr_eng", "staff", "outsider"]
 

@@ -19,7 +19,6 @@ from perf_mgmt_plugin.development import services as plans
 from perf_mgmt_plugin.strategy import services
 from perf_mgmt_plugin.strategy.models import CheckIn, Level, Objective, Period
 from tests import factories
-from tests.appraisals.conftest import kra_scale, template  # noqa: F401  (the appraisal template fixture)
 
 ON_MYSQL = os.environ.get("PERF_MGMT_DB") == "mysql"
 #: Rounds per case: enough to show a race on the old code (it lost most rounds), short enough for ``make test``.

@@ -272,7 +272,7 @@ def test_complete_racing_cancel_one_wins_and_the_other_is_told(org, plan):
 def test_a_launch_run_twice_at_once_gives_everyone_one_review(org, template, period):
     from perf_mgmt_plugin.appraisals import cycles, launch  # pylint: disable=import-outside-toplevel
     from perf_mgmt_plugin.appraisals.models import Review  # pylint: disable=import-outside-toplevel
-    from tests.appraisals.conftest import cycle_dates  # pylint: disable=import-outside-toplevel
+    from tests.fixtures.build import cycle_dates  # pylint: disable=import-outside-toplevel
 
     failures, ids = [], []
     for round_ in range(2):

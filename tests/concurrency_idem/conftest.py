@@ -14,10 +14,6 @@ import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.appraisals.conftest import cycle, kra_scale, template  # noqa: F401  pylint: disable=unused-import
-from tests.competencies.conftest import fw  # noqa: F401  pylint: disable=unused-import
-from tests.strategy.conftest import strategy, today  # noqa: F401  pylint: disable=unused-import
-
 ON_MYSQL = os.environ.get("PERF_MGMT_DB") == "mysql"
 
 

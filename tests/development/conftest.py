@@ -20,7 +20,6 @@ from openedx_events.learning.data import (
 
 from lms_host.courses.models import CourseBlock
 from perf_mgmt_plugin.competencies import services as competency_services
-from tests.competencies.conftest import fw  # noqa: F401  (the shared framework fixture)
 
 BLOCKS = 4
 

@@ -11,6 +11,9 @@ from perf_mgmt_plugin.development import services
 from perf_mgmt_plugin.development.models import Plan, PlanTemplate, TemplateItem, UnmatchedEvent
 from tests import factories
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once")
+
 ADMIN = "/admin/perf_mgmt/"
 
 

@@ -1,6 +1,8 @@
 """The demo's development plans: a template, plans in several states moved by real LMS events; loading twice changes
 nothing."""
 
+import pytest
+
 from lms_host import demo
 from perf_mgmt_plugin.competencies.models import Assessment
 from perf_mgmt_plugin.development import services
@@ -18,6 +20,7 @@ def _snapshot():
     )
 
 
+@pytest.mark.slow  # the whole demo loaded (twice)
 def test_demo_development(db, django_user_model):
     demo.load_demo_data()
     template = PlanTemplate.objects.get(slug="new-manager")

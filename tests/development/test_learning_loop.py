@@ -15,6 +15,9 @@ from perf_mgmt_plugin.development.models import Plan, PlanItem, ProcessedEvent, 
 
 from .conftest import BLOCKS, minutes_ago
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("fw_once")
+
 
 def gap_of(person, competency):
     return CompetencyGap.objects.get(person=person, competency=competency)

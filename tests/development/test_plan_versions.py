@@ -3,12 +3,17 @@ Development plans (ADR 0016): REST PATCH of a plan changes only the fields sent,
 (412 when stale); a comment, an item or an approval sent twice with one ``Idempotency-Key`` is done once.
 """
 
+import pytest
+
 from perf_mgmt_plugin.development import services
 from perf_mgmt_plugin.development.models import Plan, PlanComment, PlanItem
 
 from .test_rest_api import client_for as _api
 from .test_rest_api import plans  # noqa: F401  pylint: disable=unused-import
 from .test_rest_api import url as _url
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once")
 
 
 def test_plan_patch_etag_and_if_match(org):

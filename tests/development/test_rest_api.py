@@ -14,6 +14,9 @@ from perf_mgmt_plugin.development import services
 from perf_mgmt_plugin.development.models import Plan, PlanComment, PlanItem
 from tests import factories
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once")
+
 ROLES = ["alice", "bob", "manager", "director", "ceo", "seller", "hr", "hr_eng", "staff", "outsider"]
 
 

@@ -17,6 +17,9 @@ from perf_mgmt_plugin.development.errors import DevelopmentError
 from perf_mgmt_plugin.development.models import Plan, PlanComment, PlanItem
 from tests import factories
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("org_once")
+
 ROLES = ["alice", "bob", "manager", "director", "seller", "hr", "hr_eng", "staff", "outsider"]
 
 

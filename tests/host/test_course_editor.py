@@ -14,7 +14,11 @@ from lms_host.courses.models import CourseBlock
 
 from .echo_block import with_echo_block
 
-pytestmark = pytest.mark.django_db
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("org_once"),
+]
 
 HTML_OLX = "<html_demo><p>Welcome to the course</p></html_demo>"
 

@@ -47,6 +47,7 @@ def test_demo_modules(db):
             "video",
             "html",
             "knowledge_check",
+            "perf_mgmt_implementation_guide",  # seeded by lms_host/demo_guides.py (blended modules)
             "perf_mgmt_checkin",
             "perf_mgmt_self_assessment",
         ]

@@ -24,7 +24,11 @@ from lms_host.xblock_services import HostUserService
 
 from .echo_block import with_echo_block
 
-pytestmark = pytest.mark.django_db
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("org_once"),
+]
 
 
 def course_url(course_key):

@@ -15,7 +15,11 @@ from perf_mgmt_plugin.org.models import AccessGrant, Employee, HRAdminScope, Org
 
 from .. import factories
 
-pytestmark = pytest.mark.django_db
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("org_once"),
+]
 
 ADMIN = "/admin/perf_mgmt/"
 

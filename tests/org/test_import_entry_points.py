@@ -24,7 +24,11 @@ from perf_mgmt_plugin import api, tasks
 from perf_mgmt_plugin.org import importer
 from perf_mgmt_plugin.org.models import Employee, ImportJob, OrgUnit
 
-pytestmark = pytest.mark.django_db
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("org_once"),
+]
 
 User = get_user_model()
 API_URL = "/perf-mgmt/api/v1/org-import/"

@@ -3,11 +3,15 @@
 import datetime
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from perf_mgmt_plugin import tasks
 from perf_mgmt_plugin.strategy import checkins
 from perf_mgmt_plugin.strategy.models import CheckIn, Objective
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("strategy_once")
 
 
 def test_recompute_command_and_task(org, strategy, today):

@@ -6,6 +6,9 @@ from perf_mgmt_plugin import api
 from perf_mgmt_plugin.strategy import api as strategy_api
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Impediment
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("strategy_once")
+
 
 def test_course_checkin_links_objective_and_routes_help(org, strategy):
     check_in = api.record_course_checkin(

@@ -1,10 +1,13 @@
 """The demo's strategy: forecasts and dashboards have something to show, and loading twice changes nothing."""
 
+import pytest
+
 from lms_host import demo
 from perf_mgmt_plugin.strategy import dashboards
 from perf_mgmt_plugin.strategy.models import CheckIn, HelpRequest, Objective
 
 
+@pytest.mark.slow  # the whole demo loaded (twice)
 def test_demo_strategy(db, django_user_model):
     demo.load_demo_data()
     statuses = set(Objective.objects.filter(level__rank=5).values_list("status", flat=True))

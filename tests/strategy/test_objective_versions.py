@@ -3,11 +3,16 @@ Optimistic concurrency of an objective's edit (ADR 0016): the edit page's hidden
 someone else" notice keeping the user's input; REST ``ETag`` / ``If-Match`` (412) and PATCH of only the keys sent.
 """
 
+import pytest
+
 from perf_mgmt_plugin.strategy.models import Objective
 from tests.development.test_rest_api import client_for as _api
 from tests.development.test_rest_api import url as api_url
 
 from .test_pages_forms import _edit_post, client_for, url
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("strategy_once")
 
 
 def _api_url(pk):

@@ -17,6 +17,9 @@ from perf_mgmt_plugin.strategy import services
 from perf_mgmt_plugin.strategy.models import Level, Milestone, Objective
 from tests import factories
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("strategy_once")
+
 
 def client_for(user):
     client = Client()

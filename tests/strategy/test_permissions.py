@@ -13,6 +13,9 @@ from django.urls import reverse
 
 from perf_mgmt_plugin.strategy import checkins
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("strategy_once")
+
 ROLES = ("anon", "outsider", "staff", "alice", "bob", "seller", "manager", "director", "ceo", "hr", "hr_eng")
 OBJECTIVES = ("top", "dept", "team", "alice_task", "bob_task", "seller_goal")
 ALL = set(OBJECTIVES)

@@ -9,6 +9,9 @@ from django.urls import reverse
 from perf_mgmt_plugin.strategy import checkins, services
 from tests import factories
 
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("strategy_once")
+
 
 def _grow(org, strategy, n):
     """n more reports of the manager, each with a task under the team goal, a check-in, a help request."""

@@ -1,5 +1,7 @@
 """Retirement of a user's strategy data: free text and personal items go, the cascade's numbers stay."""
 
+import pytest
+
 from perf_mgmt_plugin import api
 from perf_mgmt_plugin.strategy import checkins, rollup, services
 from perf_mgmt_plugin.strategy.models import (
@@ -11,6 +13,9 @@ from perf_mgmt_plugin.strategy.models import (
     Objective,
     ProgressUpdate,
 )
+
+# The shared data is built once for this module (tests/fixtures/plugin.py).
+pytestmark = pytest.mark.usefixtures("strategy_once")
 
 
 def test_retire_user_strategy_data(org, strategy):

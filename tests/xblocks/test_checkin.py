@@ -463,6 +463,7 @@ def test_block_is_installed_under_its_entry_point():
     assert all("<perf_mgmt_checkin" in olx for _title, olx in CheckInXBlock.workbench_scenarios())
 
 
+@pytest.mark.slow  # the whole demo loaded (twice)
 def test_demo_course_has_a_working_checkin(client):
     from django.contrib.auth import get_user_model
 

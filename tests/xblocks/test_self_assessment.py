@@ -504,6 +504,7 @@ def test_block_is_installed_under_its_entry_point():
     assert all("<perf_mgmt_self_assessment" in olx for _title, olx in scenarios)
 
 
+@pytest.mark.slow  # the whole demo loaded (twice)
 def test_demo_course_has_a_working_self_assessment(client):
     from lms_host import demo
     from lms_host.courses.models import CourseBlock

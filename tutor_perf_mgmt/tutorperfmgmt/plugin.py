@@ -36,6 +36,8 @@ PERIODIC_JOBS = [
     ("perf_mgmt.send_plan_reminders", 7, 0),  # overdue development plan items
     ("perf_mgmt.send_appraisal_reminders", 7, 15),  # appraisal steps before their deadline and once overdue
     ("perf_mgmt.send_profiling_reminders", 7, 30),  # lane profiling2: 360 raters who have not answered
+    # lane health: daily, but only the month's first run sends (perf_mgmt_plugin/health/sending.py)
+    ("perf_mgmt.send_health_packs", 6, 0),  # the monthly organisational health pack
 ]
 
 SETTINGS_PATCH = """

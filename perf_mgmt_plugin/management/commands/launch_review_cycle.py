@@ -35,7 +35,7 @@ class Command(BaseCommand):
         if cycle.status != Cycle.ACTIVE:
             raise CommandError(f"Cycle {cycle.pk} is {cycle.status}: launch it from the cycle page first.")
         try:
-            created = api.run_cycle_launch(cycle.pk)
+            created = api.run_cycle_launch(cycle.pk, rerun=True)
         except api.AppraisalError as error:
             raise CommandError(str(error)) from error
         status, done, total, _error = api.cycle_launch_progress(cycle)

@@ -8,6 +8,10 @@ from . import development_views as dv
 from . import strategy_views as sv
 from . import taxonomy_views, views, views_import
 
+# lane health: organisational health and succession (issue 19)
+# isort: split
+from . import health_views as hv
+
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("people/", views.PeopleListView.as_view(), name="people"),
@@ -144,6 +148,23 @@ urlpatterns = [
     path("appraisals/coaching/", av.CoachedReviewListView.as_view(), name="appraisal-coached-reviews"),
     path("appraisals/surveys/pending/", av.PendingSurveyListView.as_view(), name="appraisal-surveys-pending"),
     path("appraisals/surveys/trends/", av.SurveyTrendsView.as_view(), name="appraisal-survey-trends"),
+    # lane health: organisational health and succession (issue 19)
+    path("health/pack/", hv.HealthPackView.as_view(), name="health-pack"),
+    path("health/pack.csv", hv.HealthPackCsvView.as_view(), name="health-pack-csv"),
+    path("health/preference/", hv.HealthPreferenceView.as_view(), name="health-preference"),
+    path("health/managers/<int:pk>/", hv.ManagerFlagView.as_view(), name="health-manager"),
+    path("health/managers/<int:pk>/coaching-plan/", hv.CoachingPlanView.as_view(), name="health-coaching-plan"),
+    path("succession/key-positions/", hv.KeyPositionListView.as_view(), name="succession-key-positions"),
+    path("succession/key-positions/<int:pk>/", hv.KeyPositionPoolView.as_view(), name="succession-pool"),
+    path("succession/key-positions/<int:pk>/pool.csv", hv.KeyPositionPoolCsvView.as_view(), name="succession-pool-csv"),
+    path("succession/key-positions/<int:pk>/suggestions/", hv.SuggestionsView.as_view(), name="succession-suggestions"),
+    path("succession/key-positions/<int:pk>/candidates/", hv.CandidateListView.as_view(), name="succession-candidates"),
+    path("succession/candidates/<int:pk>/", hv.CandidateView.as_view(), name="succession-candidate"),
+    path(
+        "succession/candidates/<int:pk>/gaps-to-plan/", hv.CandidateGapsView.as_view(), name="succession-candidate-gaps"
+    ),
+    path("succession/people/<int:pk>/potential/", hv.PotentialView.as_view(), name="succession-potential"),
+    path("succession/talent-grid/", hv.TalentGridView.as_view(), name="succession-talent-grid"),
 ]
 
 # lane profiling: 360 feedback

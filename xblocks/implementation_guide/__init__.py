@@ -1,0 +1,1 @@
+"""The implementation guide XBlock."""
