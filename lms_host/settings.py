@@ -66,6 +66,10 @@ INSTALLED_APPS = [
 # (The LMS also installs push_notifications for edx-ace's push channel; the host sends no push notifications, so its
 # models -- device tokens -- stay out; edx-ace logs once that it could not load that channel.)
 INSTALLED_APPS.append("edx_ace")
+# The host's mail: written as files in var/mail (read them there), not sent; PERF_MGMT_EMAIL_BACKEND picks another
+# backend (e.g. django.core.mail.backends.smtp.EmailBackend with the EMAIL_* settings). Tests use Django's outbox.
+EMAIL_BACKEND = os.environ.get("PERF_MGMT_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 ACE_ENABLED_CHANNELS = ["django_email"]
 ACE_ENABLED_POLICIES = []
 ACE_CHANNEL_DEFAULT_EMAIL = "django_email"

@@ -89,6 +89,24 @@ def test_send_goes_through_edx_ace_to_the_recipient_with_subject_and_language(or
     assert "A copy of the reminder sent to" in to_manager.body and "A copy" not in to_alice.body
 
 
+def test_a_mail_server_that_refuses_is_logged_and_the_other_messages_still_go(org, overdue_item, monkeypatch, caplog):
+    """An action that sent a message has committed: a refused connection must not fail it (nor the next message)."""
+    real_send = notify.ace.send
+    calls = []
+
+    def refusing_first(message):
+        calls.append(message.recipient.lms_user_id)
+        if len(calls) == 1:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return real_send(message)
+
+    monkeypatch.setattr(notify.ace, "send", refusing_first)
+    count = notify.send("overdue_plan_items", org.alice.user, {"items": [overdue_item]}, cc=[org.manager.user])
+    assert calls == [org.alice.user.pk, org.manager.user.pk]
+    assert count == 1 and [m.to for m in mail.outbox] == [[org.manager.user.email]]
+    assert "could not send the overdue_plan_items message" in caplog.text
+
+
 def test_the_message_is_in_the_active_language_unless_one_is_asked_for(org, overdue_item, sent):
     with translation.override("en"):
         notify.send("overdue_plan_items", org.alice.user, {"items": [overdue_item]})
@@ -156,7 +174,12 @@ def test_nothing_but_edx_ace_sends_mail():
         str(path.relative_to(root))
         for folder in ("perf_mgmt_plugin", "xblocks", "lms_host")
         for path in (root / folder).rglob("*.py")
-        if re.search(r"django\.core\.mail|send_mail\(|send_mass_mail\(|EmailMessage\(", path.read_text())
+        # an import of Django's mail, not a settings string naming a mail backend
+        if re.search(
+            r"from django\.core\.mail import|import django\.core\.mail|from django\.core import mail|send_mail\(|"
+            r"send_mass_mail\(|EmailMessage\(",
+            path.read_text(),
+        )
     ]
     assert senders == []
     assert "from edx_ace import ace" in pathlib.Path(notify.__file__).read_text()

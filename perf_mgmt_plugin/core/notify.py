@@ -106,7 +106,12 @@ def send_many(messages, *, language=None):
     ACE_MESSAGE_SENT.connect(count, weak=False)
     try:
         for message in outgoing:
-            ace.send(message)
+            try:
+                ace.send(message)
+            except Exception:  # pylint: disable=broad-except
+                # A mail server that refuses the connection must not undo or fail the action that sent the message
+                # (it has committed already): the message is logged, not counted, and the others still go.
+                log.exception("perf-mgmt could not send the %s message to %s", message.name, message.recipient)
     finally:
         ACE_MESSAGE_SENT.disconnect(count)
     return len(delivered)
