@@ -87,6 +87,11 @@ def _failed_response(page, response):
 @pytest.fixture
 def page(browser, live_server):
     """A page in a fresh browser context; ``page.url_for(path)`` is the live server's URL of ``path``."""
+    # What the migrations seed and an earlier transactional test's flush removed: edx-completion's tracking switch
+    # (without it the platform records no completion, so a watched video would stay unwatched).
+    from waffle.models import Switch  # noqa: PLC0415  pylint: disable=import-outside-toplevel
+
+    Switch.objects.update_or_create(name="completion.enable_completion_tracking", defaults={"active": True})
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url, locale="en-US")
     context.set_default_timeout(10_000)
     new_page = context.new_page()
