@@ -69,3 +69,18 @@ def learning_events_applied_at_once(request, monkeypatch):
         "enqueue_learning_events",
         lambda user_id, course_key, using=None: tasks._send_learning_tasks([(user_id, str(course_key))]),
     )  # noqa: E501
+
+
+@pytest.fixture(autouse=True)
+def starts_in_the_sites_language():
+    """
+    Each test starts in the site's language. A page rendered in French (``LocaleMiddleware`` activates the request's
+    language on the thread) would otherwise leave the next test on the same xdist worker in French, so an English
+    message compared by another test would depend on the order the workers ran the tests in.
+    """
+    from django.conf import settings  # pylint: disable=import-outside-toplevel
+    from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
